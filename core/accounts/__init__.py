@@ -1,0 +1,1 @@
+"""Accounts: the private side of a person (email, password, role); never shown publicly."""

@@ -1,0 +1,265 @@
+"""Sign-up, confirmation, login credentials, password and email changes, deletion, export."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from core.accounts.models import ROLES, Account, AccountToken, Credential
+from core.context import Ctx
+from core.db.base import utcnow
+from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from core.notifications import Notification, notify
+from core.security import hash_password, new_token, token_hash, verify_password
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+TOKEN_LIFETIME = {"confirm_email": timedelta(days=2), "reset_password": timedelta(hours=2), "change_email": timedelta(days=2)}
+SESSION_LIFETIME = timedelta(days=30)
+PASSWORD_MIN, PASSWORD_MAX = 8, 256
+
+
+def normalise_email(email: str, field: str = "email") -> str:
+    email = email.strip()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise InvalidInput.field(field, "this is not a valid email address")
+    local, domain = email.rsplit("@", 1)
+    return f"{local}@{domain.lower()}".lower()
+
+
+def check_password(password: str, field: str = "password") -> None:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput.field(field, f"must be at least {PASSWORD_MIN} characters")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput.field(field, f"must be at most {PASSWORD_MAX} characters")
+
+
+async def _email_taken(ctx: Ctx, email: str) -> bool:
+    return (await ctx.session.scalar(select(func.count()).where(Account.email == email))) > 0
+
+
+async def _check_registration_allowed(ctx: Ctx, email: str) -> None:
+    policy = ctx.settings.registrations
+    if policy.mode == "closed":
+        raise Forbidden("registrations are closed on this instance")
+    if policy.mode == "allowlist":
+        domain = email.rsplit("@", 1)[1]
+        if domain not in {d.lower() for d in policy.email_domains}:
+            raise InvalidInput.field("email", "sign-up on this instance is limited to some email domains")
+    await ctx.require("convene_can_register", email=email)
+
+
+async def create_account(ctx: Ctx, email: str, password: str, role: str = "user", confirmed: bool = False) -> Account:
+    """Create an account without any policy check (operators, and sign-up after its checks)."""
+    email = normalise_email(email)
+    check_password(password)
+    if role not in ROLES:
+        raise InvalidInput.field("role", f"must be one of {', '.join(ROLES)}")
+    if await _email_taken(ctx, email):
+        raise InvalidInput.field("email", "an account already uses this email address")
+    account = Account(email=email, password_hash=hash_password(password), role=role, confirmed_at=utcnow() if confirmed else None)
+    ctx.session.add(account)
+    await ctx.emit("convene_account_created", account=account)
+    return account
+
+
+async def _issue_token(ctx: Ctx, account: Account, purpose: str, new_email: str | None = None) -> str:
+    await ctx.session.execute(delete(AccountToken).where(AccountToken.account_id == account.id, AccountToken.purpose == purpose))
+    token = new_token()
+    ctx.session.add(
+        AccountToken(
+            account_id=account.id, purpose=purpose, token_hash=token_hash(token), new_email=new_email,
+            expires_at=utcnow() + TOKEN_LIFETIME[purpose],
+        )
+    )
+    return token
+
+
+async def _use_token(ctx: Ctx, token: str, purpose: str) -> tuple[Account, AccountToken]:
+    row = await ctx.session.scalar(
+        select(AccountToken).where(AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose)
+    )
+    if row is None or row.expires_at < utcnow():
+        raise InvalidInput.field("token", "this link is invalid or has expired")
+    account = await ctx.session.get(Account, row.account_id)
+    await ctx.session.delete(row)
+    return account, row
+
+
+async def send_confirmation(ctx: Ctx, account: Account) -> None:
+    token = await _issue_token(ctx, account, "confirm_email")
+    link = ctx.settings.url(f"/confirm/{token}")
+    await notify(ctx.session, Notification(
+        kind="confirm_email", to_email=account.email, locale=account.locale,
+        subject=f"Confirm your account on {ctx.settings.instance.name}",
+        text=f"Welcome! Open this link to confirm your email address: {link}", link=link,
+    ))
+
+
+async def sign_up(ctx: Ctx, email: str, password: str) -> Account:
+    """Open sign-up: policy checks, then an unconfirmed account and a confirmation message."""
+    email = normalise_email(email)
+    check_password(password)
+    await _check_registration_allowed(ctx, email)
+    account = await create_account(ctx, email, password)
+    await send_confirmation(ctx, account)
+    return account
+
+
+async def confirm_email(ctx: Ctx, token: str) -> Account:
+    account, _ = await _use_token(ctx, token, "confirm_email")
+    account.confirmed_at = account.confirmed_at or utcnow()
+    return account
+
+
+async def authenticate(ctx: Ctx, email: str, password: str) -> Account:
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        email = ""
+    account = await ctx.session.scalar(select(Account).where(Account.email == email)) if email else None
+    if not verify_password(account.password_hash if account else None, password) or account is None:
+        raise NotAuthenticated("wrong email or password")
+    if not account.is_confirmed:
+        raise Forbidden("please confirm your email address first: we sent you a link")
+    return account
+
+
+async def open_credential(ctx: Ctx, account: Account, kind: str, name: str = "", identity_id: int | None = None) -> str:
+    """Create a web session or an API token; returns the secret, which is stored only hashed."""
+    token = new_token()
+    expires = utcnow() + SESSION_LIFETIME if kind == "session" else None
+    ctx.session.add(Credential(account_id=account.id, kind=kind, token_hash=token_hash(token), name=name[:100],
+                               identity_id=identity_id, expires_at=expires))
+    await ctx.session.flush()
+    return token
+
+
+async def credential_for(ctx: Ctx, token: str, kind: str) -> Credential | None:
+    row = await ctx.session.scalar(select(Credential).where(Credential.token_hash == token_hash(token), Credential.kind == kind))
+    if row is None or (row.expires_at is not None and row.expires_at < utcnow()):
+        return None
+    return row
+
+
+async def close_credential(ctx: Ctx, token: str) -> None:
+    await ctx.session.execute(delete(Credential).where(Credential.token_hash == token_hash(token)))
+
+
+async def revoke_all_credentials(ctx: Ctx, account: Account, keep_token: str | None = None) -> None:
+    query = delete(Credential).where(Credential.account_id == account.id)
+    if keep_token:
+        query = query.where(Credential.token_hash != token_hash(keep_token))
+    await ctx.session.execute(query)
+
+
+async def request_password_reset(ctx: Ctx, email: str) -> None:
+    """Send a reset link if the account exists; the answer is the same either way."""
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        return
+    account = await ctx.session.scalar(select(Account).where(Account.email == email))
+    if account is None:
+        return
+    token = await _issue_token(ctx, account, "reset_password")
+    link = ctx.settings.url(f"/password/reset/{token}")
+    await notify(ctx.session, Notification(
+        kind="reset_password", to_email=account.email, locale=account.locale,
+        subject=f"Reset your password on {ctx.settings.instance.name}",
+        text=f"Someone asked to reset your password. If it was you, open: {link}", link=link,
+    ))
+
+
+async def reset_password(ctx: Ctx, token: str, new_password: str) -> Account:
+    check_password(new_password)
+    account, _ = await _use_token(ctx, token, "reset_password")
+    account.password_hash = hash_password(new_password)
+    account.confirmed_at = account.confirmed_at or utcnow()  # the link proves the address
+    await revoke_all_credentials(ctx, account)
+    return account
+
+
+def _require_password(account: Account, password: str) -> None:
+    if not verify_password(account.password_hash, password):
+        raise InvalidInput.field("current_password", "this is not your current password")
+
+
+async def change_password(ctx: Ctx, account: Account, current_password: str, new_password: str, keep_token: str | None) -> None:
+    _require_password(account, current_password)
+    check_password(new_password, "new_password")
+    account.password_hash = hash_password(new_password)
+    await revoke_all_credentials(ctx, account, keep_token=keep_token)
+
+
+async def request_email_change(ctx: Ctx, account: Account, current_password: str, new_email: str) -> None:
+    """The new address must be confirmed by a link sent to it; the old one is told."""
+    _require_password(account, current_password)
+    new_email = normalise_email(new_email, "new_email")
+    if await _email_taken(ctx, new_email):
+        raise InvalidInput.field("new_email", "an account already uses this email address")
+    token = await _issue_token(ctx, account, "change_email", new_email=new_email)
+    link = ctx.settings.url(f"/email/confirm/{token}")
+    await notify(ctx.session, Notification(
+        kind="change_email", to_email=new_email, locale=account.locale,
+        subject=f"Confirm your new email address on {ctx.settings.instance.name}",
+        text=f"Open this link to use this address for your account: {link}", link=link,
+    ))
+
+
+async def confirm_email_change(ctx: Ctx, token: str) -> Account:
+    account, row = await _use_token(ctx, token, "change_email")
+    if await _email_taken(ctx, row.new_email):
+        raise Conflict("an account already uses this email address")
+    old = account.email
+    account.email = row.new_email
+    await notify(ctx.session, Notification(
+        kind="email_changed", to_email=old, locale=account.locale,
+        subject=f"Your email address on {ctx.settings.instance.name} changed",
+        text=f"Your account now uses {row.new_email}. If you did not ask for this, reset your password.",
+    ))
+    return account
+
+
+async def update_preferences(ctx: Ctx, account: Account, locale: str | None, timezone: str | None) -> None:
+    from core.events.validation import check_timezone
+
+    if locale is not None:
+        if locale not in ("en", "fr"):
+            raise InvalidInput.field("locale", "must be one of: en, fr")
+        account.locale = locale
+    if timezone is not None:
+        account.timezone = check_timezone(timezone)
+
+
+async def delete_account(ctx: Ctx, account: Account, password: str | None) -> None:
+    """Delete the account after its identities (and so their events and participations).
+
+    ``password`` is None only for operators acting from the command line.
+    """
+    from core.identities.service import delete_identity, identities_of
+
+    if password is not None:
+        _require_password(account, password)
+    for identity in await identities_of(ctx, account):
+        await delete_identity(ctx, identity, allow_last=True)
+    await ctx.emit("convene_account_deleted", account=account)
+    await ctx.session.delete(account)
+
+
+async def purge_unconfirmed(ctx: Ctx) -> int:
+    """Delete accounts never confirmed within the configured time (their identities go too)."""
+    limit = utcnow() - timedelta(hours=ctx.settings.registrations.unconfirmed_ttl_hours)
+    stale = list(await ctx.session.scalars(select(Account).where(Account.confirmed_at.is_(None), Account.created_at < limit)))
+    for account in stale:
+        await delete_account(ctx, account, password=None)
+    return len(stale)
+
+
+async def export_data(ctx: Ctx, account: Account) -> dict[str, Any]:
+    """Everything the instance holds about this account, for the person to download."""
+    from core.exports import account_export
+
+    return await account_export(ctx, account)

@@ -1,0 +1,162 @@
+"""``create_app(settings)``: the Litestar application for one instance."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from core import __version__
+from core.accounts.service import purge_unconfirmed
+from core.auth import provide_api_caller, provide_web_caller
+from core.context import Ctx
+from core.db.base import utcnow
+from core.db.engine import make_engine, make_sessionmaker
+from core.errors import DomainError, InvalidInput, NotAuthenticated
+from core.notifications import notification_handler
+from core.plugins import load_plugins
+from core.routes import api_handlers, web_handlers
+from core.settings import Settings
+from core.tasks import TaskRunner
+from core.web.templating import make_environment, theme_dirs
+
+log = logging.getLogger("convene")
+PURGE_EVERY = timedelta(hours=1)
+MAX_BODY = 12 * 1024 * 1024
+
+
+async def provide_ctx(state: State) -> AsyncGenerator[Ctx, None]:
+    """One transaction per request: committed when the handler succeeds, rolled back otherwise.
+
+    Outbox rows written in the transaction are handed to the broker only after commit.
+    """
+    async with state.sessionmaker() as session:
+        ctx = Ctx(session, state.pm, state.settings)
+        try:
+            yield ctx
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+        state.tasks.kick(session.info.pop("outbox_new", []))
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
+
+
+def _error_response(request: Request, status: int, message: str, errors: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, Any] = {"status_code": status, "detail": message}
+        if errors:
+            body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
+        return Response(body, status_code=status)
+    if status == 401:
+        return Redirect(f"/login?next={request.url.path}")
+    return Template("error.html", context={"status": status, "message": message, "errors": errors or {}},
+                    status_code=status)
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response:
+    errors = exc.errors if isinstance(exc, InvalidInput) else None
+    return _error_response(request, exc.status_code, exc.message, errors)
+
+
+def handle_validation(request: Request, exc: ValidationException) -> Response:
+    """Litestar's body/parameter validation, reshaped like our own field errors."""
+    errors = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message", "invalid"))
+    return _error_response(request, 400, "invalid input", errors or {"body": str(exc.detail)})
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response:
+    return _error_response(request, exc.status_code, exc.detail)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_response(request, 500, "something went wrong on our side; it has been logged")
+
+
+def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
+    """Build the instance. ``run_worker`` defaults to True in embedded mode (no broker_url)."""
+    pm, plugin_configs = load_plugins(settings)
+    engine = make_engine(settings)
+    handlers: dict[str, Any] = {"notification": notification_handler(pm)}
+    for plugin_handlers in pm.hook.convene_outbox_handlers():
+        handlers.update(plugin_handlers)
+    sessionmaker = make_sessionmaker(engine)
+
+    last_purge = {"at": utcnow() - PURGE_EVERY}
+
+    async def purge(runner: TaskRunner) -> None:
+        if utcnow() - last_purge["at"] < PURGE_EVERY:
+            return
+        last_purge["at"] = utcnow()
+        async with runner.sessionmaker() as session:
+            count = await purge_unconfirmed(Ctx(session, pm, settings))
+            await session.commit()
+        if count:
+            log.info("purged %d unconfirmed accounts", count)
+
+    tasks = TaskRunner(settings, handlers, maintenance=[purge])
+    run_worker = settings.embedded_broker if run_worker is None else run_worker
+    pm.hook.convene_startup(settings=settings)
+
+    def start() -> None:
+        if run_worker:
+            tasks.start_worker()
+            tasks.start_sweeper()
+
+    async def stop() -> None:
+        tasks.stop()
+        await engine.dispose()
+
+    plugin_routes = [h for hs in pm.hook.convene_route_handlers() for h in hs]
+    env = make_environment(settings, [d for ds in pm.hook.convene_template_dirs() for d in ds])
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+
+    @get("/healthz", include_in_schema=False, sync_to_thread=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app = Litestar(
+        route_handlers=[
+            *api_handlers(), *web_handlers(), *plugin_routes, healthz,
+            create_static_files_router("/static", directories=theme_dirs(settings, "static"), include_in_schema=False),
+            create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
+        ],
+        dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
+        state=State({"settings": settings, "pm": pm, "sessionmaker": sessionmaker, "tasks": tasks,
+                     "plugin_configs": plugin_configs, "engine": engine}),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
+                               cookie_secure=settings.public_url.startswith("https://")),
+        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema"),
+        exception_handlers={
+            DomainError: handle_domain_error,
+            ValidationException: handle_validation,
+            NotFoundException: handle_http,
+            HTTPException: handle_http,
+            Exception: handle_unexpected,
+        },
+        on_startup=[start],
+        on_shutdown=[stop],
+        request_max_body_size=MAX_BODY,
+        debug=False,
+    )
+    return app

@@ -1,0 +1,34 @@
+"""What every service call needs: the transaction, the plugins and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pluggy
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.decisions import Decision
+from core.errors import Forbidden
+from core.plugins import call_all, first_answer
+from core.settings import Settings
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    pm: pluggy.PluginManager
+    settings: Settings
+
+    async def emit(self, hook: str, **kwargs) -> None:  # noqa: ANN003
+        """Run a lifecycle hook inside the current transaction (after a flush)."""
+        await self.session.flush()
+        await call_all(self.pm, hook, session=self.session, **kwargs)
+
+    async def decide(self, hook: str, **kwargs) -> Decision | None:  # noqa: ANN003
+        return await first_answer(self.pm, hook, session=self.session, **kwargs)
+
+    async def require(self, hook: str, **kwargs) -> None:  # noqa: ANN003
+        """Ask a decision hook and raise Forbidden with its reason when it refuses."""
+        decision = await self.decide(hook, **kwargs)
+        if decision is not None and not decision.allowed:
+            raise Forbidden(decision.reason or "refused by this instance's policy")

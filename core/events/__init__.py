@@ -1,0 +1,1 @@
+"""Events and participation in them."""

@@ -1,0 +1,107 @@
+"""API: events (public listing, create, edit, publish, cancel, delete) and "my events"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from core.auth import Caller
+from core.context import Ctx
+from core.events import service
+from core.events.models import Event
+from core.events.schemas import CancelInput, EventCreate, EventOut, EventPage, event_out
+from core.events.validation import EventInput
+from core.identities.service import own_identity
+
+PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
+PerPage = Annotated[int, Parameter(ge=1, le=service.MAX_PER_PAGE)]
+
+
+def _page(ctx: Ctx, page: service.Page) -> EventPage:
+    return EventPage([event_out(e, ctx.settings, ctx.pm) for e in page.items], page.total, page.page, page.per_page)
+
+
+async def _organised(ctx: Ctx, caller: Caller, uuid: str) -> Event:
+    caller.require_account()
+    event = await service.visible_event(ctx, caller.viewer, uuid)
+    service.require_organiser(caller.viewer, event)
+    return event
+
+
+class EventController(Controller):
+    path = "/api/v1/events"
+    tags = ["events"]
+
+    @get("")
+    async def list_public(
+        self, ctx: Ctx, page: PageNumber = 1, per_page: PerPage = 20, text: Annotated[str, Parameter(max_length=100)] = "",
+        tag: Annotated[str, Parameter(max_length=40)] = "", category: Annotated[str, Parameter(max_length=40)] = "",
+        starts_after: datetime | None = None, starts_before: datetime | None = None, online: bool | None = None,
+    ) -> EventPage:
+        """Upcoming public events, soonest first, with optional filters."""
+        filters = service.EventFilter(text, tag, category, starts_after, starts_before, online)
+        return _page(ctx, await service.paginate(ctx, service.public_listing(filters), page, per_page))
+
+    @post("", status_code=201)
+    async def create(self, ctx: Ctx, api: Caller, data: EventCreate) -> EventOut:
+        """Create an event as one of your identities; it stays a draft unless ``publish`` is true."""
+        organizer = await own_identity(ctx, api.require_account(), data.identity)
+        fields = {f: getattr(data, f) for f in EventInput.__struct_fields__}
+        event = await service.create_event(ctx, organizer, EventInput(**fields), publish=data.publish)
+        return event_out(event, ctx.settings, ctx.pm)
+
+    @get("/{uuid:str}")
+    async def show(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
+        return event_out(await service.visible_event(ctx, api.viewer, uuid), ctx.settings, ctx.pm)
+
+    @patch("/{uuid:str}")
+    async def update(self, ctx: Ctx, api: Caller, uuid: str, data: EventInput) -> EventOut:
+        """Change some fields; fields left out keep their value."""
+        event = await _organised(ctx, api, uuid)
+        await service.update_event(ctx, event, data)
+        return event_out(event, ctx.settings, ctx.pm)
+
+    @put("/{uuid:str}/banner")
+    async def set_banner(
+        self, ctx: Ctx, api: Caller, uuid: str,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> EventOut:
+        event = await _organised(ctx, api, uuid)
+        await service.set_banner(ctx, event, await data.read(ctx.settings.limits.banner_max_bytes + 1))
+        return event_out(event, ctx.settings, ctx.pm)
+
+    @post("/{uuid:str}/publish", status_code=200)
+    async def publish(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
+        event = await _organised(ctx, api, uuid)
+        await service.publish_event(ctx, event)
+        return event_out(event, ctx.settings, ctx.pm)
+
+    @post("/{uuid:str}/cancel", status_code=200)
+    async def cancel(self, ctx: Ctx, api: Caller, uuid: str, data: CancelInput) -> EventOut:
+        event = await _organised(ctx, api, uuid)
+        await service.cancel_event(ctx, event, data.message)
+        return event_out(event, ctx.settings, ctx.pm)
+
+    @delete("/{uuid:str}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_event(self, ctx: Ctx, api: Caller, uuid: str) -> None:
+        await service.delete_event(ctx, await _organised(ctx, api, uuid))
+
+
+class MyEventsController(Controller):
+    path = "/api/v1/me/events"
+    tags = ["events"]
+
+    @get("")
+    async def mine(self, ctx: Ctx, api: Caller, kind: str = "organising", page: PageNumber = 1,
+                   per_page: PerPage = 20) -> EventPage:
+        """Your events across all your identities: organising, going, pending, drafts or past."""
+        api.require_account()
+        query = service.my_listing(api.identity_ids, kind)
+        return _page(ctx, await service.paginate(ctx, query, page, per_page))
+

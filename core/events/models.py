@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db.base import Base, UTCDateTime, utcnow
+from core.identities.models import Identity
+
+# Mobilizon's category list, so categories survive federation both ways.
+CATEGORIES = (
+    "ARTS", "BOOK_CLUBS", "BUSINESS", "CAUSES", "COMEDY", "CRAFTS", "FOOD_DRINK", "HEALTH",
+    "MUSIC", "AUTO_BOAT_AIR", "COMMUNITY", "FAMILY_EDUCATION", "FASHION_BEAUTY", "FILM_MEDIA",
+    "GAMES", "LANGUAGE_CULTURE", "LEARNING", "LGBTQ", "MOVEMENTS_POLITICS", "NETWORKING",
+    "PARTY", "PERFORMING_VISUAL_ARTS", "PETS", "PHOTOGRAPHY", "OUTDOORS_ADVENTURE",
+    "SPIRITUALITY_RELIGION_BELIEFS", "SCIENCE_TECH", "SPORTS", "THEATRE", "MEETING",
+)
+STATUSES = ("tentative", "confirmed", "cancelled")
+VISIBILITIES = ("public", "unlisted", "private")
+JOIN_MODES = ("free", "restricted", "external")
+# Roles as Mobilizon names them. Attending roles take a place, except the creator's.
+ROLES = ("creator", "administrator", "moderator", "participant", "not_approved", "rejected")
+ATTENDING_ROLES = ("creator", "administrator", "moderator", "participant")
+COUNTED_ROLES = ("administrator", "moderator", "participant")
+ORGANISER_ROLES = ("creator", "administrator", "moderator")
+
+event_tags = Table(
+    "event_tags",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(50))
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_listing", "draft", "visibility", "begins_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid, unique=True, default=uuid_module.uuid4)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    begins_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # the physical address, flattened: one place per event
+    address_name: Mapped[str] = mapped_column(String(200), default="")
+    address_street: Mapped[str] = mapped_column(String(200), default="")
+    address_postal_code: Mapped[str] = mapped_column(String(20), default="")
+    address_locality: Mapped[str] = mapped_column(String(100), default="")
+    address_region: Mapped[str] = mapped_column(String(100), default="")
+    address_country: Mapped[str] = mapped_column(String(100), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    banner: Mapped[str | None] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(40), default="MEETING")
+    status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    join_mode: Mapped[str] = mapped_column(String(20), default="free")
+    external_participation_url: Mapped[str] = mapped_column(String(500), default="")
+    max_participants: Mapped[int | None] = mapped_column(Integer)
+    # confirmed places taken; changed only by conditional UPDATEs so capacity holds under concurrency
+    participant_count: Mapped[int] = mapped_column(Integer, default=0)
+    comments_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    draft: Mapped[bool] = mapped_column(Boolean, default=True)
+    cancellation_message: Mapped[str] = mapped_column(String(1000), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organizer: Mapped[Identity] = relationship(lazy="joined")
+    tags: Mapped[list[Tag]] = relationship(secondary=event_tags, lazy="selectin", order_by=Tag.slug)
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address_name or self.address_street or self.address_locality)
+
+    @property
+    def remaining_places(self) -> int | None:
+        if self.max_participants is None:
+            return None
+        return max(self.max_participants - self.participant_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.remaining_places == 0
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+class Participation(Base):
+    __tablename__ = "participations"
+    __table_args__ = (UniqueConstraint("event_id", "identity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid, unique=True, default=uuid_module.uuid4)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[Event] = relationship(lazy="joined")
+    identity: Mapped[Identity] = relationship(lazy="joined")
+
+    @property
+    def takes_a_place(self) -> bool:
+        return self.role in COUNTED_ROLES

@@ -1,0 +1,146 @@
+"""Joining and leaving events, and the organiser's approvals.
+
+Capacity is held by ``events.participant_count``, which only ever changes through a
+conditional UPDATE (``... WHERE participant_count < max_participants``). The database
+applies it atomically, so concurrent joins cannot overbook on PostgreSQL or SQLite,
+and the count shown on the page needs no aggregate query.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.context import Ctx
+from core.db.base import utcnow
+from core.errors import Conflict, InvalidInput, NotFound
+from core.events.models import COUNTED_ROLES, Event, Participation
+from core.identities.models import Identity
+from core.sanitize import plain_text
+
+MESSAGE_MAX = 1000
+
+
+async def _take_place(ctx: Ctx, event: Event) -> None:
+    result = await ctx.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .where((Event.max_participants.is_(None)) | (Event.participant_count < Event.max_participants))
+        .values(participant_count=Event.participant_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("this event is full")
+    await ctx.session.refresh(event, ["participant_count"])
+
+
+async def _give_place_back(ctx: Ctx, event: Event) -> None:
+    await ctx.session.execute(
+        update(Event).where(Event.id == event.id, Event.participant_count > 0)
+        .values(participant_count=Event.participant_count - 1).execution_options(synchronize_session=False)
+    )
+    await ctx.session.refresh(event, ["participant_count"])
+
+
+async def participation_of(ctx: Ctx, event: Event, identity: Identity) -> Participation | None:
+    return await ctx.session.scalar(
+        select(Participation).where(Participation.event_id == event.id, Participation.identity_id == identity.id)
+    )
+
+
+async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") -> Participation:
+    if len(message) > MESSAGE_MAX:
+        raise InvalidInput.field("message", f"must be at most {MESSAGE_MAX} characters")
+    if event.draft:
+        raise NotFound("no such event")
+    if event.is_cancelled:
+        raise Conflict("this event is cancelled")
+    if event.join_mode == "external":
+        raise Conflict("people join this event on another site: " + event.external_participation_url)
+    existing = await participation_of(ctx, event, identity)
+    if existing is not None:
+        if existing.role == "rejected":
+            raise Conflict("the organiser declined your participation")
+        raise Conflict("you already take part in this event with this identity")
+    await ctx.require("convene_can_join_event", identity=identity, event=event)
+    role = "participant" if event.join_mode == "free" else "not_approved"
+    if role == "participant":
+        await _take_place(ctx, event)
+    elif event.is_full:
+        raise Conflict("this event is full")
+    participation = Participation(event=event, identity=identity, role=role, message=plain_text(message))
+    ctx.session.add(participation)
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # the same identity joined concurrently; the request rolls back
+        raise Conflict("you already take part in this event with this identity") from None
+    await ctx.emit("convene_participation_requested", participation=participation)
+    return participation
+
+
+async def leave(ctx: Ctx, identity: Identity, event: Event) -> None:
+    participation = await participation_of(ctx, event, identity)
+    if participation is None or participation.role == "rejected":
+        raise NotFound("you do not take part in this event")
+    if participation.role == "creator":
+        raise Conflict("the organiser cannot leave their own event; cancel or delete it")
+    await _remove(ctx, participation)
+
+
+async def _remove(ctx: Ctx, participation: Participation) -> None:
+    if participation.takes_a_place:
+        await _give_place_back(ctx, participation.event)
+    await ctx.emit("convene_participation_cancelled", participation=participation)
+    await ctx.session.delete(participation)
+
+
+async def leave_all(ctx: Ctx, identity: Identity) -> None:
+    """Give back every place an identity holds (when the identity is deleted)."""
+    rows = await ctx.session.scalars(
+        select(Participation).where(Participation.identity_id == identity.id, Participation.role != "creator")
+    )
+    for participation in list(rows):
+        await _remove(ctx, participation)
+
+
+async def participation_for_event(ctx: Ctx, event: Event, participation_uuid: str) -> Participation:
+    try:
+        key = uuid.UUID(participation_uuid)
+    except ValueError:
+        raise NotFound("no such participation") from None
+    participation = await ctx.session.scalar(
+        select(Participation).where(Participation.uuid == key, Participation.event_id == event.id)
+    )
+    if participation is None:
+        raise NotFound("no such participation")
+    return participation
+
+
+async def approve(ctx: Ctx, participation: Participation) -> None:
+    if participation.role not in ("not_approved", "rejected"):
+        raise Conflict("this participation is not waiting for approval")
+    if participation.event.is_cancelled:
+        raise Conflict("this event is cancelled")
+    await _take_place(ctx, participation.event)
+    participation.role = "participant"
+    participation.updated_at = utcnow()
+    await ctx.emit("convene_participation_approved", participation=participation)
+
+
+async def reject(ctx: Ctx, participation: Participation) -> None:
+    if participation.role in ("creator", "rejected"):
+        raise Conflict("this participation cannot be rejected")
+    if participation.role in COUNTED_ROLES:
+        await _give_place_back(ctx, participation.event)
+    participation.role = "rejected"
+    participation.updated_at = utcnow()
+    await ctx.emit("convene_participation_rejected", participation=participation)
+
+
+async def participants(ctx: Ctx, event: Event) -> list[Participation]:
+    rows = await ctx.session.scalars(
+        select(Participation).where(Participation.event_id == event.id).order_by(Participation.created_at, Participation.id)
+    )
+    return list(rows)

@@ -1,0 +1,71 @@
+"""API: joining and leaving events, and the organiser's participant list and approvals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from core.auth import Caller
+from core.context import Ctx
+from core.errors import Forbidden, NotFound
+from core.events import participation as participations
+from core.events.schemas import JoinInput, ParticipationOut, participation_out
+from core.events.service import is_organiser, require_organiser, visible_event
+from core.identities.service import own_identity
+
+IdentityParam = Annotated[str | None, Parameter(query="identity", max_length=30)]
+
+
+class ParticipationController(Controller):
+    path = "/api/v1/events/{uuid:str}"
+    tags = ["participation"]
+
+    @post("/participations", status_code=201)
+    async def join(self, ctx: Ctx, api: Caller, uuid: str, data: JoinInput) -> ParticipationOut:
+        """Join as one of your identities. Restricted events answer with role ``not_approved``."""
+        identity = await own_identity(ctx, api.require_account(), data.identity)
+        event = await visible_event(ctx, api.viewer, uuid)
+        participation = await participations.join(ctx, identity, event, data.message)
+        return participation_out(participation, ctx.settings, show_message=True)
+
+    @delete("/participations", status_code=HTTP_204_NO_CONTENT)
+    async def leave(self, ctx: Ctx, api: Caller, uuid: str, identity: IdentityParam = None) -> None:
+        who = await own_identity(ctx, api.require_account(), identity)
+        await participations.leave(ctx, who, await visible_event(ctx, api.viewer, uuid))
+
+    @get("/participation")
+    async def mine(self, ctx: Ctx, api: Caller, uuid: str, identity: IdentityParam = None) -> ParticipationOut:
+        """Your own status in this event (404 when you do not take part)."""
+        who = await own_identity(ctx, api.require_account(), identity)
+        found = await participations.participation_of(ctx, await visible_event(ctx, api.viewer, uuid), who)
+        if found is None:
+            raise NotFound("you do not take part in this event")
+        return participation_out(found, ctx.settings, show_message=True)
+
+    @get("/participations")
+    async def list_all(self, ctx: Ctx, api: Caller, uuid: str) -> list[ParticipationOut]:
+        """Everyone who asked to join, with their messages: for the organiser only."""
+        api.require_account()
+        event = await visible_event(ctx, api.viewer, uuid)
+        if not is_organiser(api.viewer, event):
+            raise Forbidden("only the organiser sees the participant list")
+        return [participation_out(p, ctx.settings, show_message=True) for p in await participations.participants(ctx, event)]
+
+    @post("/participations/{participation:str}/approve", status_code=200)
+    async def approve(self, ctx: Ctx, api: Caller, uuid: str, participation: str) -> ParticipationOut:
+        event = await visible_event(ctx, api.viewer, uuid)
+        require_organiser(api.viewer, event)
+        found = await participations.participation_for_event(ctx, event, participation)
+        await participations.approve(ctx, found)
+        return participation_out(found, ctx.settings, show_message=True)
+
+    @post("/participations/{participation:str}/reject", status_code=200)
+    async def reject(self, ctx: Ctx, api: Caller, uuid: str, participation: str) -> ParticipationOut:
+        event = await visible_event(ctx, api.viewer, uuid)
+        require_organiser(api.viewer, event)
+        found = await participations.participation_for_event(ctx, event, participation)
+        await participations.reject(ctx, found)
+        return participation_out(found, ctx.settings, show_message=True)

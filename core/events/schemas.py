@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+import pluggy
+from msgspec import Meta
+
+from core.events.models import Event, Participation
+from core.events.validation import EventInput
+from core.identities.schemas import IdentityOut, identity_out
+from core.settings import Settings
+from core.web.slots import Link, event_links
+
+
+class AddressOut(msgspec.Struct):
+    name: str
+    street: str
+    postal_code: str
+    locality: str
+    region: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+
+
+class EventOut(msgspec.Struct):
+    uuid: uuid.UUID
+    url: str
+    title: str
+    description: str
+    begins_at: datetime
+    ends_at: datetime | None
+    timezone: str
+    address: AddressOut | None
+    online_url: str
+    banner_url: str | None
+    tags: list[str]
+    category: str
+    status: str
+    visibility: str
+    join_mode: str
+    external_participation_url: str
+    max_participants: int | None
+    participant_count: int
+    remaining_places: int | None
+    comments_enabled: bool
+    draft: bool
+    cancellation_message: str
+    organizer: IdentityOut
+    published_at: datetime | None
+    updated_at: datetime
+    links: list[Link]
+    extra: dict[str, object] = {}
+
+
+class EventPage(msgspec.Struct):
+    items: list[EventOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class EventCreate(EventInput, forbid_unknown_fields=True):
+    """An event to create, as ``identity`` (one of yours; your default when left out)."""
+
+    identity: Annotated[str, Meta(max_length=30)] | None = None
+    publish: bool = False
+
+
+class CancelInput(msgspec.Struct, forbid_unknown_fields=True):
+    message: Annotated[str, Meta(max_length=1000)] = ""
+
+
+class ParticipationOut(msgspec.Struct):
+    uuid: uuid.UUID
+    event: uuid.UUID
+    identity: IdentityOut
+    role: str
+    message: str | None
+    created_at: datetime
+
+
+class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
+    identity: Annotated[str, Meta(max_length=30)] | None = None
+    message: Annotated[str, Meta(max_length=1000)] = ""
+
+
+def event_out(event: Event, settings: Settings, pm: pluggy.PluginManager) -> EventOut:
+    address = None
+    if event.has_address:
+        address = AddressOut(event.address_name, event.address_street, event.address_postal_code,
+                             event.address_locality, event.address_region, event.address_country,
+                             event.latitude, event.longitude)
+    extra: dict[str, object] = {}
+    pm.hook.convene_event_json(event=event, data=extra)
+    return EventOut(
+        uuid=event.uuid, url=settings.url(f"/events/{event.uuid}"), title=event.title, description=event.description,
+        begins_at=event.begins_at, ends_at=event.ends_at, timezone=event.timezone, address=address,
+        online_url=event.online_url, banner_url=settings.url(f"/media/{event.banner}") if event.banner else None,
+        tags=[t.slug for t in event.tags], category=event.category, status=event.status, visibility=event.visibility,
+        join_mode=event.join_mode, external_participation_url=event.external_participation_url,
+        max_participants=event.max_participants, participant_count=event.participant_count,
+        remaining_places=event.remaining_places, comments_enabled=event.comments_enabled, draft=event.draft,
+        cancellation_message=event.cancellation_message, organizer=identity_out(event.organizer, settings),
+        published_at=event.published_at, updated_at=event.updated_at, links=event_links(pm, event, settings),
+        extra=extra,
+    )
+
+
+def participation_out(p: Participation, settings: Settings, show_message: bool) -> ParticipationOut:
+    return ParticipationOut(p.uuid, p.event.uuid, identity_out(p.identity, settings), p.role,
+                            p.message if show_message else None, p.created_at)

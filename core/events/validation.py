@@ -1,0 +1,164 @@
+"""The event input shared by the JSON API and the HTML forms, and its checks.
+
+Field limits live in the struct (msgspec names the field in its error); rules that
+involve several fields (end after start, an online link or an address) live in
+``clean_event_input``. A naive date-time is read in the event's own timezone, which
+is what a person filling a form means.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, available_timezones
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from core.errors import InvalidInput
+from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event
+from core.sanitize import plain_text, rich_text
+
+Short = Annotated[str, Meta(max_length=200)]
+Url = Annotated[str, Meta(max_length=500)]
+TagName = Annotated[str, Meta(min_length=1, max_length=40)]
+DESCRIPTION_MAX = 20_000
+TAG_RE = re.compile(r"[^\w-]+", re.UNICODE)
+
+
+class AddressInput(msgspec.Struct, forbid_unknown_fields=True):
+    name: Short = ""
+    street: Short = ""
+    postal_code: Annotated[str, Meta(max_length=20)] = ""
+    locality: Annotated[str, Meta(max_length=100)] = ""
+    region: Annotated[str, Meta(max_length=100)] = ""
+    country: Annotated[str, Meta(max_length=100)] = ""
+    latitude: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Meta(ge=-180, le=180)] | None = None
+
+
+class EventInput(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields of an event; on update, fields left out keep their value."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=200)] | UnsetType = UNSET
+    description: Annotated[str, Meta(max_length=DESCRIPTION_MAX)] | UnsetType = UNSET
+    begins_at: datetime | UnsetType = UNSET
+    ends_at: datetime | None | UnsetType = UNSET
+    timezone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
+    address: AddressInput | None | UnsetType = UNSET
+    online_url: Url | UnsetType = UNSET
+    category: str | UnsetType = UNSET
+    status: Annotated[str, Meta(pattern="^(tentative|confirmed)$")] | UnsetType = UNSET
+    visibility: str | UnsetType = UNSET
+    join_mode: str | UnsetType = UNSET
+    external_participation_url: Url | UnsetType = UNSET
+    max_participants: Annotated[int, Meta(ge=1, le=1_000_000)] | None | UnsetType = UNSET
+    comments_enabled: bool | UnsetType = UNSET
+    tags: Annotated[list[TagName], Meta(max_length=10)] | UnsetType = UNSET
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_timezone(name: str, field: str = "timezone") -> str:
+    if name not in _zones():
+        raise InvalidInput.field(field, f"unknown timezone {name[:64]!r} (use an IANA name such as Europe/Paris)")
+    return name
+
+
+def check_url(url: str, field: str) -> str:
+    url = url.strip()
+    if url and not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE):
+        raise InvalidInput.field(field, "must be an http:// or https:// address")
+    return url
+
+
+def _aware(value: datetime, zone: str) -> datetime:
+    return value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
+
+
+def tag_slug(name: str) -> str:
+    return TAG_RE.sub("-", plain_text(name).lower()).strip("-")[:40]
+
+
+def clean_event_input(data: EventInput, event: Event | None) -> dict[str, Any]:
+    """Validated column values to set (only the fields given, plus derived ones).
+
+    ``event`` is None on creation, when title and start are required.
+    """
+    given = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not UNSET}
+    if event is None:
+        for required in ("title", "begins_at"):
+            if required not in given:
+                raise InvalidInput.field(required, "this field is required")
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    zone = given.get("timezone", event.timezone if event else "UTC")
+    try:
+        values["timezone"] = check_timezone(zone)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        zone = "UTC"
+    if "title" in given:
+        values["title"] = plain_text(given["title"])
+        if not values["title"]:
+            errors["title"] = "this field is required"
+    if "description" in given:
+        values["description"] = rich_text(given["description"])
+    if "begins_at" in given:
+        values["begins_at"] = _aware(given["begins_at"], zone)
+    if "ends_at" in given:
+        values["ends_at"] = _aware(given["ends_at"], zone) if given["ends_at"] else None
+    begins = values.get("begins_at", event.begins_at if event else None)
+    ends = values.get("ends_at", event.ends_at if event else None)
+    if begins and ends and ends <= begins:
+        errors["ends_at"] = "the end must be after the start"
+    if "address" in given:
+        address = given["address"] or AddressInput()
+        for key in ("name", "street", "postal_code", "locality", "region", "country"):
+            values[f"address_{key}"] = plain_text(getattr(address, key))
+        values["latitude"], values["longitude"] = address.latitude, address.longitude
+        if (address.latitude is None) != (address.longitude is None):
+            errors["address.longitude"] = "give both latitude and longitude, or neither"
+    for key in ("online_url", "external_participation_url"):
+        if key in given:
+            try:
+                values[key] = check_url(given[key], key)
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+    choices = {"category": CATEGORIES, "visibility": VISIBILITIES, "join_mode": JOIN_MODES}
+    for key, allowed in choices.items():
+        if key in given:
+            if given[key] not in allowed:
+                errors[key] = f"must be one of: {', '.join(allowed)}"
+            values[key] = given[key]
+    for key in ("status", "max_participants", "comments_enabled"):
+        if key in given:
+            values[key] = given[key]
+    join_mode = values.get("join_mode", event.join_mode if event else "free")
+    external = values.get("external_participation_url", event.external_participation_url if event else "")
+    if join_mode == "external" and not external:
+        errors["external_participation_url"] = "required when people join on another site"
+    if "tags" in given:
+        slugs = []
+        for name in given["tags"]:
+            slug = tag_slug(name)
+            if slug and slug not in slugs:
+                slugs.append(slug)
+        values["tags"] = slugs
+    if errors:
+        raise InvalidInput(errors)
+    return values
+
+
+def validation_error_to_field(exc: msgspec.ValidationError) -> InvalidInput:
+    """Turn msgspec's ``... - at `$.field` `` message into a field error."""
+    message = str(exc)
+    match = re.search(r" - at `\$\.?([^`]*)`$", message)
+    field = match.group(1) if match else "body"
+    field = re.sub(r"\[\d+\]", "", field) or "body"
+    return InvalidInput.field(field, message.split(" - at ")[0])

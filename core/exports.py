@@ -1,0 +1,44 @@
+"""The "download my data" document: everything held about one account, as JSON-ready data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.accounts.models import Account
+from core.comments.models import Comment
+from core.context import Ctx
+from core.events.models import Event, Participation
+from core.identities.models import Identity
+
+
+def _iso(value) -> str | None:  # noqa: ANN001
+    return value.isoformat() if value else None
+
+
+async def account_export(ctx: Ctx, account: Account) -> dict[str, Any]:
+    identities = list(await ctx.session.scalars(select(Identity).where(Identity.account_id == account.id)))
+    ids = [i.id for i in identities]
+    events = list(await ctx.session.scalars(select(Event).where(Event.organizer_id.in_(ids))))
+    participations = list(await ctx.session.scalars(select(Participation).where(Participation.identity_id.in_(ids))))
+    comments = list(await ctx.session.execute(
+        select(Comment, Event.uuid).join(Event, Comment.event_id == Event.id).where(Comment.author_id.in_(ids))))
+    usernames = {i.id: i.username for i in identities}
+    return {
+        "account": {"email": account.email, "role": account.role, "locale": account.locale,
+                    "timezone": account.timezone, "created_at": _iso(account.created_at),
+                    "confirmed_at": _iso(account.confirmed_at)},
+        "identities": [{"username": i.username, "display_name": i.display_name, "bio": i.bio,
+                        "avatar": ctx.settings.url(f"/media/{i.avatar}") if i.avatar else None,
+                        "default": i.is_default, "created_at": _iso(i.created_at)} for i in identities],
+        "events": [{"uuid": str(e.uuid), "url": ctx.settings.url(f"/events/{e.uuid}"), "organizer": usernames[e.organizer_id],
+                    "title": e.title, "description": e.description, "begins_at": _iso(e.begins_at),
+                    "ends_at": _iso(e.ends_at), "timezone": e.timezone, "status": e.status, "draft": e.draft,
+                    "visibility": e.visibility} for e in events],
+        "participations": [{"event": ctx.settings.url(f"/events/{p.event.uuid}"), "identity": usernames[p.identity_id],
+                            "role": p.role, "message": p.message, "created_at": _iso(p.created_at)} for p in participations],
+        "comments": [{"event": ctx.settings.url(f"/events/{event_uuid}"), "identity": usernames[c.author_id],
+                      "text": c.text, "created_at": _iso(c.created_at), "deleted": c.is_deleted}
+                     for c, event_uuid in comments],
+    }

@@ -1,0 +1,226 @@
+"""Every hook the core calls, grouped by kind.
+
+Four kinds (see ARCHITECTURE.md):
+
+* registration hooks are synchronous and run once at start-up;
+* lifecycle hooks run inside the transaction that made the change, *after* it is
+  flushed and before it is committed: an implementation that must reach the outside
+  writes an outbox row with ``core.outbox.enqueue(session, ...)`` so the work commits
+  or rolls back with the change. They never do slow work inline;
+* decision hooks answer ``Decision`` or ``None`` (abstain); the first answer wins and
+  its reason is shown to the user;
+* transform hooks extend a representation.
+
+Async hooks are called through ``core.plugins.call_all`` / ``core.plugins.first_answer``,
+never through ``pm.hook.x()`` directly, because pluggy itself does not await.
+Each hook is documented in docs/hooks.md under its exact signature (tests enforce it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import click
+    import msgspec
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.accounts.models import Account
+    from core.comments.models import Comment
+    from core.decisions import Decision
+    from core.events.models import Event, Participation
+    from core.identities.models import Identity
+    from core.notifications import Notification
+    from core.outbox import OutboxHandler
+    from core.web.slots import Link
+
+hookspec = pluggy.HookspecMarker("convene")
+
+
+# ---------------------------------------------------------------------------
+# registration (sync, at start-up)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def convene_config_schema() -> tuple[str, type[msgspec.Struct]] | None:
+    """Return ``(plugin_name, Struct)`` describing the keys of ``[plugins.<plugin_name>]``."""
+
+
+@hookspec
+def convene_route_handlers() -> list[Any]:
+    """Return Litestar route handlers or controllers to mount on the application."""
+
+
+@hookspec
+def convene_template_dirs() -> list[Path]:
+    """Return template folders; the active theme still overrides any template in them."""
+
+
+@hookspec
+def convene_cli_commands() -> list[click.Command]:
+    """Return click commands to add to the ``convene`` command line."""
+
+
+@hookspec
+def convene_outbox_handlers() -> dict[str, OutboxHandler]:
+    """Return ``{kind: async handler(session, payload)}`` for outbox rows of those kinds."""
+
+
+@hookspec
+def convene_startup(settings: Any) -> None:
+    """Called once when the web application or a worker starts, with the instance settings."""
+
+
+# ---------------------------------------------------------------------------
+# lifecycle (after the fact, inside the transaction; enqueue, never block)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+async def convene_account_created(session: AsyncSession, account: Account) -> None:
+    """An account was created (by sign-up or by an operator)."""
+
+
+@hookspec
+async def convene_account_deleted(session: AsyncSession, account: Account) -> None:
+    """An account is being deleted; its identities were already deleted one by one."""
+
+
+@hookspec
+async def convene_identity_created(session: AsyncSession, identity: Identity) -> None:
+    """A local identity was created."""
+
+
+@hookspec
+async def convene_identity_updated(session: AsyncSession, identity: Identity) -> None:
+    """A local identity's public profile (display name, bio, avatar) changed."""
+
+
+@hookspec
+async def convene_identity_deleted(session: AsyncSession, identity: Identity) -> None:
+    """A local identity is about to be deleted, after its events and participations."""
+
+
+@hookspec
+async def convene_event_created(session: AsyncSession, event: Event) -> None:
+    """An event was created (it may still be a draft)."""
+
+
+@hookspec
+async def convene_event_published(session: AsyncSession, event: Event) -> None:
+    """A draft event was published and is now visible according to its visibility."""
+
+
+@hookspec
+async def convene_event_updated(session: AsyncSession, event: Event, changed: list[str]) -> None:
+    """A published event was edited; ``changed`` lists the field names that changed."""
+
+
+@hookspec
+async def convene_event_cancelled(session: AsyncSession, event: Event) -> None:
+    """A published event was cancelled (it stays visible, marked cancelled)."""
+
+
+@hookspec
+async def convene_event_deleted(session: AsyncSession, event: Event) -> None:
+    """An event is about to be deleted; it is still readable, with its participations."""
+
+
+@hookspec
+async def convene_participation_requested(session: AsyncSession, participation: Participation) -> None:
+    """Someone asked to join; ``participation.role`` is ``participant`` (free) or ``not_approved``."""
+
+
+@hookspec
+async def convene_participation_approved(session: AsyncSession, participation: Participation) -> None:
+    """The organiser approved a pending participation."""
+
+
+@hookspec
+async def convene_participation_rejected(session: AsyncSession, participation: Participation) -> None:
+    """The organiser rejected a participation."""
+
+
+@hookspec
+async def convene_participation_cancelled(session: AsyncSession, participation: Participation) -> None:
+    """A participant left; the row is about to be deleted."""
+
+
+@hookspec
+async def convene_comment_created(session: AsyncSession, comment: Comment) -> None:
+    """A comment or reply was posted on an event."""
+
+
+@hookspec
+async def convene_comment_updated(session: AsyncSession, comment: Comment) -> None:
+    """A comment's text was edited by its author."""
+
+
+@hookspec
+async def convene_comment_deleted(session: AsyncSession, comment: Comment) -> None:
+    """A comment was deleted by its author or the organiser (its text is already gone)."""
+
+
+@hookspec
+async def convene_deliver_notification(notification: Notification) -> bool | None:
+    """Deliver a notification (email, push...); return True when delivered. Runs in the worker."""
+
+
+# ---------------------------------------------------------------------------
+# decisions (first non-None answer wins; None abstains)
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+async def convene_can_register(session: AsyncSession, email: str) -> Decision | None:
+    """May this email address sign up (after the instance's registration mode allowed it)?"""
+
+
+@hookspec(firstresult=True)
+async def convene_can_create_event(session: AsyncSession, identity: Identity, data: dict[str, Any]) -> Decision | None:
+    """May this identity create or publish an event with these fields?"""
+
+
+@hookspec(firstresult=True)
+async def convene_can_join_event(session: AsyncSession, identity: Identity, event: Event) -> Decision | None:
+    """May this identity join this event (after the core's own rules: status, capacity)?"""
+
+
+@hookspec(firstresult=True)
+async def convene_can_view_event(session: AsyncSession, viewer: Identity | None, event: Event) -> Decision | None:
+    """May this viewer (None = anonymous) see this published event?"""
+
+
+@hookspec(firstresult=True)
+async def convene_check_content(session: AsyncSession, author: Identity, kind: str, text: str) -> Decision | None:
+    """Is this user-written text acceptable? ``kind`` is e.g. ``event``, ``comment``, ``profile``."""
+
+
+@hookspec(firstresult=True)
+async def convene_accept_remote_activity(session: AsyncSession, activity: dict[str, Any], origin: str) -> Decision | None:
+    """May this inbound activity from domain ``origin`` be processed?"""
+
+
+# ---------------------------------------------------------------------------
+# transforms (extend a representation)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def convene_event_links(event: Event, settings: Any) -> list[Link]:
+    """Return links offered on an event page and in its API answer (e.g. "Add to calendar")."""
+
+
+@hookspec
+def convene_event_sidebar(event: Event, viewer: Identity | None, settings: Any) -> str | None:
+    """Return a trusted HTML fragment for the event page's sidebar slot."""
+
+
+@hookspec
+def convene_event_json(event: Event, data: dict[str, Any]) -> None:
+    """Add keys to an event's JSON API representation (mutate ``data`` in place)."""

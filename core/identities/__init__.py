@@ -1,0 +1,1 @@
+"""Identities: the public profiles an account acts through (several per account)."""

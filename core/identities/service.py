@@ -1,0 +1,131 @@
+"""Creating, editing, switching and deleting the identities of an account."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from core.accounts.models import Account
+from core.context import Ctx
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.identities.models import Identity
+from core.media import remove_image, store_image
+from core.sanitize import plain_text, rich_text
+
+USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
+# names that would collide with the instance's own paths or mislead people
+RESERVED = {"admin", "administrator", "api", "relay", "inbox", "outbox", "events", "static", "media", "moderator",
+            "root", "support", "convene", "instance", "about", "login", "logout", "signup", "settings", "search"}
+DISPLAY_NAME_MAX, BIO_MAX = 100, 2000
+
+
+async def identities_of(ctx: Ctx, account: Account) -> list[Identity]:
+    result = await ctx.session.scalars(
+        select(Identity).where(Identity.account_id == account.id).order_by(Identity.is_default.desc(), Identity.id)
+    )
+    return list(result)
+
+
+async def local_identity(ctx: Ctx, username: str) -> Identity:
+    identity = await ctx.session.scalar(select(Identity).where(Identity.username == username.lower(), Identity.domain == ""))
+    if identity is None:
+        raise NotFound("no such identity")
+    return identity
+
+
+async def own_identity(ctx: Ctx, account: Account, username: str | None, field: str = "identity") -> Identity:
+    """The account's identity by username (its default when None), or a field error.
+
+    The refusal is the same whether the name is unknown or belongs to someone else,
+    so probing it tells nothing about other accounts.
+    """
+    query = select(Identity).where(Identity.account_id == account.id)
+    query = query.where(Identity.username == username.lower()) if username else query.where(Identity.is_default.is_(True))
+    identity = await ctx.session.scalar(query)
+    if identity is None:
+        raise InvalidInput.field(field, "this is not one of your identities")
+    return identity
+
+
+def _check_profile(display_name: str | None, bio: str | None) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    if display_name is not None:
+        display_name = plain_text(display_name)
+        if len(display_name) > DISPLAY_NAME_MAX:
+            raise InvalidInput.field("display_name", f"must be at most {DISPLAY_NAME_MAX} characters")
+        clean["display_name"] = display_name
+    if bio is not None:
+        if len(bio) > BIO_MAX:
+            raise InvalidInput.field("bio", f"must be at most {BIO_MAX} characters")
+        clean["bio"] = rich_text(bio)
+    return clean
+
+
+async def create_identity(ctx: Ctx, account: Account, username: str, display_name: str = "", bio: str = "") -> Identity:
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise InvalidInput.field("username", "use 1 to 30 lowercase letters, digits or underscores")
+    if username in RESERVED:
+        raise InvalidInput.field("username", "this name is reserved")
+    profile = _check_profile(display_name, bio)
+    if await ctx.session.scalar(select(func.count()).where(Identity.username == username, Identity.domain == "")):
+        raise InvalidInput.field("username", "this name is already taken")
+    existing = await identities_of(ctx, account)
+    if len(existing) >= ctx.settings.limits.identities_per_account:
+        raise Conflict(f"an account may hold at most {ctx.settings.limits.identities_per_account} identities")
+    identity = Identity(account_id=account.id, username=username, is_default=not existing, **profile)
+    ctx.session.add(identity)
+    await ctx.session.flush()
+    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    await ctx.emit("convene_identity_created", identity=identity)
+    return identity
+
+
+async def update_identity(
+    ctx: Ctx, identity: Identity, display_name: str | None = None, bio: str | None = None,
+    avatar: bytes | None = None, remove_avatar: bool = False,
+) -> Identity:
+    profile = _check_profile(display_name, bio)
+    new_avatar = None
+    if avatar:
+        limits = ctx.settings.limits
+        new_avatar = store_image(ctx.settings.media_dir, "avatars", avatar, "avatar", limits.avatar_max_bytes, 512)
+    for key, value in profile.items():
+        setattr(identity, key, value)
+    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    if new_avatar or remove_avatar:
+        remove_image(ctx.settings.media_dir, identity.avatar)
+        identity.avatar = new_avatar
+    await ctx.emit("convene_identity_updated", identity=identity)
+    return identity
+
+
+async def set_default_identity(ctx: Ctx, account: Account, identity: Identity) -> None:
+    if identity.account_id != account.id:
+        raise Forbidden("this is not one of your identities")
+    for other in await identities_of(ctx, account):
+        other.is_default = other.id == identity.id
+
+
+async def delete_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
+    """Delete an identity: its events are deleted, its places given back, its comments anonymised."""
+    from core.comments.service import anonymise_comments_of
+    from core.events.participation import leave_all
+    from core.events.service import delete_events_of
+
+    account = await ctx.session.get(Account, identity.account_id)
+    mine = await identities_of(ctx, account)
+    if len(mine) == 1 and not allow_last:
+        raise Conflict("an account keeps at least one identity; delete the account instead")
+    await delete_events_of(ctx, identity)
+    await leave_all(ctx, identity)
+    await anonymise_comments_of(ctx, identity)
+    await ctx.emit("convene_identity_deleted", identity=identity)
+    remove_image(ctx.settings.media_dir, identity.avatar)
+    await ctx.session.delete(identity)
+    await ctx.session.flush()
+    if identity.is_default:
+        rest = [i for i in mine if i.id != identity.id]
+        if rest:
+            rest[0].is_default = True

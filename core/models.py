@@ -1,0 +1,13 @@
+"""Imports every core model so the metadata is complete (migrations, tests)."""
+
+from core.accounts.models import Account, AccountToken, Credential
+from core.comments.models import Comment
+from core.db.base import Base
+from core.events.models import Event, Participation, Tag
+from core.identities.models import Identity
+from core.outbox import OutboxRow
+
+metadata = Base.metadata
+
+__all__ = ["Account", "AccountToken", "Comment", "Credential", "Event", "Identity", "OutboxRow", "Participation", "Tag",
+           "metadata"]

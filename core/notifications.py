@@ -1,0 +1,48 @@
+"""Messages to a person's private address (confirmation links, participation news).
+
+Core never sends email itself: it writes a notification into the outbox, and the
+worker offers it to ``convene_deliver_notification`` implementations (the email plugin).
+With none enabled, the message and its link are logged so an operator can act.
+Because delivery always goes through the worker, the time a request takes never
+reveals whether a notification was produced (and so which identities share an account).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+import pluggy
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import outbox
+from core.plugins import call_all
+
+log = logging.getLogger("convene.notifications")
+
+
+class Notification(msgspec.Struct, frozen=True):
+    kind: str  # confirm_email, reset_password, change_email, participation_approved, ...
+    to_email: str
+    subject: str
+    text: str
+    link: str = ""
+    locale: str = "en"
+
+
+async def notify(session: AsyncSession, notification: Notification) -> None:
+    await outbox.enqueue(session, "notification", msgspec.to_builtins(notification))
+
+
+def notification_handler(pm: pluggy.PluginManager) -> outbox.OutboxHandler:
+    async def deliver(_session: AsyncSession, payload: dict[str, Any]) -> None:
+        notification = msgspec.convert(payload, Notification)
+        delivered = await call_all(pm, "convene_deliver_notification", notification=notification)
+        if not any(delivered):
+            log.warning(
+                "no notification channel enabled; message for %s: %s %s",
+                notification.to_email, notification.subject, notification.link,
+            )
+
+    return deliver

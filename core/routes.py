@@ -1,0 +1,23 @@
+"""Every route handler of the core, from each domain's api.py and web.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def api_handlers() -> list[Any]:
+    from core.accounts.api import AccountController, AuthController
+    from core.comments.api import CommentController
+    from core.events.api import EventController, MyEventsController
+    from core.events.participation_api import ParticipationController
+    from core.identities.api import IdentityController
+    from core.instance_api import instance_info
+
+    return [AuthController, AccountController, IdentityController, EventController, MyEventsController,
+            ParticipationController, CommentController, instance_info]
+
+
+def web_handlers() -> list[Any]:
+    from core.web.pages import web_route_handlers
+
+    return web_route_handlers()

@@ -1,0 +1,1 @@
+"""Server-rendered pages: templating, theme loading, shared page helpers."""

@@ -1,0 +1,27 @@
+"""What plugins contribute to event pages: links (e.g. "Add to calendar") and sidebar fragments."""
+
+from __future__ import annotations
+
+import msgspec
+import pluggy
+from markupsafe import Markup
+
+from core.events.models import Event
+from core.identities.models import Identity
+from core.settings import Settings
+
+
+class Link(msgspec.Struct, frozen=True):
+    label: str
+    url: str
+    rel: str = "alternate"
+    media_type: str = ""
+
+
+def event_links(pm: pluggy.PluginManager, event: Event, settings: Settings) -> list[Link]:
+    return [link for links in pm.hook.convene_event_links(event=event, settings=settings) for link in links or []]
+
+
+def event_sidebar(pm: pluggy.PluginManager, event: Event, viewer: Identity | None, settings: Settings) -> list[Markup]:
+    fragments = pm.hook.convene_event_sidebar(event=event, viewer=viewer, settings=settings)
+    return [Markup(f) for f in fragments if f]

@@ -1,0 +1,52 @@
+"""The Jinja2 environment: the active theme first, then plugins' templates, then the default theme.
+
+So a theme overrides any template, core's or a plugin's, and falls back for the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from core.settings import ConfigError, Settings
+
+THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+
+def theme_dirs(settings: Settings, kind: str) -> list[Path]:
+    """The active theme's folder of this kind (templates/static), then the default theme's."""
+    active = THEMES_DIR / settings.theme
+    if not active.is_dir():
+        raise ConfigError(f"theme: no theme named {settings.theme!r} in {THEMES_DIR}")
+    dirs = [active / kind]
+    if settings.theme != "default":
+        dirs.append(THEMES_DIR / "default" / kind)
+    return [d for d in dirs if d.is_dir()]
+
+
+def local_time(value: datetime, zone: str, locale: str = "en", fmt: str = "medium") -> str:
+    """A UTC time shown in a timezone, formatted for the reader's language."""
+    return format_datetime(value.astimezone(ZoneInfo(zone)), format=fmt, locale=locale)
+
+
+def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> Environment:
+    themes = theme_dirs(settings, "templates")
+    loaders = [FileSystemLoader(str(themes[0]))]
+    loaders += [FileSystemLoader(str(d)) for d in plugin_template_dirs]
+    loaders += [FileSystemLoader(str(d)) for d in themes[1:]]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local_time"] = local_time
+    env.globals["settings"] = settings
+    env.globals["instance"] = settings.instance
+    return env

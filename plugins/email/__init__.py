@@ -1,0 +1,1 @@
+"""Email notifications over SMTP (implements ``convene_deliver_notification``). Registers no hooks yet."""

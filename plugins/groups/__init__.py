@@ -1,0 +1,1 @@
+"""Groups: members, group events, discussions, resources. Registers no hooks yet."""

@@ -1,0 +1,1 @@
+"""iCalendar export and feeds. Registers no hooks yet."""

@@ -1,0 +1,1 @@
+"""Moderation (reports, moderation queue, actions, logs, content policies). Registers no hooks yet."""
