@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Request
+from litestar.di import NamedDependency
 
 from core.accounts.models import Account, Credential
 from core.accounts.service import credential_for
@@ -66,11 +67,11 @@ async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
     return Caller(account, await identities_of(ctx, account), credential, token)
 
 
-async def provide_web_caller(request: Request, ctx: Ctx) -> Caller:
+async def provide_web_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:
     return await _caller(ctx, request.cookies.get(SESSION_COOKIE), "session")
 
 
-async def provide_api_caller(request: Request, ctx: Ctx) -> Caller:
+async def provide_api_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if header and scheme.lower() != "bearer":

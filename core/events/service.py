@@ -115,7 +115,7 @@ async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish:
     await ctx.require("convene_can_create_event", identity=organizer, data=values)
     await ctx.require("convene_check_content", author=organizer, kind="event",
                       text=f"{values.get('title', '')}\n{values.get('description', '')}")
-    event = Event(organizer_id=organizer.id, organizer=organizer, draft=True)
+    event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
     await _apply(ctx, event, values)
     ctx.session.add(Participation(event=event, identity=organizer, role="creator"))

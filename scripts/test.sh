@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs and starts everything the test suite needs, then runs it twice:
+# once on the embedded SQLite database and once on a real PostgreSQL.
+# On Debian as root it installs PostgreSQL, Redis and Chromium when they are missing.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k participation).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need=()
+  command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+  command -v redis-server >/dev/null || need+=(redis-server)
+  command -v chromium >/dev/null || need+=(chromium)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[test]'
+
+# PostgreSQL: the Debian cluster, a role and a database for the tests.
+PG_VERSION=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1 || true)
+if [ -n "$PG_VERSION" ]; then
+  pg_ctlcluster "$PG_VERSION" main start 2>/dev/null || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done
+  run_psql() { if [ "$(id -u)" = 0 ]; then su postgres -c "psql -qtAX -c \"$1\""; else psql -qtAX -c "$1"; fi; }
+  run_psql "SELECT 1 FROM pg_roles WHERE rolname='convene'" | grep -q 1 \
+    || run_psql "CREATE ROLE convene LOGIN PASSWORD 'convene' CREATEDB"
+  run_psql "DROP DATABASE IF EXISTS convene_test" >/dev/null
+  run_psql "CREATE DATABASE convene_test OWNER convene"
+  export CONVENE_TEST_DATABASE_URL_PG="postgresql+asyncpg://convene:convene@127.0.0.1:5432/convene_test"
+fi
+
+# Redis, for the tests of the production broker.
+if command -v redis-server >/dev/null; then
+  redis-cli -p 6390 ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port 6390 --daemonize yes --save "" >/dev/null
+  export CONVENE_TEST_REDIS_URL="redis://127.0.0.1:6390/0"
+fi
+
+status=0
+echo "=== test suite on SQLite ==="
+CONVENE_TEST_DATABASE_URL="" .venv/bin/python -m pytest -m "not postgres_only" "$@" || status=$?
+if [ -n "${CONVENE_TEST_DATABASE_URL_PG:-}" ]; then
+  echo "=== test suite on PostgreSQL ==="
+  CONVENE_TEST_DATABASE_URL="$CONVENE_TEST_DATABASE_URL_PG" .venv/bin/python -m pytest "$@" || status=$?
+else
+  echo "PostgreSQL is not installed: the PostgreSQL run did not happen" >&2
+  status=1
+fi
+exit $status
