@@ -1,0 +1,46 @@
+"""A third-party-style plugin used by the tests: one hook of each kind."""
+
+from __future__ import annotations
+
+import msgspec
+
+from core.decisions import Decision
+from core.outbox import enqueue
+from core.plugins import hookimpl
+from core.web.slots import Link
+
+DELIVERED: list[dict] = []
+
+
+class SampleConfig(msgspec.Struct, forbid_unknown_fields=True):
+    banned_word: str = "forbidden"
+
+
+@hookimpl
+def convene_config_schema():
+    return ("sample", SampleConfig)
+
+
+@hookimpl
+async def convene_check_content(text):
+    if "forbidden" in text.lower():
+        return Decision.deny("this instance does not accept the word 'forbidden'")
+    return None
+
+
+@hookimpl
+async def convene_event_published(session, event):
+    await enqueue(session, "sample_announce", {"uuid": str(event.uuid), "title": event.title})
+
+
+@hookimpl
+def convene_outbox_handlers():
+    async def announce(session, payload):
+        DELIVERED.append(payload)
+
+    return {"sample_announce": announce}
+
+
+@hookimpl
+def convene_event_links(event, settings):
+    return [Link("Sample link", settings.url(f"/sample/{event.uuid}"))]
