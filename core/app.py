@@ -24,7 +24,7 @@ from core.auth import provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.base import utcnow
 from core.db.engine import make_engine, make_sessionmaker
-from core.errors import DomainError, InvalidInput, NotAuthenticated
+from core.errors import DomainError, InvalidInput, field_of_message
 from core.notifications import notification_handler
 from core.plugins import load_plugins
 from core.routes import api_handlers, web_handlers
@@ -79,7 +79,9 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
     errors = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message", "invalid"))
+            key = str(item.get("key") or item.get("source") or "body")
+            field, message = field_of_message(str(item.get("message", "invalid")), key)
+            errors[field] = message
     return _error_response(request, 400, "invalid input", errors or {"body": str(exc.detail)})
 
 

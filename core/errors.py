@@ -6,6 +6,25 @@ back, so a refused action never leaves half-written state.
 
 from __future__ import annotations
 
+import re
+
+_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+
+
+def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
+    """Split a msgspec validation message into (field, text): ``Expected int - at `$.max` `` -> ("max", ...)."""
+    field = default
+    match = _AT_PATH.search(message)
+    if match:
+        field = re.sub(r"\[\d+\]", "", match.group(1)) or default
+        message = message[: match.start()]
+    missing = _MISSING.search(message)
+    if missing:
+        field = f"{field}.{missing.group(1)}" if match and field != default else missing.group(1)
+        message = "this field is required"
+    return field, message
+
 
 class DomainError(Exception):
     status_code = 400

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, field_of_message
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event
 from core.sanitize import plain_text, rich_text
 
@@ -157,8 +157,4 @@ def clean_event_input(data: EventInput, event: Event | None) -> dict[str, Any]:
 
 def validation_error_to_field(exc: msgspec.ValidationError) -> InvalidInput:
     """Turn msgspec's ``... - at `$.field` `` message into a field error."""
-    message = str(exc)
-    match = re.search(r" - at `\$\.?([^`]*)`$", message)
-    field = match.group(1) if match else "body"
-    field = re.sub(r"\[\d+\]", "", field) or "body"
-    return InvalidInput.field(field, message.split(" - at ")[0])
+    return InvalidInput.field(*field_of_message(str(exc)))
