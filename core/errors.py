@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
-_MISSING = re.compile(r"missing required field `([^`]+)`")
+_NAMED = re.compile(r"(missing required|contains unknown) field `([^`]+)`")
 
 
 def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
@@ -19,10 +19,10 @@ def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
     if match:
         field = re.sub(r"\[\d+\]", "", match.group(1)) or default
         message = message[: match.start()]
-    missing = _MISSING.search(message)
-    if missing:
-        field = f"{field}.{missing.group(1)}" if match and field != default else missing.group(1)
-        message = "this field is required"
+    named = _NAMED.search(message)
+    if named:
+        field = f"{field}.{named.group(2)}" if match and field != default else named.group(2)
+        message = "this field is required" if named.group(1) == "missing required" else "unknown field"
     return field, message
 
 

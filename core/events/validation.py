@@ -9,7 +9,7 @@ is what a person filling a form means.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -78,7 +78,9 @@ def check_url(url: str, field: str) -> str:
 
 
 def _aware(value: datetime, zone: str) -> datetime:
-    return value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
+    """UTC for storage; a naive value is a wall-clock time in the event's timezone."""
+    local = value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
+    return local.astimezone(timezone.utc)
 
 
 def tag_slug(name: str) -> str:
