@@ -8,8 +8,12 @@ shows are then reloaded, since a rollback leaves them expired.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from litestar import Response
 
 from litestar.datastructures import UploadFile
 from litestar.params import MultipartBody, URLEncodedBody
@@ -24,19 +28,46 @@ FORM_ERROR = "_form"  # the key of a message about the whole form rather than on
 
 
 @dataclass
-class Failure:
-    """A refused form: its name (pages with several forms show the message in the right one),
-    the message for each field, and the values to show again."""
+class FormState:
+    """What a form shows: the values in its fields and, once refused, a message per field.
+
+    ``form`` names the form, so a page with several (settings, an event's comments)
+    shows a refusal in the form that was sent and leaves the others blank.
+    """
 
     form: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    status_code: int = 200
+
+    def of(self, form: str) -> "FormState":
+        return self if form == self.form else FormState(form)
 
 
-def failure(form: str, exc: DomainError, values: dict[str, Any]) -> Failure:
+def refused(form: str, exc: DomainError, data: dict[str, Any]) -> FormState:
+    """The form sent back with the service's messages; passwords and files are never echoed."""
     errors = exc.errors if isinstance(exc, InvalidInput) else {FORM_ERROR: exc.message}
-    kept = {k: v for k, v in values.items() if not isinstance(v, UploadFile) and k != "_csrf_token"}
-    return Failure(form, errors, kept)
+    kept = {k: v for k, v in data.items()
+            if isinstance(v, str) and "password" not in k and k != "_csrf_token"}
+    return FormState(form, kept, errors, exc.status_code)
+
+
+async def attempt(
+    ctx: Ctx, me: Caller, form: str, data: dict[str, Any],
+    action: Callable[[], Awaitable[Response]],
+    show_again: Callable[[FormState], Response | Awaitable[Response]],
+    *shown: object,
+) -> Response:
+    """Run a form's action; when a service refuses it, undo its writes and show the form again.
+
+    ``shown`` are objects the page displays besides the caller's own (e.g. the event).
+    """
+    try:
+        return await action()
+    except DomainError as exc:
+        await undo(ctx, me, *shown)
+        answer = show_again(refused(form, exc, data))
+        return await answer if inspect.isawaitable(answer) else answer
 
 
 async def undo(ctx: Ctx, me: Caller, *shown: object) -> None:

@@ -14,12 +14,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from litestar.response import Redirect, Template
 
 from core.auth import Caller
+from core.web.forms import FormState
 
 
-def page(name: str, me: Caller, status_code: int = 200, **context: Any) -> Template:
-    """Render a page template with the viewer in its context."""
+def page(name: str, me: Caller, form: FormState | None = None, **context: Any) -> Template:
+    """Render a page template with the viewer in its context.
+
+    ``form`` is the state of the page's form(s); a refused one sets the status code.
+    """
+    form = form or FormState()
     locale = me.account.locale if me.account else "en"
-    return Template(name, context={"me": me, "locale": locale, **context}, status_code=status_code)
+    return Template(name, context={"me": me, "locale": locale, "form": form, **context}, status_code=form.status_code)
 
 
 def safe_next(value: str | None, default: str = "/") -> str:

@@ -6,10 +6,11 @@ So a theme overrides any template, core's or a plugin's, and falls back for the 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from core.settings import ConfigError, Settings
@@ -33,6 +34,18 @@ def local_time(value: datetime, zone: str, locale: str = "en", fmt: str = "mediu
     return format_datetime(value.astimezone(ZoneInfo(zone)), format=fmt, locale=locale)
 
 
+def local_moment(value: datetime, zone: str, locale: str = "en", date_format: str = "medium") -> str:
+    """A UTC time shown in a timezone as a date and a time of day, without seconds (event pages, lists)."""
+    moment = value.astimezone(ZoneInfo(zone))
+    return f"{format_date(moment, date_format, locale=locale)}, {format_time(moment, 'short', locale=locale)}"
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> list[str]:
+    """IANA names offered in timezone fields (the legacy ``posix/`` and ``right/`` copies left out)."""
+    return sorted(z for z in available_timezones() if not z.startswith(("posix/", "right/")))
+
+
 def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> Environment:
     themes = theme_dirs(settings, "templates")
     loaders = [FileSystemLoader(str(themes[0]))]
@@ -47,6 +60,8 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
+    env.filters["local_moment"] = local_moment
+    env.globals["timezone_names"] = timezone_names
     env.globals["settings"] = settings
     env.globals["instance"] = settings.instance
     return env

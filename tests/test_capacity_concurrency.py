@@ -1,0 +1,68 @@
+"""Capacity holds under concurrent joins, over real HTTP (PostgreSQL in the PostgreSQL run)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from sqlalchemy import update
+
+from conftest import make_settings
+from core.accounts.models import Account
+from core.app import create_app
+from core.db.base import utcnow
+from core.db.engine import make_engine
+from liveserver import serve
+
+PASSWORD = "correct horse"
+
+
+def test_concurrent_joins_never_overbook(data_dir):
+    settings = make_settings(data_dir)
+    app = create_app(settings)
+    with serve(app) as base:
+        async def scenario() -> tuple[list[int], dict]:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+                headers = []
+                for a in range(3):
+                    email = f"p{a}@example.org"
+                    r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": f"p{a}_0"})
+                    assert r.status_code == 201, r.text
+                    await _confirm(settings, email)
+                    token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
+                    h = {"Authorization": f"Bearer {token}"}
+                    for i in range(1, 10):
+                        r = await http.post("/api/v1/identities", headers=h, json={"username": f"p{a}_{i}"})
+                        assert r.status_code == 201, r.text
+                    headers.append(h)
+                organiser = headers[0]
+                event = (await http.post("/api/v1/events", headers=organiser, json={
+                    "title": "Five places", "begins_at": "2031-01-01T10:00:00", "max_participants": 5, "publish": True,
+                })).json()
+                joins = [
+                    http.post(f"/api/v1/events/{event['uuid']}/participations", headers=headers[a],
+                              json={"identity": f"p{a}_{i}"})
+                    for a in range(3) for i in range(10) if (a, i) != (0, 0)
+                ]
+                answers = await asyncio.gather(*joins)
+                final = (await http.get(f"/api/v1/events/{event['uuid']}")).json()
+                listing = (await http.get(f"/api/v1/events/{event['uuid']}/participations", headers=organiser)).json()
+                return [r.status_code for r in answers], {"event": final, "participants": listing}
+
+        statuses, state = asyncio.run(scenario())
+    assert statuses.count(201) == 5, statuses
+    assert statuses.count(409) == len(statuses) - 5, statuses
+    assert state["event"]["participant_count"] == 5 and state["event"]["remaining_places"] == 0
+    assert sum(1 for p in state["participants"] if p["role"] == "participant") == 5
+
+
+async def _confirm(settings, email: str) -> None:
+    """Mark the account confirmed as its emailed link would (the link itself is tested elsewhere).
+
+    Uses its own engine: the server's connections belong to the server's event loop.
+    """
+    engine = make_engine(settings)
+    async with engine.begin() as conn:
+        await conn.execute(update(Account).where(Account.email == email).values(confirmed_at=utcnow()))
+    await engine.dispose()
