@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 OutboxHandler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
 
-# About two days of exponential back-off: 30 s, 1 min, 2 min ... capped at 12 h per wait.
-MAX_ATTEMPTS = 16
+# About two days of exponential back-off: 30 s, 1 min, 2 min ... capped at 12 h per wait (13 waits).
+MAX_ATTEMPTS = 14
 CLAIM_SECONDS = 300
 
 

@@ -116,10 +116,10 @@ class TaskRunner:
         self._worker.start()
 
     # -- sweeping --------------------------------------------------------------
-    async def sweep(self) -> int:
+    async def sweep(self, grace: timedelta = SWEEP_GRACE) -> int:
         """Re-send rows whose message was lost, and run periodic maintenance."""
         async with self.sessionmaker() as session:
-            ids = await outbox.due_rows(session, SWEEP_GRACE)
+            ids = await outbox.due_rows(session, grace)
         self.kick(ids)
         for job in self.maintenance:
             try:
@@ -129,9 +129,14 @@ class TaskRunner:
         return len(ids)
 
     def start_sweeper(self, interval: float = 15.0) -> None:
+        """Sweep at once (work left by a stopped or crashed process resumes now), then periodically."""
         self._ensure_loop()
 
         def loop() -> None:
+            try:
+                self.run_coroutine(self.sweep(grace=timedelta()), timeout=interval * 4)
+            except Exception:  # noqa: BLE001
+                log.exception("outbox sweep failed")
             while not self._stop.wait(interval):
                 try:
                     self.run_coroutine(self.sweep(), timeout=interval * 4)
