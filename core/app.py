@@ -27,6 +27,7 @@ from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.notifications import notification_handler
 from core.plugins import load_plugins
+from core.ratelimit import forget_old_windows
 from core.routes import api_handlers, web_handlers
 from core.settings import Settings
 from core.tasks import TaskRunner
@@ -111,6 +112,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         last_purge["at"] = utcnow()
         async with runner.sessionmaker() as session:
             count = await purge_unconfirmed(Ctx(session, pm, settings))
+            await forget_old_windows(Ctx(session, pm, settings))
             await session.commit()
         if count:
             log.info("purged %d unconfirmed accounts", count)

@@ -57,6 +57,11 @@ class Caller:
         return self.account
 
 
+def client_address(request: Request) -> str:
+    """The client's address (uvicorn resolves X-Forwarded-For from trusted proxies only)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
     if not token:
         return Caller()

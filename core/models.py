@@ -6,8 +6,9 @@ from core.db.base import Base
 from core.events.models import Event, Participation, Tag
 from core.identities.models import Identity
 from core.outbox import OutboxRow
+from core.ratelimit import RateCounter
 
 metadata = Base.metadata
 
-__all__ = ["Account", "AccountToken", "Comment", "Credential", "Event", "Identity", "OutboxRow", "Participation", "Tag",
-           "metadata"]
+__all__ = ["Account", "AccountToken", "Comment", "Credential", "Event", "Identity", "OutboxRow", "Participation", "RateCounter",
+           "Tag", "metadata"]

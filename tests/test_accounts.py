@@ -160,3 +160,13 @@ def test_operator_creates_confirmed_administrator(tmp_path):
     again = runner.invoke(main, ["--config", str(config), "users", "create", "--email", "root@example.org",
                                  "--password", "long enough"])
     assert again.exit_code != 0 and "already uses this email" in again.output
+
+
+def test_login_attempts_are_rate_limited_per_email(client):
+    sign_up(client, "alice@example.org", "alice")
+    for _ in range(9):  # sign_up itself logged in once: ten attempts in all
+        assert client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "guess guess"}).status_code == 401
+    r = client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "guess guess"})
+    assert r.status_code == 429 and "too many" in r.json()["detail"]
+    r = client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "correct horse"})
+    assert r.status_code == 429, "even the right password waits: the window is shared"

@@ -86,3 +86,12 @@ def test_config_errors_are_clear(tmp_path):
         load_settings(bad, {})
     result = run(["--config", str(bad), "migrate"], tmp_path)
     assert result.returncode != 0 and "registrations.mode" in result.stderr
+
+
+def test_migrations_match_the_models(settings):
+    """A model changed without a migration would break every existing instance on upgrade."""
+    from alembic import command
+
+    from core.db.migrate import alembic_config
+
+    command.check(alembic_config(settings))

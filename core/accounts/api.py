@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from msgspec import Meta
 
 from core.accounts import service
-from core.auth import Caller
+from core.auth import Caller, client_address
 from core.context import Ctx
 from core.identities.schemas import MyIdentityOut, my_identity_out
 from core.identities.service import create_identity
+from core.ratelimit import limit_login, limit_sign_up
 
 Password = Annotated[str, Meta(max_length=256)]
 Email = Annotated[str, Meta(max_length=254)]
@@ -98,8 +99,9 @@ class AuthController(Controller):
     tags = ["accounts"]
 
     @post("/accounts", status_code=201)
-    async def sign_up(self, ctx: Ctx, data: SignUp) -> SignUpOut:
+    async def sign_up(self, ctx: Ctx, request: Request, data: SignUp) -> SignUpOut:
         """Create an account and its first identity; a confirmation link is sent by email."""
+        await limit_sign_up(ctx, client_address(request))
         account = await service.sign_up(ctx, data.email, data.password)
         identity = await create_identity(ctx, account, data.username, data.display_name)
         return SignUpOut(account.email, identity.username, account.is_confirmed)
@@ -110,8 +112,9 @@ class AuthController(Controller):
         return Accepted("your email address is confirmed")
 
     @post("/auth/token", status_code=201)
-    async def login(self, ctx: Ctx, data: Login) -> TokenOut:
-        """Exchange email and password for a bearer token."""
+    async def login(self, ctx: Ctx, request: Request, data: Login) -> TokenOut:
+        """Exchange email and password for a bearer token (rate-limited per address and per email)."""
+        await limit_login(ctx, client_address(request), data.email)
         account = await service.authenticate(ctx, data.email, data.password)
         return TokenOut(await service.open_credential(ctx, account, "api", name=data.name))
 
@@ -122,7 +125,8 @@ class AuthController(Controller):
         await service.close_credential(ctx, api.token)
 
     @post("/password/reset-request", status_code=HTTP_202_ACCEPTED)
-    async def reset_request(self, ctx: Ctx, data: EmailOnly) -> Accepted:
+    async def reset_request(self, ctx: Ctx, request: Request, data: EmailOnly) -> Accepted:
+        await limit_login(ctx, client_address(request), data.email)
         await service.request_password_reset(ctx, data.email)
         return Accepted("if an account uses this address, a reset link is on its way")
 

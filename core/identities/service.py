@@ -87,13 +87,13 @@ async def update_identity(
     avatar: bytes | None = None, remove_avatar: bool = False,
 ) -> Identity:
     profile = _check_profile(display_name, bio)
+    for key, value in profile.items():
+        setattr(identity, key, value)
+    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
     new_avatar = None
     if avatar:
         limits = ctx.settings.limits
         new_avatar = store_image(ctx.settings.media_dir, "avatars", avatar, "avatar", limits.avatar_max_bytes, 512)
-    for key, value in profile.items():
-        setattr(identity, key, value)
-    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
     if new_avatar or remove_avatar:
         remove_image(ctx.settings.media_dir, identity.avatar)
         identity.avatar = new_avatar
