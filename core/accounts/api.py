@@ -33,7 +33,7 @@ class SignUpOut(msgspec.Struct):
     confirmed: bool
 
 
-class TokenToken(msgspec.Struct, forbid_unknown_fields=True):
+class TokenInput(msgspec.Struct, forbid_unknown_fields=True):
     token: Annotated[str, Meta(max_length=200)]
 
 
@@ -107,7 +107,7 @@ class AuthController(Controller):
         return SignUpOut(account.email, identity.username, account.is_confirmed)
 
     @post("/accounts/confirm", status_code=200)
-    async def confirm(self, ctx: Ctx, data: TokenToken) -> Accepted:
+    async def confirm(self, ctx: Ctx, data: TokenInput) -> Accepted:
         await service.confirm_email(ctx, data.token)
         return Accepted("your email address is confirmed")
 
@@ -161,7 +161,7 @@ class AccountController(Controller):
         return Accepted("open the link we sent to the new address to confirm it")
 
     @post("/email/confirm", status_code=200)
-    async def confirm_email_change(self, ctx: Ctx, data: TokenToken) -> Accepted:
+    async def confirm_email_change(self, ctx: Ctx, data: TokenInput) -> Accepted:
         await service.confirm_email_change(ctx, data.token)
         return Accepted("your email address was changed")
 

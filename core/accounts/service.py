@@ -88,14 +88,22 @@ async def _use_token(ctx: Ctx, token: str, purpose: str) -> tuple[Account, Accou
     return account, row
 
 
-async def send_confirmation(ctx: Ctx, account: Account) -> None:
-    token = await _issue_token(ctx, account, "confirm_email")
-    link = ctx.settings.url(f"/confirm/{token}")
+LINK_PATHS = {"confirm_email": "/confirm/", "reset_password": "/password/reset/", "change_email": "/email/confirm/"}
+
+
+async def _send_link(ctx: Ctx, account: Account, purpose: str, subject: str, text: str, new_email: str | None = None) -> None:
+    """Issue a single-use token for ``purpose`` and mail its link (to the new address for email changes)."""
+    token = await _issue_token(ctx, account, purpose, new_email=new_email)
+    link = ctx.settings.url(LINK_PATHS[purpose] + token)
     await notify(ctx.session, Notification(
-        kind="confirm_email", to_email=account.email, locale=account.locale,
-        subject=f"Confirm your account on {ctx.settings.instance.name}",
-        text=f"Welcome! Open this link to confirm your email address: {link}", link=link,
+        kind=purpose, to_email=new_email or account.email, locale=account.locale,
+        subject=f"{subject} on {ctx.settings.instance.name}", text=f"{text} {link}", link=link,
     ))
+
+
+async def send_confirmation(ctx: Ctx, account: Account) -> None:
+    await _send_link(ctx, account, "confirm_email", "Confirm your account",
+                     "Welcome! Open this link to confirm your email address:")
 
 
 async def sign_up(ctx: Ctx, email: str, password: str) -> Account:
@@ -164,13 +172,8 @@ async def request_password_reset(ctx: Ctx, email: str) -> None:
     account = await ctx.session.scalar(select(Account).where(Account.email == email))
     if account is None:
         return
-    token = await _issue_token(ctx, account, "reset_password")
-    link = ctx.settings.url(f"/password/reset/{token}")
-    await notify(ctx.session, Notification(
-        kind="reset_password", to_email=account.email, locale=account.locale,
-        subject=f"Reset your password on {ctx.settings.instance.name}",
-        text=f"Someone asked to reset your password. If it was you, open: {link}", link=link,
-    ))
+    await _send_link(ctx, account, "reset_password", "Reset your password",
+                     "Someone asked to reset your password. If it was you, open:")
 
 
 async def reset_password(ctx: Ctx, token: str, new_password: str) -> Account:
@@ -200,13 +203,8 @@ async def request_email_change(ctx: Ctx, account: Account, current_password: str
     new_email = normalise_email(new_email, "new_email")
     if await _email_taken(ctx, new_email):
         raise InvalidInput.field("new_email", "an account already uses this email address")
-    token = await _issue_token(ctx, account, "change_email", new_email=new_email)
-    link = ctx.settings.url(f"/email/confirm/{token}")
-    await notify(ctx.session, Notification(
-        kind="change_email", to_email=new_email, locale=account.locale,
-        subject=f"Confirm your new email address on {ctx.settings.instance.name}",
-        text=f"Open this link to use this address for your account: {link}", link=link,
-    ))
+    await _send_link(ctx, account, "change_email", "Confirm your new email address",
+                     "Open this link to use this address for your account:", new_email=new_email)
 
 
 async def confirm_email_change(ctx: Ctx, token: str) -> Account:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 
 from core.accounts import service
-from core.auth import Caller
+from core.auth import Caller, client_address
 from core.context import Ctx
 from core.identities.service import create_identity
+from core.ratelimit import limit_login, limit_sign_up
 from core.web.forms import Form, FormState, attempt, text
 from core.web.render import done, page, safe_next
 from core.web.session import end_session, start_session
@@ -37,10 +38,11 @@ async def signup_form(ctx: Ctx, web: Caller) -> Response:
 
 
 @post("/signup", include_in_schema=False)
-async def signup(ctx: Ctx, web: Caller, data: Form) -> Response:
+async def signup(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response:
     """An account and its first identity in one go, as the API does; then a confirmation link."""
 
     async def act() -> Response:
+        await limit_sign_up(ctx, client_address(request))
         account = await service.sign_up(ctx, text(data, "email"), text(data, "password"))
         await create_identity(ctx, account, text(data, "username"), text(data, "display_name"))
         return done("/login", "check-email")
@@ -68,10 +70,11 @@ async def login_form(web: Caller, back: Next = "/") -> Response:
 
 
 @post("/login", include_in_schema=False)
-async def login(ctx: Ctx, web: Caller, data: Form) -> Response:
+async def login(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response:
     back = safe_next(text(data, "next"))
 
     async def act() -> Response:
+        await limit_login(ctx, client_address(request), text(data, "email"))
         account = await service.authenticate(ctx, text(data, "email"), text(data, "password"))
         if web.token:  # a new secret at each login, so a planted cookie is never promoted
             await service.close_credential(ctx, web.token)
@@ -97,8 +100,9 @@ async def forgot_form(web: Caller) -> Response:
 
 
 @post("/password/forgot", include_in_schema=False)
-async def forgot(ctx: Ctx, data: Form) -> Response:
-    """The same answer whether or not an account uses the address."""
+async def forgot(ctx: Ctx, request: Request, data: Form) -> Response:
+    """The same answer whether or not an account uses the address (rate-limited like logins)."""
+    await limit_login(ctx, client_address(request), text(data, "email"))
     await service.request_password_reset(ctx, text(data, "email"))
     return done("/login", "reset-sent")
 

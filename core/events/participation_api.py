@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
@@ -12,6 +13,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import Forbidden, NotFound
 from core.events import participation as participations
+from core.events.models import Participation
 from core.events.schemas import JoinInput, ParticipationOut, participation_out
 from core.events.service import is_organiser, require_organiser, visible_event
 from core.identities.service import own_identity
@@ -56,16 +58,18 @@ class ParticipationController(Controller):
 
     @post("/participations/{participation:str}/approve", status_code=200)
     async def approve(self, ctx: Ctx, api: Caller, uuid: str, participation: str) -> ParticipationOut:
-        event = await visible_event(ctx, api.viewer, uuid)
-        require_organiser(api.viewer, event)
-        found = await participations.participation_for_event(ctx, event, participation)
-        await participations.approve(ctx, found)
-        return participation_out(found, ctx.settings, show_message=True)
+        return await _decide(ctx, api, uuid, participation, participations.approve)
 
     @post("/participations/{participation:str}/reject", status_code=200)
     async def reject(self, ctx: Ctx, api: Caller, uuid: str, participation: str) -> ParticipationOut:
-        event = await visible_event(ctx, api.viewer, uuid)
-        require_organiser(api.viewer, event)
-        found = await participations.participation_for_event(ctx, event, participation)
-        await participations.reject(ctx, found)
-        return participation_out(found, ctx.settings, show_message=True)
+        return await _decide(ctx, api, uuid, participation, participations.reject)
+
+
+async def _decide(ctx: Ctx, api: Caller, uuid: str, participation: str,
+                  action: Callable[[Ctx, Participation], Awaitable[None]]) -> ParticipationOut:
+    """The organiser approves or rejects one participation of their event."""
+    event = await visible_event(ctx, api.viewer, uuid)
+    require_organiser(api.viewer, event)
+    found = await participations.participation_for_event(ctx, event, participation)
+    await action(ctx, found)
+    return participation_out(found, ctx.settings, show_message=True)
