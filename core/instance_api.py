@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 
+from core import __version__
 from core.context import Ctx
 
 
@@ -20,8 +21,6 @@ class InstanceOut(msgspec.Struct):
 
 @get("/api/v1/instance", tags=["instance"])
 async def instance_info(ctx: Ctx) -> InstanceOut:
-    from core import __version__
-
     s = ctx.settings
     return InstanceOut(s.instance.name, s.instance.description, s.instance.rules, s.instance.contact_email,
                        s.registrations.mode, s.enabled_plugins, __version__)

@@ -1,23 +1,22 @@
-"""Every route handler of the core, from each domain's api.py and web.py."""
+"""Every route handler of the core: each domain's API controllers and the web pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.accounts.api import AccountController, AuthController
+from core.comments.api import CommentController
+from core.events.api import EventController, MyEventsController
+from core.events.participation_api import ParticipationController
+from core.identities.api import IdentityController
+from core.instance_api import instance_info
+from core.web.pages import web_route_handlers
+
 
 def api_handlers() -> list[Any]:
-    from core.accounts.api import AccountController, AuthController
-    from core.comments.api import CommentController
-    from core.events.api import EventController, MyEventsController
-    from core.events.participation_api import ParticipationController
-    from core.identities.api import IdentityController
-    from core.instance_api import instance_info
-
     return [AuthController, AccountController, IdentityController, EventController, MyEventsController,
             ParticipationController, CommentController, instance_info]
 
 
 def web_handlers() -> list[Any]:
-    from core.web.pages import web_route_handlers
-
     return web_route_handlers()

@@ -12,6 +12,9 @@ from core.accounts.models import ROLES, Account, AccountToken, Credential
 from core.context import Ctx
 from core.db.base import utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from core.events.validation import check_timezone
+from core.exports import account_export
+from core.identities.service import delete_identity, identities_of
 from core.notifications import Notification, notify
 from core.security import hash_password, new_token, token_hash, verify_password
 
@@ -222,8 +225,6 @@ async def confirm_email_change(ctx: Ctx, token: str) -> Account:
 
 
 async def update_preferences(ctx: Ctx, account: Account, locale: str | None, timezone: str | None) -> None:
-    from core.events.validation import check_timezone
-
     if locale is not None:
         if locale not in ("en", "fr"):
             raise InvalidInput.field("locale", "must be one of: en, fr")
@@ -237,8 +238,6 @@ async def delete_account(ctx: Ctx, account: Account, password: str | None) -> No
 
     ``password`` is None only for operators acting from the command line.
     """
-    from core.identities.service import delete_identity, identities_of
-
     if password is not None:
         _require_password(account, password)
     for identity in await identities_of(ctx, account):
@@ -258,6 +257,4 @@ async def purge_unconfirmed(ctx: Ctx) -> int:
 
 async def export_data(ctx: Ctx, account: Account) -> dict[str, Any]:
     """Everything the instance holds about this account, for the person to download."""
-    from core.exports import account_export
-
     return await account_export(ctx, account)

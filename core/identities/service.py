@@ -7,8 +7,11 @@ import re
 from sqlalchemy import func, select
 
 from core.accounts.models import Account
+from core.comments.service import anonymise_comments_of
 from core.context import Ctx
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.events.participation import leave_all
+from core.events.service import delete_events_of
 from core.identities.models import Identity
 from core.media import remove_image, store_image
 from core.sanitize import plain_text, rich_text
@@ -110,10 +113,6 @@ async def set_default_identity(ctx: Ctx, account: Account, identity: Identity) -
 
 async def delete_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
     """Delete an identity: its events are deleted, its places given back, its comments anonymised."""
-    from core.comments.service import anonymise_comments_of
-    from core.events.participation import leave_all
-    from core.events.service import delete_events_of
-
     account = await ctx.session.get(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:
