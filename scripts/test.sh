@@ -9,6 +9,7 @@ ROOT=$(pwd)
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
+  python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
   command -v pg_ctlcluster >/dev/null || need+=(postgresql)
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v chromium >/dev/null || need+=(chromium)
