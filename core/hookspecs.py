@@ -72,6 +72,11 @@ def convene_outbox_handlers() -> dict[str, OutboxHandler]:
 
 
 @hookspec
+def convene_migrations_dir() -> Path | None:
+    """Return the folder of the plugin's Alembic migrations (its own branch), if it has tables."""
+
+
+@hookspec
 def convene_startup(settings: Any) -> None:
     """Called once when the web application or a worker starts, with the instance settings."""
 
