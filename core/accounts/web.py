@@ -185,7 +185,7 @@ async def delete_account(ctx: Ctx, web: Caller, data: Form) -> Response:
     account = web.require_account()
 
     async def act() -> Response:
-        await service.delete_account(ctx, account, text(data, "password"))
+        await service.delete_account(ctx, account, text(data, "current_password"))
         return end_session(done("/", "account-deleted"))
 
     return await attempt(ctx, web, "delete", data, act, lambda form: page("settings.html", web, form))

@@ -40,8 +40,9 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     status_code: int = 200
 
-    def of(self, form: str) -> "FormState":
-        return self if form == self.form else FormState(form)
+    def of(self, form: str, values: dict[str, Any] | None = None) -> "FormState":
+        """This state if it is the named form's, else that form blank (or with ``values``)."""
+        return self if form == self.form else FormState(form, dict(values or {}))
 
 
 def refused(form: str, exc: DomainError, data: dict[str, Any]) -> FormState:

@@ -6,6 +6,11 @@ from typing import Any
 
 
 def web_route_handlers() -> list[Any]:
+    from core.accounts.web import HANDLERS as ACCOUNT_PAGES
+    from core.comments.web import HANDLERS as COMMENT_PAGES
+    from core.events.web import HANDLERS as EVENT_PAGES
+    from core.identities.web import HANDLERS as IDENTITY_PAGES
+    from core.web.about import about
     from core.web.home import home
 
-    return [home]
+    return [home, about, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]

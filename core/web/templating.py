@@ -5,6 +5,7 @@ So a theme overrides any template, core's or a plugin's, and falls back for the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,11 @@ def local_moment(value: datetime, zone: str, locale: str = "en", date_format: st
     return f"{format_date(moment, date_format, locale=locale)}, {format_time(moment, 'short', locale=locale)}"
 
 
+def labelled(values: Iterable[str], labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Stored values paired with the words the theme shows for them, for a <select>."""
+    return [(value, labels.get(value, value)) for value in values]
+
+
 @lru_cache(maxsize=1)
 def timezone_names() -> list[str]:
     """IANA names offered in timezone fields (the legacy ``posix/`` and ``right/`` copies left out)."""
@@ -61,6 +67,7 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
     env.filters["local_moment"] = local_moment
+    env.filters["labelled"] = labelled
     env.globals["timezone_names"] = timezone_names
     env.globals["settings"] = settings
     env.globals["instance"] = settings.instance
