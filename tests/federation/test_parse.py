@@ -1,0 +1,107 @@
+"""Every real payload in tests/fixtures/interop parses, or is refused with a reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from plugins.federation_activitypub.parse import Refused, parse_actor, parse_event, parse_note
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def inner(name: str) -> dict:
+    doc = load(name)
+    return doc["object"] if isinstance(doc.get("object"), dict) else doc
+
+
+def test_mobilizon_event_with_place_and_postal_address():
+    event = parse_event(inner("mobilizon-post-activity.json"))
+    assert event.title == "My first event"
+    assert event.begins_at == datetime(2018, 2, 12, 14, 8, 20, tzinfo=timezone.utc) and event.ends_at is None
+    assert event.place.name == "Locaux de Framasoft" and event.place.locality == "Lyon"
+    assert event.place.street == "10 Rue Jangot" and event.place.postal_code == "69007"
+    assert event.attributed_to == "https://mobilizon.fr/@metacartes" and event.public
+    assert event.category == "MEETING", "an unknown category falls back to the default"
+
+
+def test_gancio_event_whose_location_has_only_a_name():
+    event = parse_event(inner("gancio-event-activity.json"))
+    assert event.place.name == "Colosseo" and event.place.locality == ""
+    assert event.begins_at == datetime(2021, 7, 14, 15, 30, 57, tzinfo=timezone.utc)
+    assert event.ends_at == datetime(2021, 7, 14, 16, 30, 57, tzinfo=timezone.utc)
+    assert event.tags == ["test"]
+
+
+@pytest.mark.parametrize("name", ["mobilizon-post-activity-group.json", "mobilizon-post-activity-media.json",
+                                  "mobilizon-post-activity-media-1.json", "mobilizon-post-activity-media-2.json"])
+def test_other_mobilizon_events_parse(name):
+    assert parse_event(inner(name)).title
+
+
+@pytest.mark.parametrize("name", ["mastodon-post-activity.json", "mastodon-post-activity-hashtag.json",
+                                  "mastodon-post-activity-private.json", "mastodon-status.json", "mastodon-status-2.json",
+                                  "mastodon-status-3.json", "mastodon-status-4.json", "mastodon-status-5.json",
+                                  "pleroma-comment-object.json", "https__info.pleroma.site_activity.json"])
+def test_notes_become_comment_candidates(name):
+    note = parse_note(inner(name))
+    assert note.content and note.attributed_to.startswith("http")
+    assert "<script" not in note.content
+
+
+def test_private_mastodon_note_is_not_public():
+    assert parse_note(inner("mastodon-post-activity-private.json")).public is False
+    assert parse_note(inner("mastodon-post-activity.json")).public is True
+
+
+@pytest.mark.parametrize("name", ["mastodon-actor.json", "mastodon-tcit-tcit.json", "gancio-actor.json"])
+def test_actors_parse_with_their_keys(name):
+    actor = parse_actor(inner(name))
+    assert actor.inbox.startswith("http") and "PUBLIC KEY" in actor.public_key_pem and actor.username
+
+
+@pytest.mark.parametrize("name", ["peertube-video.json", "prismo-url-map.json"])
+def test_objects_we_cannot_use_are_refused_with_a_reason(name):
+    with pytest.raises(Refused, match="expected an Event"):
+        parse_event(inner(name))
+
+
+def _event(**changes):
+    base = {"type": "Event", "id": "https://a.example/e/1", "name": "Meet", "startTime": "2031-01-01T10:00:00Z",
+            "attributedTo": "https://a.example/@x", "to": ["https://www.w3.org/ns/activitystreams#Public"]}
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"endTime": "2031-01-01T09:00:00Z"}, "endTime is not after startTime"),
+    ({"timezone": "Mars/Olympus"}, "unknown timezone"),
+    ({"name": "<script>alert(1)</script>"}, "name is empty"),
+    ({"startTime": "yesterday"}, "startTime is not"),
+    ({"startTime": None}, "startTime is missing"),
+    ({"id": "javascript:alert(1)"}, "id is not an http"),
+    ({"name": "x" * 5000}, "name is longer"),
+    ({"attributedTo": 42}, "attributedTo must be a string"),
+])
+def test_bad_events_are_refused(changes, reason):
+    with pytest.raises(Refused, match=reason):
+        parse_event(_event(**changes))
+
+
+def test_markup_in_names_is_removed_and_rich_text_sanitised():
+    event = parse_event(_event(name="<b>Party</b> <img src=x onerror=alert(1)>", content='<p onclick="x()">Hi<script>x</script></p>'))
+    assert event.title == "Party" and event.description == "<p>Hi</p>"
+
+
+def test_actor_whose_key_lives_on_another_host_is_refused():
+    actor = inner("mastodon-actor.json")
+    actor["publicKey"] = dict(actor["publicKey"], id="https://evil.example/key", owner=actor["id"])
+    with pytest.raises(Refused, match="actor's host"):
+        parse_actor(actor)
