@@ -216,6 +216,11 @@ async def convene_accept_remote_activity(session: AsyncSession, activity: dict[s
 # ---------------------------------------------------------------------------
 
 
+@hookspec(firstresult=True)
+async def convene_negotiate(session: AsyncSession, request: Any, kind: str, key: str, obj: Any) -> Any | None:
+    """Answer a public page's URL in another format the client asked for, as a Litestar Response."""
+
+
 @hookspec
 def convene_event_links(event: Event, settings: Any) -> list[Link]:
     """Return links offered on an event page and in its API answer (e.g. "Add to calendar")."""
