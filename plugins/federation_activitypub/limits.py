@@ -1,0 +1,69 @@
+"""Bounded JSON parsing for documents that come from other servers.
+
+A remote peer controls the bytes: a body of gigabytes, a document nested a million
+levels deep, an array of millions of tiny elements. Each would cost memory or CPU
+long before any ActivityPub logic looks at it, so every inbound or fetched JSON
+document is parsed here first. msgspec refuses very deep nesting on its own (it
+raises ``RecursionError`` instead of overflowing the C stack); the walk that enforces
+our tighter limits is iterative, so it cannot overflow either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_ITEMS = 10_000
+
+
+class PayloadRejected(ValueError):
+    """A JSON document refused before use; ``reason`` says why, for the log and the 4xx body."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_json(
+    body: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_items: int = MAX_ITEMS,
+) -> Any:
+    """Decode ``body`` and check its shape; raise ``PayloadRejected`` when a limit is passed.
+
+    ``max_depth`` counts containers: ``{"a": [1]}`` has depth 2. ``max_items`` bounds
+    the elements of any one array and the members of any one object.
+    """
+    if len(body) > max_bytes:
+        raise PayloadRejected(f"body of {len(body)} bytes exceeds {max_bytes}")
+    try:
+        document = msgspec.json.decode(body)
+    except RecursionError as exc:
+        raise PayloadRejected(f"JSON nested deeper than {max_depth} levels") from exc
+    except msgspec.DecodeError as exc:
+        raise PayloadRejected(f"invalid JSON: {exc}") from exc
+    check_shape(document, max_depth=max_depth, max_items=max_items)
+    return document
+
+
+def check_shape(document: Any, *, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITEMS) -> None:
+    """Walk ``document`` without recursion; raise ``PayloadRejected`` past either limit."""
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > max_depth:
+            raise PayloadRejected(f"JSON nested deeper than {max_depth} levels")
+        if len(value) > max_items:
+            raise PayloadRejected(f"JSON container with {len(value)} items exceeds {max_items}")
+        pending.extend((child, depth + 1) for child in children)
