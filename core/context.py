@@ -22,10 +22,10 @@ class Ctx:
     async def emit(self, hook: str, **kwargs) -> None:  # noqa: ANN003
         """Run a lifecycle hook inside the current transaction (after a flush)."""
         await self.session.flush()
-        await call_all(self.pm, hook, session=self.session, **kwargs)
+        await call_all(self.pm, hook, ctx=self, **kwargs)
 
     async def decide(self, hook: str, **kwargs) -> Decision | None:  # noqa: ANN003
-        return await first_answer(self.pm, hook, session=self.session, **kwargs)
+        return await first_answer(self.pm, hook, ctx=self, **kwargs)
 
     async def require(self, hook: str, **kwargs) -> None:  # noqa: ANN003
         """Ask a decision hook and raise Forbidden with its reason when it refuses."""

@@ -5,13 +5,15 @@ Four kinds (see ARCHITECTURE.md):
 * registration hooks are synchronous and run once at start-up;
 * lifecycle hooks run inside the transaction that made the change, *after* it is
   flushed and before it is committed: an implementation that must reach the outside
-  writes an outbox row with ``core.outbox.enqueue(session, ...)`` so the work commits
-  or rolls back with the change. They never do slow work inline;
+  writes an outbox row with ``core.outbox.enqueue(ctx.session, ...)`` so the work
+  commits or rolls back with the change. They never do slow work inline;
 * decision hooks answer ``Decision`` or ``None`` (abstain); the first answer wins and
   its reason is shown to the user;
 * transform hooks extend a representation.
 
-Async hooks are called through ``core.plugins.call_all`` / ``core.plugins.first_answer``,
+Async hooks receive ``ctx`` (``core.context.Ctx``: the transaction's session, the plugin
+manager and the instance settings), so a plugin can call core services as the core does.
+They are called through ``core.plugins.call_all`` / ``core.plugins.first_answer``,
 never through ``pm.hook.x()`` directly, because pluggy itself does not await.
 Each hook is documented in docs/hooks.md under its exact signature (tests enforce it).
 """
@@ -27,10 +29,10 @@ if TYPE_CHECKING:
 
     import click
     import msgspec
-    from sqlalchemy.ext.asyncio import AsyncSession
 
     from core.accounts.models import Account
     from core.comments.models import Comment
+    from core.context import Ctx
     from core.decisions import Decision
     from core.events.models import Event, Participation
     from core.identities.models import Identity
@@ -87,87 +89,87 @@ def convene_startup(settings: Any) -> None:
 
 
 @hookspec
-async def convene_account_created(session: AsyncSession, account: Account) -> None:
+async def convene_account_created(ctx: Ctx, account: Account) -> None:
     """An account was created (by sign-up or by an operator)."""
 
 
 @hookspec
-async def convene_account_deleted(session: AsyncSession, account: Account) -> None:
+async def convene_account_deleted(ctx: Ctx, account: Account) -> None:
     """An account is being deleted; its identities were already deleted one by one."""
 
 
 @hookspec
-async def convene_identity_created(session: AsyncSession, identity: Identity) -> None:
+async def convene_identity_created(ctx: Ctx, identity: Identity) -> None:
     """A local identity was created."""
 
 
 @hookspec
-async def convene_identity_updated(session: AsyncSession, identity: Identity) -> None:
+async def convene_identity_updated(ctx: Ctx, identity: Identity) -> None:
     """A local identity's public profile (display name, bio, avatar) changed."""
 
 
 @hookspec
-async def convene_identity_deleted(session: AsyncSession, identity: Identity) -> None:
+async def convene_identity_deleted(ctx: Ctx, identity: Identity) -> None:
     """A local identity is about to be deleted, after its events and participations."""
 
 
 @hookspec
-async def convene_event_created(session: AsyncSession, event: Event) -> None:
+async def convene_event_created(ctx: Ctx, event: Event) -> None:
     """An event was created (it may still be a draft)."""
 
 
 @hookspec
-async def convene_event_published(session: AsyncSession, event: Event) -> None:
+async def convene_event_published(ctx: Ctx, event: Event) -> None:
     """A draft event was published and is now visible according to its visibility."""
 
 
 @hookspec
-async def convene_event_updated(session: AsyncSession, event: Event, changed: list[str]) -> None:
+async def convene_event_updated(ctx: Ctx, event: Event, changed: list[str]) -> None:
     """A published event was edited; ``changed`` lists the field names that changed."""
 
 
 @hookspec
-async def convene_event_cancelled(session: AsyncSession, event: Event) -> None:
+async def convene_event_cancelled(ctx: Ctx, event: Event) -> None:
     """A published event was cancelled (it stays visible, marked cancelled)."""
 
 
 @hookspec
-async def convene_event_deleted(session: AsyncSession, event: Event) -> None:
+async def convene_event_deleted(ctx: Ctx, event: Event) -> None:
     """An event is about to be deleted; it is still readable, with its participations."""
 
 
 @hookspec
-async def convene_participation_requested(session: AsyncSession, participation: Participation) -> None:
+async def convene_participation_requested(ctx: Ctx, participation: Participation) -> None:
     """Someone asked to join; ``participation.role`` is ``participant`` (free) or ``not_approved``."""
 
 
 @hookspec
-async def convene_participation_approved(session: AsyncSession, participation: Participation) -> None:
+async def convene_participation_approved(ctx: Ctx, participation: Participation) -> None:
     """The organiser approved a pending participation."""
 
 
 @hookspec
-async def convene_participation_rejected(session: AsyncSession, participation: Participation) -> None:
+async def convene_participation_rejected(ctx: Ctx, participation: Participation) -> None:
     """The organiser rejected a participation."""
 
 
 @hookspec
-async def convene_participation_cancelled(session: AsyncSession, participation: Participation) -> None:
+async def convene_participation_cancelled(ctx: Ctx, participation: Participation) -> None:
     """A participant left; the row is about to be deleted."""
 
 
 @hookspec
-async def convene_comment_created(session: AsyncSession, comment: Comment) -> None:
+async def convene_comment_created(ctx: Ctx, comment: Comment) -> None:
     """A comment or reply was posted on an event."""
 
 
 @hookspec
-async def convene_comment_updated(session: AsyncSession, comment: Comment) -> None:
+async def convene_comment_updated(ctx: Ctx, comment: Comment) -> None:
     """A comment's text was edited by its author."""
 
 
 @hookspec
-async def convene_comment_deleted(session: AsyncSession, comment: Comment) -> None:
+async def convene_comment_deleted(ctx: Ctx, comment: Comment) -> None:
     """A comment was deleted by its author or the organiser (its text is already gone)."""
 
 
@@ -182,32 +184,32 @@ async def convene_deliver_notification(notification: Notification) -> bool | Non
 
 
 @hookspec(firstresult=True)
-async def convene_can_register(session: AsyncSession, email: str) -> Decision | None:
+async def convene_can_register(ctx: Ctx, email: str) -> Decision | None:
     """May this email address sign up (after the instance's registration mode allowed it)?"""
 
 
 @hookspec(firstresult=True)
-async def convene_can_create_event(session: AsyncSession, identity: Identity, data: dict[str, Any]) -> Decision | None:
+async def convene_can_create_event(ctx: Ctx, identity: Identity, data: dict[str, Any]) -> Decision | None:
     """May this identity create or publish an event with these fields?"""
 
 
 @hookspec(firstresult=True)
-async def convene_can_join_event(session: AsyncSession, identity: Identity, event: Event) -> Decision | None:
+async def convene_can_join_event(ctx: Ctx, identity: Identity, event: Event) -> Decision | None:
     """May this identity join this event (after the core's own rules: status, capacity)?"""
 
 
 @hookspec(firstresult=True)
-async def convene_can_view_event(session: AsyncSession, viewer: Identity | None, event: Event) -> Decision | None:
+async def convene_can_view_event(ctx: Ctx, viewer: Identity | None, event: Event) -> Decision | None:
     """May this viewer (None = anonymous) see this published event?"""
 
 
 @hookspec(firstresult=True)
-async def convene_check_content(session: AsyncSession, author: Identity, kind: str, text: str) -> Decision | None:
+async def convene_check_content(ctx: Ctx, author: Identity, kind: str, text: str) -> Decision | None:
     """Is this user-written text acceptable? ``kind`` is e.g. ``event``, ``comment``, ``profile``."""
 
 
 @hookspec(firstresult=True)
-async def convene_accept_remote_activity(session: AsyncSession, activity: dict[str, Any], origin: str) -> Decision | None:
+async def convene_accept_remote_activity(ctx: Ctx, activity: dict[str, Any], origin: str) -> Decision | None:
     """May this inbound activity from domain ``origin`` be processed?"""
 
 
@@ -217,7 +219,7 @@ async def convene_accept_remote_activity(session: AsyncSession, activity: dict[s
 
 
 @hookspec(firstresult=True)
-async def convene_negotiate(session: AsyncSession, request: Any, kind: str, key: str, obj: Any) -> Any | None:
+async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: Any) -> Any | None:
     """Answer a public page's URL in another format the client asked for, as a Litestar Response."""
 
 

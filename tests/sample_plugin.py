@@ -29,8 +29,8 @@ async def convene_check_content(text):
 
 
 @hookimpl
-async def convene_event_published(session, event):
-    await enqueue(session, "sample_announce", {"uuid": str(event.uuid), "title": event.title})
+async def convene_event_published(ctx, event):
+    await enqueue(ctx.session, "sample_announce", {"uuid": str(event.uuid), "title": event.title})
 
 
 @hookimpl
