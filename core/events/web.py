@@ -8,7 +8,7 @@ unknown one, so a draft's or a private event's address reveals nothing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Response, get, post
 from litestar.params import QueryParameter
@@ -71,7 +71,7 @@ def _form_page(me: Caller, form: FormState, event: Event | None = None) -> Respo
                 join_modes=JOIN_MODES)
 
 
-async def _banner(ctx: Ctx, event: Event, data: dict) -> None:
+async def _banner(ctx: Ctx, event: Event, data: dict[str, Any]) -> None:
     """A newly chosen banner replaces the old one; "remove" without a new one takes it away."""
     picture = await uploaded(data, "banner", ctx.settings.limits.banner_max_bytes)
     if picture is not None:
@@ -80,7 +80,7 @@ async def _banner(ctx: Ctx, event: Event, data: dict) -> None:
         await service.set_banner(ctx, event, None)
 
 
-def _publishing(data: dict) -> bool:
+def _publishing(data: dict[str, Any]) -> bool:
     """Which of the form's two buttons was pressed: "Publish" or "Save draft"."""
     return text(data, "action") == "publish"
 
@@ -88,7 +88,8 @@ def _publishing(data: dict) -> bool:
 @get("/events/new", include_in_schema=False)
 async def new_form(web: Caller) -> Response:
     account = web.require_account()
-    return _form_page(web, FormState("event", new_event_values(web.current.username, account.timezone)))
+    acting = web.current.username if web.current else ""
+    return _form_page(web, FormState("event", new_event_values(acting, account.timezone)))
 
 
 @post("/events/new", include_in_schema=False)
