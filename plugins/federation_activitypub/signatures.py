@@ -423,12 +423,7 @@ def _rfc9421_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: 
     if "host" in covered:
         _check_host(fields, target)
     if method not in BODYLESS_METHODS:
-        content_digest = _StructuredFieldParser(fields.required("content-digest"), "Content-Digest").dictionary()
-        _check_body_hashes(
-            [(name, member.value) for name, member in content_digest.items() if isinstance(member.value, bytes)],
-            body,
-            "Content-Digest",
-        )
+        _check_body_hashes(_content_digest_hashes(fields.required("content-digest")), body, "Content-Digest")
     lines = [f'"{name}": {_component_value(name, method, target, fields)}' for name in covered]
     lines.append(f'"@signature-params": {signature_input.raw}')
     return _Claim(
@@ -441,6 +436,16 @@ def _rfc9421_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: 
         signed_at=_timestamp(parameters["created"], "created"),
         expires_at=_timestamp(parameters["expires"], "expires") if "expires" in parameters else None,
     )
+
+
+def _content_digest_hashes(value: str) -> list[tuple[str, bytes]]:
+    """RFC 9530 ``sha-256=:<b64>:[, sha-512=:<b64>:]`` as (algorithm, hash) pairs."""
+    hashes_sent = []
+    for name, member in _StructuredFieldParser(value, "Content-Digest").dictionary().items():
+        if not isinstance(member.value, bytes):
+            raise SignatureError(f"Content-Digest {name} is not a byte sequence")
+        hashes_sent.append((name, member.value))
+    return hashes_sent
 
 
 def _component_name(item: _Member) -> str:
