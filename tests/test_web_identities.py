@@ -28,7 +28,7 @@ def test_create_an_identity_with_errors_kept_then_valid(client):
     assert field_value(response.text, "create", "display_name") == "Again"
     response = submit(client, "/identities", "/identities", {"username": "white_rabbit", "display_name": "Rabbit"})
     assert "The identity was created." in response.text
-    assert "Rabbit</strong> (@white_rabbit)" in response.text
+    assert "<strong>Rabbit (@white_rabbit)</strong>" in response.text
 
 
 def test_avatar_upload_and_a_non_image_refused(client):

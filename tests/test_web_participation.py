@@ -58,11 +58,11 @@ def test_leave_gives_the_place_back(client):
     path = organised_by_alice(client, max_participants="3")
     bob = second_browser(client)
     member(bob, "bob@example.org", "bob")
-    submit(bob, path, f"{path}/join", {"identity": "bob"})
+    assert "As @bob: going" in submit(bob, path, f"{path}/join", {"identity": "bob"}).text
     response = submit(bob, path, f"{path}/leave", {"identity": "bob"})
     assert "You left this event." in response.text
     assert "0 going" in response.text and "3 of 3 places left" in response.text
-    assert "As Bob" not in response.text
+    assert "As @bob" not in response.text
 
 
 def test_anonymous_visitors_are_asked_to_log_in_to_join(client):
