@@ -1,0 +1,52 @@
+"""Answering ``/@name`` and ``/events/uuid`` with ActivityStreams JSON when a server asks for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from sqlalchemy import select
+
+from core.context import Ctx
+from core.db.base import utcnow
+from core.events.models import Event
+from core.identities.models import Identity
+from plugins.federation_activitypub.actors import local_actor
+from plugins.federation_activitypub.discovery import ap_response
+from plugins.federation_activitypub.documents import ACTOR_CONTEXT, actor_document, event_document
+from plugins.federation_activitypub.models import ApObject
+
+
+def wants_activity_json(request: Request) -> bool:
+    """``application/activity+json``, or ``application/ld+json`` (with or without the AS profile)."""
+    accept = request.headers.get("accept", "").lower()
+    return "application/activity+json" in accept or "application/ld+json" in accept
+
+
+async def negotiate(ctx: Ctx, request: Request, kind: str, key: str, obj: Any) -> Response | None:
+    if not wants_activity_json(request):
+        return None
+    session, settings = ctx.session, ctx.settings
+    if kind == "identity" and isinstance(obj, Identity) and obj.is_local:
+        return ap_response(actor_document(settings, obj, await local_actor(session, settings, obj)))
+    if kind == "event":
+        if isinstance(obj, Event) and obj.organizer.is_local and not obj.draft and obj.visibility != "private":
+            return ap_response(event_document(settings, obj))
+        url = settings.url(f"/events/{key}")
+        tombstone = await session.scalar(select(ApObject).where(ApObject.ap_id == url, ApObject.deleted_at.is_not(None)))
+        if tombstone is not None:
+            return ap_response({"@context": ACTOR_CONTEXT, "id": url, "type": "Tombstone", "formerType": "Event",
+                                "deleted": tombstone.deleted_at.isoformat().replace("+00:00", "Z")}, status_code=410)
+    return ap_response({"error": "not found"}, status_code=404)
+
+
+async def record_tombstone(ctx: Ctx, event: Event) -> None:
+    """Remember a deleted local event so its URL answers 410 Gone with a Tombstone."""
+    if not event.organizer.is_local or event.draft:
+        return
+    url = ctx.settings.url(f"/events/{event.uuid}")
+    row = await ctx.session.scalar(select(ApObject).where(ApObject.ap_id == url))
+    if row is None:
+        ctx.session.add(ApObject(ap_id=url, kind="event", local_id=None, deleted_at=utcnow()))
+    else:
+        row.local_id, row.deleted_at = None, utcnow()
