@@ -38,6 +38,20 @@ def test_join_a_restricted_event_as_a_chosen_identity_and_get_approved(client):
     assert "As Bobby Tables (@bobby): going" in bob.get(path).text
 
 
+def test_organiser_declines_a_request(client):
+    path = organised_by_alice(client, join_mode="restricted")
+    carol = second_browser(client)
+    member(carol, "carol@example.org", "carol")
+    submit(carol, path, f"{path}/join", {"identity": "carol", "message": "Can I bring my dog?"})
+    pending = client.get(path).text.split("Requests waiting for your approval")[1].split("<h3>")[0]
+    decline_path = pending.split('action="')[2].split('"')[0]
+    assert decline_path.endswith("/reject")
+    response = submit(client, path, decline_path)
+    assert "The participation was declined." in response.text
+    assert "@carol</a></strong> · declined" in response.text
+    assert "As @carol: declined" in carol.get(path).text
+
+
 def test_a_full_event_refuses_with_a_message_on_the_event_page(client):
     path = organised_by_alice(client, max_participants="1")
     bob = second_browser(client)
