@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
-from conftest import field_errors, link_sent_to, make_settings, new_event, sign_up, token_of
+from helpers import field_errors, link_sent_to, make_settings, new_event, sign_up, token_of
 from core.app import create_app
 from core.cli import main
 

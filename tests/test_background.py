@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import update
 
-from conftest import PG_URL, SECRET, make_settings, outbox_rows, wait_for
+from helpers import PG_URL, SECRET, make_settings, outbox_rows, wait_for
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import MAX_ATTEMPTS, OutboxRow, PermanentFailure, backoff

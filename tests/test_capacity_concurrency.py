@@ -8,7 +8,7 @@ import httpx
 
 from sqlalchemy import update
 
-from conftest import make_settings
+from helpers import make_settings
 from core.accounts.models import Account
 from core.app import create_app
 from core.db.base import utcnow

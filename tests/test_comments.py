@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import field_errors, new_event, sign_up
+from helpers import field_errors, new_event, sign_up
 
 
 def test_threads_edits_and_deletions(client):

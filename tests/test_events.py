@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from conftest import field_errors, new_event, sign_up
+from helpers import field_errors, new_event, sign_up
 
 
 def test_draft_is_private_until_published(client):

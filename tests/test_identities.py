@@ -7,7 +7,7 @@ import json
 
 from PIL import Image
 
-from conftest import field_errors, new_event, sign_up
+from helpers import field_errors, new_event, sign_up
 
 
 def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:

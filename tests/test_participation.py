@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import new_event, sign_up
+from helpers import new_event, sign_up
 
 
 def join(client, headers, uuid, **body):

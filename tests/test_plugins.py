@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from litestar.testing import TestClient
 
 import sample_plugin
-from conftest import make_settings, new_event, sign_up, wait_for
+from helpers import make_settings, new_event, sign_up, wait_for
 from core import hookspecs, plugins
 from core.app import create_app
 from core.cli import main

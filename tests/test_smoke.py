@@ -1,4 +1,4 @@
-from conftest import new_event, sign_up
+from helpers import new_event, sign_up
 
 
 def test_published_event_is_listed_on_home_and_api(client):

@@ -1,0 +1,87 @@
+"""What tests do as people and operators would: sign up, create events, read emailed links.
+
+Kept out of conftest.py so test modules in sub-folders (which may have a conftest of
+their own) import them by one unambiguous name: ``from helpers import ...``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from core.outbox import OutboxRow
+from core.settings import Settings, settings_from_dict
+
+PG_URL = os.environ.get("CONVENE_TEST_DATABASE_URL", "")
+SECRET = "test-secret-key-that-is-long-enough-for-convene"
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    raw: dict[str, Any] = {"secret_key": SECRET, "data_dir": str(data_dir), "public_url": "http://testserver.local"}
+    if PG_URL:
+        raw["database_url"] = PG_URL
+    raw.update(overrides)
+    return settings_from_dict(raw)
+
+
+def outbox_rows(client: TestClient, kind: str | None = None) -> list[OutboxRow]:
+    async def load() -> list[OutboxRow]:
+        async with client.app.state.sessionmaker() as session:
+            query = select(OutboxRow).order_by(OutboxRow.id)
+            if kind:
+                query = query.where(OutboxRow.kind == kind)
+            return list(await session.scalars(query))
+
+    with client.portal() as portal:
+        return portal.call(load)
+
+
+def link_sent_to(client: TestClient, email: str, kind: str) -> str:
+    """The link in the newest notification of this kind for this address (as the email would carry)."""
+    rows = [r for r in outbox_rows(client, "notification") if r.payload["to_email"] == email and r.payload["kind"] == kind]
+    assert rows, f"no {kind} notification for {email}"
+    return rows[-1].payload["link"]
+
+
+def token_of(link: str) -> str:
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+def sign_up(client: TestClient, email: str, username: str, password: str = "correct horse") -> dict[str, str]:
+    """Sign up through the API, confirm through the emailed link, log in; returns auth headers."""
+    r = client.post("/api/v1/accounts", json={"email": email, "password": password, "username": username})
+    assert r.status_code == 201, r.text
+    token = token_of(link_sent_to(client, email, "confirm_email"))
+    r = client.post("/api/v1/accounts/confirm", json={"token": token})
+    assert r.status_code == 200, r.text
+    r = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def new_event(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    body = {"title": "Book club", "begins_at": "2031-05-01T18:00:00", "timezone": "Europe/Paris", "publish": True}
+    body.update(fields)
+    r = client.post("/api/v1/events", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def field_errors(response) -> dict[str, str]:  # noqa: ANN001
+    return {e["field"]: e["message"] for e in response.json().get("errors", [])}
+
