@@ -1,8 +1,9 @@
-"""Federation test helpers: real HTTP servers on 127.0.0.1 and actor keys.
+"""Fixtures shared by the federation security tests: HTTP servers on 127.0.0.1, actor keys.
 
 The servers are the standard library's, in a thread: the fetch tests then exercise
 real sockets, real redirects and real slow or oversized answers, and never reach
-anything but loopback.
+anything but loopback. Test modules import the fixtures they use (this is not a
+``conftest.py``: one here would shadow tests/conftest.py, which tests import by name).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class LocalServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
 
     def url(self, path: str) -> str:
