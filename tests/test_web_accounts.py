@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from conftest import make_settings
+from helpers import make_settings
 from core.app import create_app
 from webhelpers import confirm_link, field_error, field_value, log_in, member, submit
 

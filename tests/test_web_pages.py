@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.testing import TestClient
 
-from conftest import make_settings, sign_up
+from helpers import make_settings, sign_up
 from core.app import create_app
 from webhelpers import submit
 

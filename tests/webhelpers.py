@@ -12,7 +12,7 @@ from typing import Any
 from litestar.testing import TestClient
 from PIL import Image
 
-from conftest import link_sent_to, sign_up, token_of
+from helpers import link_sent_to, sign_up, token_of
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Response
-
 from litestar.datastructures import UploadFile
 from litestar.params import MultipartBody, URLEncodedBody
 
@@ -40,7 +39,7 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     status_code: int = 200
 
-    def of(self, form: str, values: dict[str, Any] | None = None) -> "FormState":
+    def of(self, form: str, values: dict[str, Any] | None = None) -> FormState:
         """This state if it is the named form's, else that form blank (or with ``values``)."""
         return self if form == self.form else FormState(form, dict(values or {}))
 
