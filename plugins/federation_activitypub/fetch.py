@@ -254,7 +254,7 @@ def _guarded_transport(guard: _AddressGuard) -> httpx.AsyncHTTPTransport:
 
     httpx has no public parameter for httpcore's network backend, so we replace the
     pool it built (its only state). If a future httpx stops using ``_pool``, the
-    loopback-refusal tests in tests/federation/test_fetch.py fail.
+    loopback-refusal tests in tests/federation/test_guarded_fetch.py fail.
     """
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(

@@ -70,7 +70,11 @@ def serve_alice(server: LocalServer, key: rsa.RSAPrivateKey) -> str:
             "type": "Person",
             "preferredUsername": "alice",
             "inbox": actor_id + "/inbox",
-            "publicKey": {"id": actor_id + "#main-key", "owner": actor_id, "publicKeyPem": public_key_to_pem(key.public_key())},
+            "publicKey": {
+                "id": actor_id + "#main-key",
+                "owner": actor_id,
+                "publicKeyPem": public_key_to_pem(key.public_key()),
+            },
         },
     )
     return actor_id
@@ -114,7 +118,8 @@ async def test_fedify_signatures_verify_in_both_standards(
     deliveries = [r for r in local_server.received if r.path == "/users/alice/inbox"]
     standards = []
     for delivery in deliveries[:2]:
-        verified = await verify_request("POST", local_server.url(delivery.path), delivery.headers, delivery.body, bob_key)
+        url = local_server.url(delivery.path)
+        verified = await verify_request("POST", url, delivery.headers, delivery.body, bob_key)
         verified.require_actor_host(msgspec.json.decode(delivery.body)["actor"])
         standards.append(verified.standard)
     assert standards == ["rfc9421", "draft-cavage"]
