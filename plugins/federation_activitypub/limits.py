@@ -56,14 +56,11 @@ def check_shape(document: Any, *, max_depth: int = MAX_DEPTH, max_items: int = M
     pending: list[tuple[Any, int]] = [(document, 1)]
     while pending:
         value, depth = pending.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
+        if not isinstance(value, (dict, list)):
             continue
         if depth > max_depth:
             raise PayloadRejected(f"JSON nested deeper than {max_depth} levels")
         if len(value) > max_items:
             raise PayloadRejected(f"JSON container with {len(value)} items exceeds {max_items}")
+        children = value.values() if isinstance(value, dict) else value
         pending.extend((child, depth + 1) for child in children)

@@ -554,7 +554,7 @@ class _StructuredFieldParser:
 
     def inner_list(self) -> _Member:
         self.position += 1
-        items = []
+        items: list[_Member] = []
         while True:
             self.skip(" ")
             if self.peek() == ")":
