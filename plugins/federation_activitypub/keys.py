@@ -12,6 +12,10 @@ what real peers send and refuses what would make a forged signature cheap.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -24,7 +28,16 @@ MIN_REMOTE_RSA_BITS = 2048
 
 
 class KeyFormatError(ValueError):
-    """A PEM that is not a usable key (garbage, unsupported type, too weak)."""
+    """A PEM that is not a usable key (garbage, unsupported type, too weak), or no such key."""
+
+
+@dataclass(frozen=True)
+class PublishedKey:
+    """A remote key and the actor it belongs to: the inbox checks that actor is the sender."""
+
+    key_id: str
+    owner: str
+    public_key: PublicKey
 
 
 def generate_private_key() -> rsa.RSAPrivateKey:
@@ -72,3 +85,28 @@ def load_public_key(pem: str) -> PublicKey:
     if isinstance(key, ed25519.Ed25519PublicKey):
         return key
     raise KeyFormatError(f"unsupported public key type {type(key).__name__}")
+
+
+def published_key(document: Mapping[str, Any], key_id: str) -> PublishedKey:
+    """The key ``key_id`` from a fetched document: an actor or a key document.
+
+    An actor publishes ``publicKey`` (one object, or a list of them) and owns each of
+    its keys: an entry naming another owner is refused, or a server could vouch for
+    keys of actors it does not host. A standalone key document (GoToSocial serves
+    these) names its ``owner`` itself; the caller checks that owner's host.
+    """
+    if "publicKeyPem" in document:
+        entries: list[Any] = [document]
+    else:
+        published = document.get("publicKey")
+        entries = published if isinstance(published, list) else [published]
+    for entry in entries:
+        if isinstance(entry, Mapping) and entry.get("id") == key_id:
+            owner = entry.get("owner", document.get("id"))
+            pem = entry.get("publicKeyPem")
+            if not isinstance(owner, str) or not isinstance(pem, str):
+                raise KeyFormatError(f"key {key_id} has no owner or no publicKeyPem")
+            if entry is not document and owner != document.get("id"):
+                raise KeyFormatError(f"actor {document.get('id')} publishes key {key_id} owned by {owner}")
+            return PublishedKey(key_id, owner, load_public_key(pem))
+    raise KeyFormatError(f"document publishes no key {key_id}")

@@ -13,6 +13,7 @@ from security_fixtures import actor_key  # noqa: F401 (fixtures)
 
 from plugins.federation_activitypub.keys import (
     KeyFormatError,
+    published_key,
     generate_private_key,
     load_private_key,
     load_public_key,
@@ -21,6 +22,7 @@ from plugins.federation_activitypub.keys import (
 )
 
 INTEROP = Path(__file__).parents[1] / "fixtures" / "interop"
+ALICE_KEY = "https://remote.example/users/alice#main-key"
 ACTORS_WITH_KEYS = ["mastodon-actor.json", "mastodon-tcit-tcit.json", "gancio-actor.json"]
 
 
@@ -100,3 +102,46 @@ def test_unusable_public_keys_are_refused(pem: str, reason: str) -> None:
 def test_private_key_garbage_is_refused() -> None:
     with pytest.raises(KeyFormatError):
         load_private_key("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+
+
+@pytest.mark.parametrize("name", ACTORS_WITH_KEYS)
+def test_key_published_by_a_real_actor_is_found_with_its_owner(name: str) -> None:
+    document = json.loads((INTEROP / name).read_text())
+    key_id = document["publicKey"]["id"]
+    found = published_key(document, key_id)
+    assert found.owner == document["id"]
+    assert found.public_key.public_numbers() == load_public_key(published_pem(name)).public_numbers()
+
+
+def test_key_from_a_list_or_a_key_document(actor_key: rsa.RSAPrivateKey) -> None:
+    pem = public_key_to_pem(actor_key.public_key())
+    actor = {
+        "id": "https://remote.example/users/alice",
+        "publicKey": [
+            {"id": "https://remote.example/users/alice#old", "owner": "https://remote.example/users/alice"},
+            {"id": "https://remote.example/users/alice#main-key", "publicKeyPem": pem},
+        ],
+    }
+    assert published_key(actor, "https://remote.example/users/alice#main-key").owner == actor["id"]
+    key_document = {"id": "https://gts.example/users/a/main-key", "owner": "https://gts.example/users/a"}
+    key_document["publicKeyPem"] = pem
+    assert published_key(key_document, key_document["id"]).owner == "https://gts.example/users/a"
+
+
+@pytest.mark.parametrize(
+    ("public_key", "reason"),
+    [
+        ({"id": ALICE_KEY, "owner": "https://remote.example/users/bob", "publicKeyPem": "PEM"}, "owned by"),
+        ({"id": "https://remote.example/users/alice#other", "publicKeyPem": "PEM"}, "no key"),
+        ({"id": ALICE_KEY}, "no owner or no publicKeyPem"),
+        ("https://remote.example/users/alice/key", "no key"),
+        (None, "no key"),
+    ],
+    ids=["someone else's key", "other key id", "no pem", "reference only", "no publicKey"],
+)
+def test_unusable_published_keys_are_refused(public_key: dict | str | None, reason: str) -> None:
+    if isinstance(public_key, dict) and "publicKeyPem" in public_key:
+        public_key["publicKeyPem"] = published_pem("mastodon-actor.json")
+    actor = {"id": "https://remote.example/users/alice", "publicKey": public_key}
+    with pytest.raises(KeyFormatError, match=reason):
+        published_key(actor, ALICE_KEY)

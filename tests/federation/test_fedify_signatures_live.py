@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from security_fixtures import LocalServer, actor_key, answer, local_server  # noqa: F401 (fixtures)
 
 from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
-from plugins.federation_activitypub.keys import public_key_to_pem
+from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem, published_key
 from plugins.federation_activitypub.signatures import Signer, verify_request
 
 PEER = Path(os.environ.get("CONVENE_FEDIFY_PEER", "/nonexistent"))
@@ -111,9 +111,8 @@ async def test_fedify_signatures_verify_in_both_standards(
         await wait_for(retried)
         bob = await client.fetch_object(fedify + "/users/bob")
 
-    async def bob_key(key_id: str, refresh: bool) -> str:
-        assert key_id == bob["publicKey"]["id"]
-        return bob["publicKey"]["publicKeyPem"]
+    async def bob_key(key_id: str, refresh: bool) -> PublicKey:
+        return published_key(bob, key_id).public_key
 
     deliveries = [r for r in local_server.received if r.path == "/users/alice/inbox"]
     standards = []
