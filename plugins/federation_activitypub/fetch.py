@@ -175,10 +175,13 @@ def is_public_address(address: IPAddress) -> bool:
 
 
 async def resolve_with_getaddrinfo(host: str, port: int) -> list[str]:
-    """The system resolver, in a worker thread so the event loop keeps running."""
+    """The system resolver, in a worker thread so the event loop keeps running.
+
+    A lookup that hangs is abandoned when the request's deadline passes.
+    """
     try:
         infos = await anyio.to_thread.run_sync(
-            lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), abandon_on_cancel=True
         )
     except socket.gaierror as exc:
         raise TransportFailure(f"cannot resolve {host}: {exc}") from exc

@@ -383,3 +383,18 @@ async def test_connection_refused_is_a_transport_failure() -> None:
     async with GuardedClient(OPEN) as client:
         with pytest.raises(TransportFailure):
             await client.get(f"http://127.0.0.1:{port}/")
+
+
+async def test_hanging_name_lookup_is_cut_by_the_total_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system resolver runs in a thread; a lookup that hangs must not hold the request."""
+
+    def hanging_getaddrinfo(*args: object, **kwargs: object) -> list:
+        time.sleep(2)
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    started = time.monotonic()
+    async with GuardedClient(FetchPolicy(total_timeout=0.3)) as client:
+        with pytest.raises(TransportFailure, match="within 0.3 s"):
+            await client.get("http://slow-dns.example/")
+    assert time.monotonic() - started < 1.5
