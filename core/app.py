@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
@@ -20,7 +21,7 @@ from litestar.template import TemplateConfig
 
 from core import __version__
 from core.accounts.service import purge_unconfirmed
-from core.auth import provide_api_caller, provide_web_caller
+from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.base import utcnow
 from core.db.engine import make_engine, make_sessionmaker
@@ -48,6 +49,8 @@ async def provide_ctx(state: State) -> AsyncGenerator[Ctx, None]:
         try:
             yield ctx
         except BaseException:
+            # detach first: a rollback would expire what the error page still shows (who is logged in)
+            session.expunge_all()
             await session.rollback()
             raise
         await session.commit()
@@ -65,9 +68,13 @@ def _error_response(request: Request, status: int, message: str, errors: dict[st
             body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
         return Response(body, status_code=status)
     if status == 401:
-        return Redirect(f"/login?next={request.url.path}")
-    return Template("error.html", context={"status": status, "message": message, "errors": errors or {}},
-                    status_code=status)
+        # after logging in, come back to the page (a POST's own URL cannot be shown again)
+        back = request.url.path if request.method == "GET" else urlsplit(request.headers.get("referer", "")).path
+        return Redirect(f"/login?next={quote(back or '/', safe='/')}")
+    caller = request.state.get("caller") or Caller()
+    return Template("error.html", status_code=status, context={
+        "status": status, "message": message, "errors": errors or {}, "me": caller,
+        "locale": caller.account.locale if caller.account else "en"})
 
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response:

@@ -73,7 +73,9 @@ async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
 
 
 async def provide_web_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:
-    return await _caller(ctx, request.cookies.get(SESSION_COOKIE), "session")
+    caller = await _caller(ctx, request.cookies.get(SESSION_COOKIE), "session")
+    request.state.caller = caller  # so an error page still shows who is logged in
+    return caller
 
 
 async def provide_api_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:

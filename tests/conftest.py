@@ -16,9 +16,7 @@ from core.app import create_app
 from core.db.migrate import upgrade
 from core.models import metadata
 from core.settings import Settings, settings_from_dict
-from helpers import (  # noqa: F401  (older test modules import these from conftest)
-    PG_URL, SECRET, field_errors, link_sent_to, make_settings, new_event, outbox_rows, sign_up, token_of, wait_for,
-)
+from helpers import PG_URL, SECRET, make_settings
 
 
 

@@ -48,3 +48,18 @@ def test_the_stylesheet_is_served(client):
     response = client.get("/static/convene.css")
     assert response.status_code == 200
     assert "header.site" in response.text
+
+
+
+def test_error_pages_keep_the_header_and_a_logged_out_post_returns_to_its_page(client):
+    from webhelpers import csrf_token, log_in
+
+    sign_up(client, "erin@example.org", "erin")
+    log_in(client, "erin@example.org")
+    page = client.get("/events/00000000-0000-0000-0000-000000000000")
+    assert page.status_code == 404 and "@erin" in page.text, "the header still shows who is logged in"
+    client.post("/logout", data={"_csrf_token": csrf_token(client.get("/").text)})
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/events/00000000-0000-0000-0000-000000000000/join", data={"_csrf_token": token},
+                           headers={"referer": "http://testserver.local/events/abc?x=1"}, follow_redirects=False)
+    assert response.status_code in (302, 303) and response.headers["location"] == "/login?next=/events/abc"

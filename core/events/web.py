@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 
 from core.auth import Caller
@@ -22,6 +22,7 @@ from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Part
 from core.identities.service import own_identity
 from core.web.event_form import event_input, event_values, new_event_values
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
+from core.web.negotiation import negotiated
 from core.web.render import done, page
 from core.web.slots import event_links, event_sidebar
 
@@ -52,8 +53,9 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
 
 
 @get("/events/{uuid:str}", include_in_schema=False)
-async def show(ctx: Ctx, web: Caller, uuid: str) -> Response:
-    return await event_page(ctx, web, await service.visible_event(ctx, web.viewer, uuid))
+async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
+    answer, event = await negotiated(ctx, request, "event", uuid, lambda: service.visible_event(ctx, web.viewer, uuid))
+    return answer if answer is not None else await event_page(ctx, web, event)
 
 
 async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:

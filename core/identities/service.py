@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from core.accounts.models import Account
+from core.accounts.models import Account, Credential
 from core.comments.service import anonymise_comments_of
 from core.context import Ctx
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -109,6 +109,13 @@ async def set_default_identity(ctx: Ctx, account: Account, identity: Identity) -
         raise Forbidden("this is not one of your identities")
     for other in await identities_of(ctx, account):
         other.is_default = other.id == identity.id
+
+
+async def act_as(credential: Credential, identity: Identity) -> None:
+    """From now on this web session acts as ``identity`` (one of the session's account)."""
+    if identity.account_id != credential.account_id:
+        raise Forbidden("this is not one of your identities")
+    credential.identity_id = identity.id
 
 
 async def delete_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 
 from core.auth import Caller
@@ -20,6 +20,7 @@ from core.events.service import EventFilter, paginate, public_listing
 from core.identities import service
 from core.identities.models import Identity
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
+from core.web.negotiation import negotiated
 from core.web.render import done, page, safe_next
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
@@ -27,7 +28,7 @@ PROFILE_EVENTS_PER_PAGE = 20
 
 
 @get("/{handle:str}", include_in_schema=False)
-async def profile(ctx: Ctx, web: Caller, handle: str, number: PageNumber = 1) -> Response:
+async def profile(ctx: Ctx, web: Caller, request: Request, handle: str, number: PageNumber = 1) -> Response:
     """``/@username``: a local identity's public profile and its upcoming public events.
 
     Litestar cannot put a parameter after ``@`` in one path segment, so this takes any
@@ -36,7 +37,10 @@ async def profile(ctx: Ctx, web: Caller, handle: str, number: PageNumber = 1) ->
     """
     if not handle.startswith("@"):
         raise NotFound("no such page")
-    identity = await service.local_identity(ctx, handle[1:])
+    answer, identity = await negotiated(ctx, request, "identity", handle[1:],
+                                        lambda: service.local_identity(ctx, handle[1:]))
+    if answer is not None:
+        return answer
     listing = public_listing(EventFilter()).where(Event.organizer_id == identity.id)
     events = await paginate(ctx, listing, number, PROFILE_EVENTS_PER_PAGE)
     return page("profile.html", web, identity=identity, events=events)
@@ -76,7 +80,7 @@ async def switch(ctx: Ctx, web: Caller, data: Form) -> Response:
     """Act as another of my identities from now on in this browser, then go back where I was."""
     account = web.require_account()
     identity = await service.own_identity(ctx, account, text(data, "username"))
-    web.credential.identity_id = identity.id
+    await service.act_as(web.credential, identity)
     return done(safe_next(text(data, "next"), "/identities"), "switched")
 
 
