@@ -13,6 +13,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   command -v pg_ctlcluster >/dev/null || need+=(postgresql)
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v chromium >/dev/null || need+=(chromium)
+  command -v npm >/dev/null || need+=(nodejs npm)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
     apt-get update -qq
@@ -35,6 +36,14 @@ if [ -n "$PG_VERSION" ]; then
   run_psql "DROP DATABASE IF EXISTS convene_test" >/dev/null
   run_psql "CREATE DATABASE convene_test OWNER convene"
   export CONVENE_TEST_DATABASE_URL_PG="postgresql+asyncpg://convene:convene@127.0.0.1:5432/convene_test"
+fi
+
+# Fedify, a third-party ActivityPub peer for the federation tests (Node 22 comes with it).
+if command -v npm >/dev/null; then
+  mkdir -p .cache/fedify-peer
+  cp tests/peers/fedify/package.json tests/peers/fedify/server.mjs .cache/fedify-peer/
+  (cd .cache/fedify-peer && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  export CONVENE_FEDIFY_PEER="$ROOT/.cache/fedify-peer"
 fi
 
 # Redis, for the tests of the production broker.
