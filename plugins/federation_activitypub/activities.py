@@ -1,0 +1,55 @@
+"""The activities we send: Follow, Accept, Undo, and Create/Update/Delete of events.
+
+Ids are fresh for every activity that may be sent more than once (an Update, a
+second Accept): receivers drop an activity whose id they have already seen.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from core.db.base import utcnow
+from core.events.models import Event
+from core.settings import Settings
+from plugins.federation_activitypub.documents import event_document
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+
+
+def _fresh_id(actor: str, kind: str) -> str:
+    return f"{actor}#{kind}/{uuid.uuid4().hex}"
+
+
+def follow(actor: str, target: str) -> dict[str, Any]:
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "follows"), "type": "Follow", "actor": actor, "object": target}
+
+
+def accept(actor: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Accept a Follow; the request is sent back whole, as Mastodon and Fedify expect."""
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "accepts"), "type": "Accept", "actor": actor,
+            "object": request}
+
+
+def undo(actor: str, activity: dict[str, Any]) -> dict[str, Any]:
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "undo"), "type": "Undo", "actor": actor,
+            "object": activity}
+
+
+def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any]:
+    """``Create`` or ``Update`` carrying the whole Event, addressed as the Event is."""
+    document = event_document(settings, event)
+    activity_id = f"{document['id']}#create" if kind == "Create" else _fresh_id(document["id"], "updates")
+    return {
+        "@context": document["@context"], "id": activity_id, "type": kind, "actor": document["attributedTo"],
+        "published": utcnow().isoformat().replace("+00:00", "Z"),
+        "to": document["to"], "cc": document["cc"], "object": {k: v for k, v in document.items() if k != "@context"},
+    }
+
+
+def event_deletion(settings: Settings, event: Event) -> dict[str, Any]:
+    """``Delete`` of an event, with the Tombstone its URL answers from now on."""
+    document = event_document(settings, event)
+    tombstone = {"id": document["id"], "type": "Tombstone", "formerType": "Event"}
+    return {"@context": AS_CONTEXT, "id": f"{document['id']}#delete", "type": "Delete",
+            "actor": document["attributedTo"], "to": document["to"], "cc": document["cc"], "object": tombstone}

@@ -1,0 +1,115 @@
+"""Delivery: one durable outbox row per target inbox, signed and posted by the worker.
+
+The answer decides what happens next:
+
+- 2xx: delivered;
+- 429, 5xx, no answer at all: raise, and the outbox retries with back-off (~2 days);
+- any other status (404, 410, 401...), or a destination our policy or the guarded
+  client refuses: ``PermanentFailure``, because trying again cannot help.
+
+Each domain's health is kept in ``ApDomain``: its first failure starts
+``failing_since``; once it has failed for ``unavailable_after_hours`` it is marked
+unavailable and its deliveries are dropped at once, until it sends us a signed
+activity (the inbox clears the mark) or answers a delivery again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.identities.models import Identity
+from core.outbox import OutboxRow, PermanentFailure, enqueue
+from plugins.federation_activitypub.actors import local_actor
+from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
+from plugins.federation_activitypub.instance import Instance, instance_for
+from plugins.federation_activitypub.keys import load_private_key
+from plugins.federation_activitypub.models import ApDomain
+from plugins.federation_activitypub.signatures import Signer
+from plugins.federation_activitypub.sql import insert_new
+
+DELIVER_JOB = "ap_deliver"
+
+
+class DeliveryFailed(Exception):
+    """The inbox did not take the activity this time; the outbox will try again later."""
+
+
+async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str, Any], identity_id: int) -> OutboxRow:
+    """Send ``activity`` to ``inbox`` signed by the local identity ``identity_id``, once the transaction commits."""
+    return await enqueue(session, DELIVER_JOB, {"inbox": inbox, "activity": activity, "identity_id": identity_id})
+
+
+async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
+    """The ``ap_deliver`` outbox handler."""
+    instance = instance_for(session)
+    inbox = payload["inbox"]
+    domain = _destination(instance, inbox)
+    health = await session.get(ApDomain, domain)
+    if health is not None and health.unavailable:
+        raise PermanentFailure(f"{domain} is unavailable (failing since {health.failing_since}); skipped")
+    signer = await _signer(session, instance, payload["identity_id"])
+    try:
+        response = await instance.client().post(inbox, msgspec.json.encode(payload["activity"]), signer=signer)
+    except BlockedDestination as exc:
+        raise PermanentFailure(f"{inbox}: {exc.reason}") from exc
+    except FetchError as exc:
+        await _record_failure(session, instance, domain)
+        raise DeliveryFailed(f"{inbox}: {exc.reason}") from exc
+    if response.status == 429 or response.status >= 500:
+        await _record_failure(session, instance, domain)
+        raise DeliveryFailed(f"{inbox} answered HTTP {response.status}")
+    await _record_success(session, domain)
+    if not 200 <= response.status < 300:
+        raise PermanentFailure(f"{inbox} answered HTTP {response.status}")
+
+
+def _destination(instance: Instance, inbox: str) -> str:
+    try:
+        domain = host_of(inbox)
+    except FetchError as exc:
+        raise PermanentFailure(f"{inbox}: {exc.reason}") from exc
+    if not instance.config.permits(domain):
+        raise PermanentFailure(f"{domain} is blocked by this instance's federation policy")
+    return domain
+
+
+async def _signer(session: AsyncSession, instance: Instance, identity_id: int) -> Signer:
+    identity = await session.get(Identity, identity_id)
+    if identity is None:
+        raise PermanentFailure(f"identity {identity_id} no longer exists to sign this delivery")
+    actor = await local_actor(session, instance.settings, identity)
+    await session.commit()  # a key made just now is kept, and no write lock waits on the network
+    assert actor.private_key_pem is not None
+    return _cached_signer(actor.key_id, actor.private_key_pem)
+
+
+@lru_cache(maxsize=1024)
+def _cached_signer(key_id: str, private_key_pem: str) -> Signer:
+    """Loading a PEM costs more than signing: keep the loaded keys of active senders."""
+    return Signer(key_id, load_private_key(private_key_pem))
+
+
+async def _record_failure(session: AsyncSession, instance: Instance, domain: str) -> None:
+    """Start or extend the domain's failing period; committed now, since the handler then raises."""
+    await insert_new(session, ApDomain.domain, {"domain": domain, "unavailable": False})
+    row = await session.get_one(ApDomain, domain, populate_existing=True)
+    now = utcnow()
+    row.failing_since = row.failing_since or now
+    if now - row.failing_since >= timedelta(hours=instance.config.unavailable_after_hours):
+        row.unavailable = True
+    await session.commit()
+
+
+async def _record_success(session: AsyncSession, domain: str) -> None:
+    """The domain answered: it is healthy (a 4xx is an answer too); committed now, before any raise."""
+    values = {"failing_since": None, "unavailable": False, "last_success_at": utcnow()}
+    if await insert_new(session, ApDomain.domain, {"domain": domain, **values}) is None:
+        await session.execute(update(ApDomain).where(ApDomain.domain == domain).values(**values))
+    await session.commit()

@@ -1,0 +1,67 @@
+"""The worker side of the inbox: process each stored activity once, by its type.
+
+The inbox stored the activity after verifying who sent it; here the handler for its
+type acts on it, with that sender. Processing is idempotent: an activity whose
+``outcome`` is set was processed and is skipped, and a handler that fails for a
+passing reason (the network) raises, leaving ``outcome`` empty so the outbox retries
+it. An activity we cannot use is not an error: its outcome says why (``refused: ...``)
+for the operator, and nothing is retried.
+
+``HANDLERS`` maps an activity type, or a (type, embedded object type) pair that wins
+over the type alone, to a handler; other federation modules add theirs there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import Ctx
+from plugins.federation_activitypub import follows
+from plugins.federation_activitypub.instance import instance_for
+from plugins.federation_activitypub.models import ApActor, ApInboxActivity
+from plugins.federation_activitypub.parse import Refused
+from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.replay import forget_expired
+
+ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str]]
+"""``(ctx, activity, sender) -> outcome``; raises ``Refused`` for what cannot be used."""
+
+HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
+    "Follow": follows.on_follow,
+    "Undo": follows.on_undo,
+    "Accept": follows.on_accept,
+    "Reject": follows.on_reject,
+}
+OUTCOME_MAX = 500
+
+
+def handler_for(activity: dict[str, Any]) -> ActivityHandler | None:
+    kind = activity["type"]
+    embedded = activity.get("object")
+    if isinstance(embedded, dict) and isinstance(embedded.get("type"), str):
+        found = HANDLERS.get((kind, embedded["type"]))
+        if found is not None:
+            return found
+    return HANDLERS.get(kind)
+
+
+async def process_inbox(session: AsyncSession, payload: dict[str, Any]) -> None:
+    """The ``ap_inbox`` outbox handler: ``payload["id"]`` is the stored activity's row."""
+    stored = await session.get(ApInboxActivity, payload["id"])
+    if stored is None or stored.outcome:
+        return
+    instance = instance_for(session)
+    handler = handler_for(stored.payload)
+    if handler is None:
+        outcome = f"ignored: {str(stored.payload['type'])[:50]} is not handled"
+    else:
+        try:
+            sender = await RemoteActors(instance, session.bind).by_id(stored.actor)
+            outcome = await handler(instance.ctx(session), stored.payload, sender)
+        except Refused as exc:
+            outcome = f"refused: {exc.reason}"
+    stored.outcome = outcome[:OUTCOME_MAX]
+    await forget_expired(session)

@@ -1,0 +1,214 @@
+"""The inbox over real HTTP: what it accepts, and every way a request is refused with nothing written.
+
+The remote side is a loopback server hosting actors with real keys: Convene fetches
+their documents to verify signatures, and delivers its answers there.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from litestar.testing import TestClient
+from peer_fixtures import (  # noqa: F401 (fixtures)
+    PUBLIC_URL,
+    RemoteActor,
+    federating_settings,
+    host_actor,
+    instance,
+    run,
+    signed_post,
+    wait_until_sent,
+)
+from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from sqlalchemy import func, select
+
+from core.app import create_app
+from core.db.base import utcnow
+from core.decisions import Decision
+from core.outbox import OutboxRow
+from core.plugins import hookimpl
+from helpers import sign_up, wait_for
+from plugins.federation_activitypub.keys import load_public_key
+from plugins.federation_activitypub.models import ApFollow, ApInboxActivity
+from plugins.federation_activitypub.replay import ApSeenSignature
+from plugins.federation_activitypub.signatures import body_digest, verify_request
+
+ALICE = f"{PUBLIC_URL}/@alice"
+
+
+@pytest.fixture
+def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
+    return host_actor(local_server, "mallory", actor_key)
+
+
+def counts(client: TestClient) -> dict[str, int]:
+    """Rows the inbox may write: none of them may appear for a refused request."""
+
+    async def count(session: Any) -> dict[str, int]:
+        found = {}
+        for name, model in (("activities", ApInboxActivity), ("follows", ApFollow), ("signatures", ApSeenSignature)):
+            found[name] = await session.scalar(select(func.count()).select_from(model))
+        found["jobs"] = await session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.kind.in_(["ap_inbox", "ap_deliver"]))
+        )
+        return found
+
+    return run(client, count)
+
+
+NOTHING = {"activities": 0, "follows": 0, "signatures": 0, "jobs": 0}
+
+
+def post(client: TestClient, body: bytes, headers: dict[str, str], path: str = "/inbox") -> Any:
+    return client.post(path, content=body, headers=headers)
+
+
+def test_a_signed_follow_is_stored_answered_202_and_accepted_with_a_signed_accept(instance, mallory):
+    sign_up(instance, "alice@example.org", "alice")
+    follow = mallory.follow(ALICE)
+    r = post(instance, *signed_post(mallory, "/@alice/inbox", follow), path="/@alice/inbox")
+    assert r.status_code == 202, r.text
+    wait_until_sent(instance.app, mallory.deliveries)
+    delivery = mallory.deliveries()[0]
+    accept = msgspec.json.decode(delivery.body)
+    assert accept["type"] == "Accept" and accept["actor"] == ALICE and accept["object"] == follow
+    alice_key = load_public_key(instance.get("/@alice", headers={"Accept": "application/activity+json"})
+                                .json()["publicKey"]["publicKeyPem"])
+
+    async def key(key_id: str, refresh: bool) -> Any:
+        assert key_id == ALICE + "#main-key"
+        return alice_key
+
+    verified = run(instance, lambda _: verify_request(
+        "POST", mallory.server.url(delivery.path), delivery.headers, delivery.body, key))
+    assert verified.key_host == "testserver.local"
+    follows = instance.get("/@alice/followers").json()
+    assert follows["type"] == "OrderedCollection" and follows["totalItems"] == 1
+
+
+def test_undo_follow_removes_the_follower(instance, mallory):
+    sign_up(instance, "alice@example.org", "alice")
+    follow = mallory.follow(ALICE)
+    assert post(instance, *signed_post(mallory, "/inbox", follow)).status_code == 202
+    wait_for(lambda: instance.get("/@alice/followers").json()["totalItems"] == 1)
+    undo = {"id": mallory.id + "#undo/1", "type": "Undo", "actor": mallory.id, "object": follow}
+    assert post(instance, *signed_post(mallory, "/inbox", undo)).status_code == 202
+    wait_for(lambda: instance.get("/@alice/followers").json()["totalItems"] == 0)
+
+
+def test_unsigned_post_is_refused(instance, mallory):
+    body, _ = signed_post(mallory, "/inbox", mallory.follow(ALICE))
+    r = post(instance, body, {"Content-Type": "application/activity+json"})
+    assert r.status_code == 401 and "not signed" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_a_digest_changed_with_the_body_breaks_the_signature(instance, mallory):
+    body, headers = signed_post(mallory, "/inbox", mallory.follow(ALICE))
+    other = body.replace(b"follows/1", b"follows/2")
+    r = post(instance, other, {**headers, "Digest": body_digest(other)})
+    assert r.status_code == 401 and "does not verify" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_a_body_changed_after_signing_fails_its_digest(instance, mallory):
+    body, headers = signed_post(mallory, "/inbox", mallory.follow(ALICE))
+    r = post(instance, body.replace(b"follows/1", b"follows/2"), headers)
+    assert r.status_code == 401 and "Digest does not match" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_an_activity_signed_by_one_actor_claiming_another_is_refused(instance, mallory, local_server, other_key):
+    victim = host_actor(local_server, "victim", other_key)
+    r = post(instance, *signed_post(mallory, "/inbox", {**victim.follow(ALICE), "actor": victim.id}))
+    assert r.status_code == 401 and "belongs to" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_a_key_on_another_host_than_the_actor_is_refused(instance, mallory):
+    elsewhere = mallory.id.replace("127.0.0.1", "localhost")
+    r = post(instance, *signed_post(mallory, "/inbox", {**mallory.follow(ALICE), "actor": elsewhere}))
+    assert r.status_code == 401 and "differs from actor host" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_a_replayed_request_has_one_effect(instance, mallory):
+    sign_up(instance, "alice@example.org", "alice")
+    request = signed_post(mallory, "/inbox", mallory.follow(ALICE))
+    assert post(instance, *request).status_code == 202
+    again = post(instance, *request)
+    assert again.status_code == 401 and "replay" in again.json()["error"]
+    assert counts(instance)["activities"] == 1 and counts(instance)["signatures"] == 1
+
+
+def test_the_same_activity_sent_twice_is_processed_once(instance, mallory):
+    sign_up(instance, "alice@example.org", "alice")
+    follow = mallory.follow(ALICE)
+    assert post(instance, *signed_post(mallory, "/inbox", follow)).status_code == 202
+    later = signed_post(mallory, "/inbox", follow, now=utcnow() + timedelta(seconds=2))
+    second = post(instance, *later)
+    assert second.status_code == 202 and second.json()["status"] == "already received"
+    wait_until_sent(instance.app, lambda: len(mallory.deliveries()) == 1)
+    found = counts(instance)
+    assert found["activities"] == 1 and found["follows"] == 1
+    assert found["jobs"] == 2, "one processing job and one Accept, not two of each"
+
+
+def test_a_date_13_hours_old_is_refused(instance, mallory):
+    r = post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE), now=utcnow() - timedelta(hours=13)))
+    assert r.status_code == 401 and "ago" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_a_body_over_one_megabyte_is_refused(instance, mallory):
+    activity = {**mallory.follow(ALICE), "padding": "x" * 1_000_001}
+    r = post(instance, *signed_post(mallory, "/inbox", activity))
+    assert r.status_code == 413 and "exceeds" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+def test_json_nested_10000_deep_is_refused(instance, mallory):
+    body = b'{"type": "Follow", "object": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+    r = post(instance, body, {"Content-Type": "application/activity+json"})
+    assert r.status_code == 400 and "nested deeper" in r.json()["error"]
+    assert counts(instance) == NOTHING
+
+
+@pytest.mark.parametrize("activity", [[], {"type": "Follow"}, {"id": "x", "type": "Follow", "actor": "ftp://a/b"}])
+def test_something_that_is_not_an_activity_is_refused(instance, activity):
+    r = post(instance, msgspec.json.encode(activity), {"Content-Type": "application/activity+json"})
+    assert r.status_code == 400
+    assert counts(instance) == NOTHING
+
+
+def test_a_blocked_domain_is_refused_before_its_key_is_fetched(data_dir, mallory):
+    plugins = {"enabled": ["federation_activitypub"], "federation_activitypub": {"blocked_domains": ["127.0.0.1"]}}
+    with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
+        r = post(client, *signed_post(mallory, "/inbox", mallory.follow(ALICE)))
+        assert r.status_code == 403 and "does not federate with 127.0.0.1" in r.json()["error"]
+        assert counts(client) == NOTHING
+    assert mallory.server.received == [], "nothing was fetched from a blocked domain"
+
+
+class RefuseFollows:
+    """Another plugin's policy, through the decision hook."""
+
+    @hookimpl
+    async def convene_accept_remote_activity(self, ctx, activity, origin):  # noqa: ANN001, ANN201
+        return Decision.deny(f"no follows from {origin}") if activity["type"] == "Follow" else None
+
+
+def test_the_decision_hook_may_refuse_an_activity(instance, mallory):
+    instance.app.state.pm.register(RefuseFollows())
+    r = post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE)))
+    assert r.status_code == 403 and r.json()["error"] == "no follows from 127.0.0.1:%d" % mallory.server.port
+    assert counts(instance) == NOTHING
+
+
+def test_an_inbox_of_nobody_is_not_found(instance, mallory):
+    r = post(instance, *signed_post(mallory, "/@nobody/inbox", mallory.follow(ALICE)), path="/@nobody/inbox")
+    assert r.status_code == 404
