@@ -40,6 +40,10 @@ class RemoteActor:
         return self.server.url(f"/users/{self.name}")
 
     @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.server.port}"
+
+    @property
     def key_id(self) -> str:
         return self.id + "#main-key"
 

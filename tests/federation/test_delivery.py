@@ -1,0 +1,198 @@
+"""Fan-out and delivery over real HTTP: who receives what, retries, domain health, restarts.
+
+The followers live on a loopback server whose inbox answers what each test sets.
+Time is moved on by making outbox rows (or a domain's failing period) older in the
+database, then sweeping: the worker runs exactly as it would hours later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from litestar.testing import TestClient
+from peer_fixtures import (  # noqa: F401 (fixtures)
+    PUBLIC_URL,
+    RemoteActor,
+    federating_settings,
+    host_actor,
+    instance,
+    run,
+    signed_post,
+    sweep,
+    wait_until_sent,
+)
+from security_fixtures import LocalServer, actor_key, answer, local_server, other_key  # noqa: F401 (fixtures)
+from sqlalchemy import select, update
+
+from core.app import create_app
+from core.db.base import utcnow
+from core.outbox import OutboxRow
+from core.settings import Settings
+from helpers import new_event, sign_up, wait_for
+from plugins.federation_activitypub.models import ApDomain
+
+ALICE = f"{PUBLIC_URL}/@alice"
+
+
+@pytest.fixture
+def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
+    return host_actor(local_server, "mallory", actor_key)
+
+
+def followed_by(client: TestClient, follower: RemoteActor, number: int = 1) -> None:
+    """``follower`` follows alice, as its server would: a signed Follow, then our Accept."""
+    accepted = len(follower.deliveries())
+    body, headers = signed_post(follower, "/inbox", follower.follow(ALICE, number))
+    assert client.post("/inbox", content=body, headers=headers).status_code == 202
+    wait_until_sent(client.app, lambda: len(follower.deliveries()) == accepted + 1)
+
+
+def event_activities(actor: RemoteActor) -> list[dict[str, Any]]:
+    return [a for a in actor.activities() if a["type"] != "Accept"]
+
+
+def deliveries(client: TestClient) -> list[OutboxRow]:
+    async def rows(session: Any) -> list[OutboxRow]:
+        return list(await session.scalars(select(OutboxRow).where(OutboxRow.kind == "ap_deliver").order_by(OutboxRow.id)))
+
+    return run(client, rows)
+
+
+def domain(client: TestClient, name: str) -> ApDomain | None:
+    return run(client, lambda s: s.get(ApDomain, name))
+
+
+def make_due(client: TestClient) -> None:
+    """Pending retries become due now, as they would after their back-off."""
+
+    async def due(session: Any) -> None:
+        await session.execute(update(OutboxRow).where(OutboxRow.state == "pending").values(next_attempt_at=utcnow()))
+        await session.commit()
+
+    run(client, due)
+    sweep(client.app)
+
+
+def answers(*statuses: int) -> Callable[[BaseHTTPRequestHandler], None]:
+    """An inbox answering these statuses in turn, then the last one forever."""
+    remaining = list(statuses)
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        answer(remaining.pop(0) if len(remaining) > 1 else remaining[0], b"")(handler)
+
+    return respond
+
+
+def test_event_lifecycle_reaches_followers_once_per_shared_inbox(instance, mallory, local_server, other_key):
+    alice = sign_up(instance, "alice@example.org", "alice")
+    followed_by(instance, mallory)
+    followed_by(instance, host_actor(local_server, "trent", other_key))
+    new_event(instance, alice, title="Private", visibility="private")
+    new_event(instance, alice, title="Draft", publish=False)
+    event = new_event(instance, alice, title="Picnic", begins_at="2031-06-01T12:00:00")
+    wait_until_sent(instance.app, lambda: event_activities(mallory))
+    instance.patch(f"/api/v1/events/{event['uuid']}", json={"title": "Picnic by the lake"}, headers=alice)
+    instance.post(f"/api/v1/events/{event['uuid']}/cancel", json={"message": "rain"}, headers=alice)
+    instance.delete(f"/api/v1/events/{event['uuid']}", headers=alice)
+    wait_until_sent(instance.app, lambda: len(event_activities(mallory)) == 4)
+    create, update_, cancel, delete = event_activities(mallory)
+    assert [r.path for r in mallory.deliveries() if b'"Accept"' not in r.body] == ["/inbox"] * 4, "one shared inbox"
+    assert create["type"] == "Create" and create["actor"] == ALICE
+    assert create["object"]["type"] == "Event" and create["object"]["name"] == "Picnic"
+    assert create["object"]["startTime"].startswith("2031-06-01T10:00:00")
+    assert update_["type"] == "Update" and update_["object"]["name"] == "Picnic by the lake"
+    assert cancel["type"] == "Update" and cancel["object"]["ical:status"] == "CANCELLED"
+    assert cancel["id"] != update_["id"], "each Update has its own id, or receivers drop the second"
+    assert delete["type"] == "Delete" and delete["object"] == {
+        "id": create["object"]["id"], "type": "Tombstone", "formerType": "Event"}
+    outbox = instance.get("/@alice/outbox").json()
+    assert outbox["totalItems"] == 0, "the deleted event left the outbox; private and draft ones never were"
+
+
+def test_the_outbox_lists_public_events_as_creates(instance):
+    alice = sign_up(instance, "alice@example.org", "alice")
+    new_event(instance, alice, title="Unlisted", visibility="unlisted")
+    new_event(instance, alice, title="Picnic")
+    outbox = instance.get("/@alice/outbox", headers={"Accept": "application/activity+json"})
+    assert outbox.headers["content-type"].startswith("application/activity+json")
+    items = outbox.json()["orderedItems"]
+    assert outbox.json()["totalItems"] == 1 and [i["object"]["name"] for i in items] == ["Picnic"]
+    assert instance.get("/@nobody/outbox").status_code == 404
+    assert instance.get("/@alice/following").json()["totalItems"] == 0
+
+
+def test_a_server_error_is_retried_until_delivered(instance, mallory):
+    alice = sign_up(instance, "alice@example.org", "alice")
+    followed_by(instance, mallory)
+    mallory.server.routes["/inbox"] = answers(500, 202)
+    new_event(instance, alice)
+    wait_for(lambda: deliveries(instance)[-1].attempts == 1 and deliveries(instance)[-1].state == "pending")
+    failing = domain(instance, mallory.host)
+    assert failing is not None and failing.failing_since is not None and not failing.unavailable
+    make_due(instance)
+    wait_for(lambda: deliveries(instance)[-1].state == "done")
+    assert len(event_activities(mallory)) == 2, "the failed attempt, then the delivery"
+    assert domain(instance, failing.domain).failing_since is None
+
+
+@pytest.mark.parametrize("status", [404, 410, 401])
+def test_a_refusal_is_not_retried(instance, mallory, status):
+    alice = sign_up(instance, "alice@example.org", "alice")
+    followed_by(instance, mallory)
+    mallory.server.routes["/inbox"] = answer(status, b"")
+    new_event(instance, alice)
+    wait_for(lambda: deliveries(instance)[-1].state == "dead")
+    assert f"HTTP {status}" in deliveries(instance)[-1].last_error
+    make_due(instance)
+    assert len(event_activities(mallory)) == 1
+
+
+def test_a_domain_failing_for_too_long_is_skipped_until_it_speaks_again(instance, mallory):
+    alice = sign_up(instance, "alice@example.org", "alice")
+    followed_by(instance, mallory)
+    name = mallory.host
+    mallory.server.routes["/inbox"] = answer(503, b"")
+    new_event(instance, alice, title="First")
+    wait_for(lambda: (domain(instance, name) or ApDomain()).failing_since is not None)
+
+    async def failing_for_days(session: Any) -> None:
+        await session.execute(update(ApDomain).values(failing_since=utcnow() - timedelta(hours=49)))
+        await session.commit()
+
+    run(instance, failing_for_days)
+    make_due(instance)
+    wait_for(lambda: domain(instance, name).unavailable)
+    tried = len(event_activities(mallory))
+    new_event(instance, alice, title="Second")
+    wait_for(lambda: deliveries(instance)[-1].state == "dead")
+    assert "unavailable" in deliveries(instance)[-1].last_error
+    assert len(event_activities(mallory)) == tried, "nothing was sent to an unavailable domain"
+
+    mallory.server.routes["/inbox"] = answer(202, b"")
+    followed_by(instance, mallory, number=2)  # any signed activity: the domain speaks again
+    assert not domain(instance, name).unavailable
+    new_event(instance, alice, title="Third")
+    wait_until_sent(instance.app, lambda: "Third" in [a["object"]["name"] for a in event_activities(mallory)])
+
+
+def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Settings, mallory):
+    with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        followed_by(client, mallory)
+    with TestClient(create_app(settings_with_peers, run_worker=False), base_url=PUBLIC_URL) as client:
+        new_event(client, alice, title="Published while no worker ran")
+        assert [row.state for row in deliveries(client)] == ["done", "pending"], "the Accept went; the Create waits"
+    assert event_activities(mallory) == []
+    with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL):
+        wait_for(lambda: event_activities(mallory))
+    assert event_activities(mallory)[0]["object"]["name"] == "Published while no worker ran"
+
+
+@pytest.fixture
+def settings_with_peers(data_dir: Any) -> Settings:
+    return federating_settings(data_dir)
