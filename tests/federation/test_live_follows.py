@@ -1,0 +1,76 @@
+"""Follows and events between Convene and other servers, over real HTTP on loopback.
+
+Fedify (third-party, tests/peers/fedify) follows a Convene identity and receives its
+events; a second Convene instance follows an identity on the first through the API and
+receives its next event. Each step crosses real signatures, fetches and deliveries.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from live_fixtures import in_transaction, live_instance, member
+from peer_fixtures import federating_settings, wait_until_sent
+from sqlalchemy import select
+from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
+
+from core.context import Ctx
+from core.db.migrate import upgrade
+from plugins.federation_activitypub.models import ApInboxActivity
+
+EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
+needs_fedify = pytest.mark.skipif("CONVENE_FEDIFY_PEER" not in os.environ, reason="CONVENE_FEDIFY_PEER is not set")
+
+
+def fedify_inbox(origin: str) -> list[dict[str, Any]]:
+    return httpx.get(origin + "/_control/inbox").json()
+
+
+def of_type(activities: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [a for a in activities if a.get("type") == kind]
+
+
+@needs_fedify
+def test_fedify_follows_a_convene_identity_and_receives_its_events(fedify: str, data_dir: Path) -> None:
+    with live_instance(data_dir) as app:
+        url = app.state.settings.public_url
+        alice = member(app, "alice@example.org", "alice")
+        control = httpx.post(fedify + "/_control/follow", json={"target": f"{url}/@alice"}, timeout=20)
+        assert control.status_code == 200, control.text
+        accepts = wait_until_sent(app, lambda: of_type(fedify_inbox(fedify), "Accept"), timeout=20)
+        assert accepts[0]["actor"] == f"{url}/@alice"
+        assert httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1
+        assert httpx.post(f"{url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
+        creates = wait_until_sent(app, lambda: of_type(fedify_inbox(fedify), "Create"), timeout=20)
+    event = creates[0]["object"]
+    assert event["type"] == "Event" and event["name"] == "Picnic"
+    assert event["startTime"].startswith("2031-06-01T10:00:00")
+
+
+def received_activities(app: Any) -> list[dict[str, Any]]:
+    async def load(ctx: Ctx) -> list[dict[str, Any]]:
+        return list(await ctx.session.scalars(select(ApInboxActivity.payload).order_by(ApInboxActivity.id)))
+
+    return in_transaction(app.state.settings, load)
+
+
+def test_an_identity_on_another_convene_follows_and_receives_the_next_event(data_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other-instance"
+    database_url = f"sqlite+aiosqlite:///{other / 'convene.sqlite3'}"
+    upgrade(federating_settings(other, database_url=database_url))
+    with live_instance(data_dir) as first, live_instance(other, database_url=database_url) as second:
+        first_url, second_url = first.state.settings.public_url, second.state.settings.public_url
+        alice = member(first, "alice@example.org", "alice")
+        carol = member(second, "carol@example.org", "carol")
+        handle = f"@alice@{first_url.removeprefix('http://')}"
+        r = httpx.post(f"{second_url}/api/v1/identities/carol/follow", json={"target": handle}, headers=carol, timeout=20)
+        assert r.status_code == 202 and r.json() == {"actor": f"{first_url}/@alice", "state": "pending"}, r.text
+        wait_until_sent(first, lambda: httpx.get(f"{second_url}/@carol/following").json()["totalItems"] == 1)
+        assert httpx.get(f"{first_url}/@alice/followers").json()["totalItems"] == 1
+        assert httpx.post(f"{first_url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
+        creates = wait_until_sent(first, lambda: of_type(received_activities(second), "Create"))
+    assert creates[0]["actor"] == f"{first_url}/@alice" and creates[0]["object"]["name"] == "Picnic"
