@@ -24,7 +24,7 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
     wait_until_sent,
 )
 from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.app import create_app
 from core.db.base import utcnow
@@ -33,7 +33,7 @@ from core.outbox import OutboxRow
 from core.plugins import hookimpl
 from helpers import sign_up, wait_for
 from plugins.federation_activitypub.keys import load_public_key
-from plugins.federation_activitypub.models import ApFollow, ApInboxActivity
+from plugins.federation_activitypub.models import ApActor, ApFollow, ApInboxActivity
 from plugins.federation_activitypub.replay import ApSeenSignature
 from plugins.federation_activitypub.signatures import body_digest, verify_request
 
@@ -212,3 +212,21 @@ def test_the_decision_hook_may_refuse_an_activity(instance, mallory):
 def test_an_inbox_of_nobody_is_not_found(instance, mallory):
     r = post(instance, *signed_post(mallory, "/@nobody/inbox", mallory.follow(ALICE)), path="/@nobody/inbox")
     assert r.status_code == 404
+
+
+def test_a_rotated_key_is_fetched_again_at_most_once_in_ten_minutes(instance, mallory, other_key):
+    sign_up(instance, "alice@example.org", "alice")
+    assert post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE))).status_code == 202
+    rotated = host_actor(mallory.server, "mallory", other_key)
+    fetches = len([r for r in mallory.server.received if r.method == "GET"])
+    r = post(instance, *signed_post(rotated, "/inbox", rotated.follow(ALICE, 2)))
+    assert r.status_code == 401 and "fetched less than" in r.json()["error"]
+
+    async def fetched_long_ago(session: Any) -> None:
+        await session.execute(update(ApActor).values(fetched_at=utcnow() - timedelta(minutes=11)))
+        await session.commit()
+
+    run(instance, fetched_long_ago)
+    assert post(instance, *signed_post(rotated, "/inbox", rotated.follow(ALICE, 3))).status_code == 202
+    assert post(instance, *signed_post(rotated, "/inbox", rotated.follow(ALICE, 4))).status_code == 202
+    assert len([r for r in mallory.server.received if r.method == "GET"]) == fetches + 1, "one refetch, then cached"

@@ -20,6 +20,7 @@ from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 
 from core.context import Ctx
 from core.db.migrate import upgrade
+from helpers import wait_for
 from plugins.federation_activitypub.models import ApInboxActivity
 
 EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
@@ -46,9 +47,12 @@ def test_fedify_follows_a_convene_identity_and_receives_its_events(fedify: str, 
         assert httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1
         assert httpx.post(f"{url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
         creates = wait_until_sent(app, lambda: of_type(fedify_inbox(fedify), "Create"), timeout=20)
-    event = creates[0]["object"]
-    assert event["type"] == "Event" and event["name"] == "Picnic"
-    assert event["startTime"].startswith("2031-06-01T10:00:00")
+        event = creates[0]["object"]
+        assert event["type"] == "Event" and event["name"] == "Picnic"
+        assert event["startTime"].startswith("2031-06-01T10:00:00")
+        undone = httpx.post(fedify + "/_control/unfollow", json={"target": f"{url}/@alice"}, timeout=20)
+        assert undone.status_code == 200, undone.text
+        wait_for(lambda: httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 0)
 
 
 def received_activities(app: Any) -> list[dict[str, Any]]:
