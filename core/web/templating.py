@@ -58,6 +58,8 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     loaders += [FileSystemLoader(str(d)) for d in plugin_template_dirs]
     loaders += [FileSystemLoader(str(d)) for d in themes[1:]]
     env = Environment(
+        # templates change with a deploy, not while serving: skip a stat() per template per render
+        auto_reload=False,
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],

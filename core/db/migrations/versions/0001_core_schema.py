@@ -149,6 +149,7 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_listing', ['draft', 'visibility', 'begins_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_organizer_id'), ['organizer_id'], unique=False)
+        batch_op.create_index('ix_events_upcoming', ['draft', 'visibility', sa.text('coalesce(ends_at, begins_at)')], unique=False)
 
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -221,6 +222,7 @@ def downgrade() -> None:
 
     op.drop_table('comments')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_upcoming')
         batch_op.drop_index(batch_op.f('ix_events_organizer_id'))
         batch_op.drop_index('ix_events_listing')
 
