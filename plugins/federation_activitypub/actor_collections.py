@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from core.context import Ctx
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT, event_activity
+from plugins.federation_activitypub.actors import local_actor_urls
 from plugins.federation_activitypub.discovery import ap_response
 from plugins.federation_activitypub.documents import EVENT_CONTEXT
 from plugins.federation_activitypub.follows import local_identity_by_handle
@@ -42,7 +43,7 @@ async def _follow_collection(ctx: Ctx, handle: str, name: str, side: Any) -> Res
     if identity is None:
         return _not_found()
     total = await ctx.session.scalar(select(func.count()).select_from(ApFollow).where(side == identity.id, ApFollow.accepted))
-    return _collection(ctx.settings.url(f"/@{identity.username}/{name}"), total or 0)
+    return _collection(local_actor_urls(ctx.settings, identity.username)[name], total or 0)
 
 
 @get("/{handle:str}/followers", include_in_schema=False)
@@ -65,7 +66,7 @@ async def outbox(ctx: Ctx, handle: str) -> Response:
     events = await ctx.session.scalars(public.order_by(Event.published_at.desc(), Event.id.desc()).limit(OUTBOX_ITEMS))
     items = [{k: v for k, v in event_activity(ctx.settings, event, "Create").items() if k != "@context"}
              for event in events]
-    return _collection(ctx.settings.url(f"/@{identity.username}/outbox"), total or 0, items, EVENT_CONTEXT)
+    return _collection(local_actor_urls(ctx.settings, identity.username)["outbox"], total or 0, items, EVENT_CONTEXT)
 
 
 def collection_handlers() -> list[Any]:

@@ -42,7 +42,9 @@ async def local_identity_at(ctx: Ctx, url: str) -> Identity | None:
 
 
 async def local_identity_by_handle(ctx: Ctx, handle: str) -> Identity | None:
-    """The local identity of a ``@name`` path segment (``/@name/inbox``, ``/@name/outbox``...)."""
+    """The local actor of a path's first segment: ``@name`` (``/@name/inbox``...), or ``relay``."""
+    if handle == RELAY_USERNAME:
+        return await _local_identity(ctx, RELAY_USERNAME)
     return await _local_identity(ctx, handle[1:].lower()) if handle.startswith("@") else None
 
 

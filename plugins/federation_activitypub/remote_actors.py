@@ -72,6 +72,7 @@ class RemoteActors:
         """``@name@host``, ``name@host`` or an actor URL, as a stored actor."""
         target = target.strip()
         if target.startswith(("https://", "http://")):
+            self._check_host(host_of(target), target)
             return await self.by_id(target)
         return await self.fetch(await self._webfinger(target))
 
@@ -99,9 +100,15 @@ class RemoteActors:
             return None
         return await self.key_owner(row.key_id)
 
+    def _check_host(self, host: str, what: str) -> None:
+        """Refuse to look for remote actors on this instance or on a domain our policy excludes."""
+        if host in our_hosts(self.instance.settings):
+            raise Refused(f"{what} is on this instance, not a remote actor")
+        if not self.instance.config.permits(host):
+            raise Refused(f"this instance does not federate with {host}")
+
     async def _fetch_document(self, url: str) -> dict:
-        if host_of(url) in our_hosts(self.instance.settings):
-            raise Refused(f"{url} is on this instance, not a remote actor")
+        self._check_host(host_of(url), url)
         signer = await self.instance.relay_signer(self.engine)
         return await self.instance.client().fetch_object(url, signer=signer)
 
@@ -111,8 +118,7 @@ class RemoteActors:
         if not name or not host:
             raise Refused("a handle looks like @name@host")
         host = normalize_host(host)
-        if host in our_hosts(self.instance.settings):
-            raise Refused(f"{handle} is an identity of this instance")
+        self._check_host(host, handle)
         # plain http only where loopback peers are allowed (development and tests)
         schemes = ("https", "http") if self.instance.settings.allow_private_addresses else ("https",)
         resource = quote(f"acct:{name}@{host}", safe=":@")

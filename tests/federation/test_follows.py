@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 from peer_fixtures import (  # noqa: F401 (fixtures)
     PUBLIC_URL,
     RemoteActor,
+    federating_settings,
     host_actor,
     instance,
     run,
@@ -20,6 +21,7 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
 from security_fixtures import LocalServer, actor_key, answer, local_server, other_key  # noqa: F401 (fixtures)
 from sqlalchemy import select
 
+from core.app import create_app
 from helpers import field_errors, sign_up, wait_for
 from plugins.federation_activitypub.models import ApInboxActivity
 
@@ -125,7 +127,7 @@ def test_unfollowing_sends_an_undo(instance, mallory):
 
 @pytest.mark.parametrize(("target", "reason"), [
     ("@nobody@{host}", "answered 404"),
-    ("@alice@testserver.local", "identity of this instance"),
+    ("@alice@testserver.local", "is on this instance"),
     ("not a handle", "looks like @name@host"),
     ("http://{host}/users/absent", "HTTP 404"),
 ])
@@ -140,4 +142,14 @@ def test_only_ones_own_identities_follow(instance, mallory):
     bob = sign_up(instance, "bob@example.org", "bob")
     assert follow(instance, bob, mallory.id).status_code == 422
     assert follow(instance, {}, mallory.id).status_code == 401
+    assert mallory.server.received == []
+
+
+def test_a_blocked_domain_cannot_be_followed(data_dir, mallory):
+    plugins = {"enabled": ["federation_activitypub"], "federation_activitypub": {"blocked_domains": ["127.0.0.1"]}}
+    with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        for target in (mallory.id, f"@mallory@{mallory.host}"):
+            r = follow(client, alice, target)
+            assert r.status_code == 422 and "does not federate with" in field_errors(r)["target"]
     assert mallory.server.received == []

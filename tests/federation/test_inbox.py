@@ -209,6 +209,18 @@ def test_the_decision_hook_may_refuse_an_activity(instance, mallory):
     assert counts(instance) == NOTHING
 
 
+def test_the_instance_actor_has_an_inbox(instance, mallory):
+    relay = instance.get("/relay").json()
+    path = relay["inbox"].removeprefix(PUBLIC_URL)
+    r = post(instance, *signed_post(mallory, path, mallory.follow(relay["id"])), path=path)
+    assert r.status_code == 202, r.text
+    wait_until_sent(instance.app, mallory.deliveries)
+    assert mallory.activities()[0]["type"] == "Accept" and mallory.activities()[0]["actor"] == relay["id"]
+    assert instance.get("/relay/followers").json() == {
+        "@context": "https://www.w3.org/ns/activitystreams", "id": relay["followers"],
+        "type": "OrderedCollection", "totalItems": 1}
+
+
 def test_an_inbox_of_nobody_is_not_found(instance, mallory):
     r = post(instance, *signed_post(mallory, "/@nobody/inbox", mallory.follow(ALICE)), path="/@nobody/inbox")
     assert r.status_code == 404
