@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from core.auth import Caller
@@ -18,7 +18,7 @@ from core.events.schemas import JoinInput, ParticipationOut, participation_out
 from core.events.service import is_organiser, require_organiser, visible_event
 from core.identities.service import own_identity
 
-IdentityParam = Annotated[str | None, Parameter(query="identity", max_length=30)]
+IdentityParam = Annotated[str | None, QueryParameter(name="identity", max_length=30)]
 
 
 class ParticipationController(Controller):
