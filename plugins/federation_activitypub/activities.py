@@ -22,7 +22,8 @@ def _fresh_id(actor: str, kind: str) -> str:
 
 
 def follow(actor: str, target: str) -> dict[str, Any]:
-    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "follows"), "type": "Follow", "actor": actor, "object": target}
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "follows"), "type": "Follow", "actor": actor,
+            "object": target}
 
 
 def accept(actor: str, request: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,8 @@ async def _follow_collection(ctx: Ctx, handle: str, name: str, side: Any) -> Res
     identity = await local_identity_by_handle(ctx, handle)
     if identity is None:
         return _not_found()
-    total = await ctx.session.scalar(select(func.count()).select_from(ApFollow).where(side == identity.id, ApFollow.accepted))
+    accepted = select(func.count()).select_from(ApFollow).where(side == identity.id, ApFollow.accepted)
+    total = await ctx.session.scalar(accepted)
     return _collection(local_actor_urls(ctx.settings, identity.username)[name], total or 0)
 
 
@@ -61,7 +62,9 @@ async def outbox(ctx: Ctx, handle: str) -> Response:
     identity = await local_identity_by_handle(ctx, handle)
     if identity is None:
         return _not_found()
-    public = select(Event).where(Event.organizer_id == identity.id, Event.draft.is_(False), Event.visibility == "public")
+    public = select(Event).where(
+        Event.organizer_id == identity.id, Event.draft.is_(False), Event.visibility == "public"
+    )
     total = await ctx.session.scalar(select(func.count()).select_from(public.subquery()))
     events = await ctx.session.scalars(public.order_by(Event.published_at.desc(), Event.id.desc()).limit(OUTBOX_ITEMS))
     items = [{k: v for k, v in event_activity(ctx.settings, event, "Create").items() if k != "@context"}

@@ -116,7 +116,7 @@ def _activity(body: bytes) -> tuple[dict[str, Any], str]:
         if not isinstance(activity.get(key), str) or not activity[key]:
             raise InboxRefusal(400, f"activity has no {key}")
     try:
-        activity["id"] = ref(activity["id"], "id")
+        ref(activity["id"], "id")
         return activity, ref(activity.get("actor"), "actor")
     except Refused as exc:
         raise InboxRefusal(400, exc.reason) from exc
@@ -134,7 +134,7 @@ def _allowed_origin(instance: Instance, actor: str) -> str:
     return origin
 
 
-def request_url(ctx: Ctx, request: Request) -> str:
+def _request_url(ctx: Ctx, request: Request) -> str:
     """The URL the request was for, on our configured public URL: never trust ``Host``."""
     raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
     path = raw_path.split(b"?", 1)[0].decode("ascii", "replace")
@@ -145,7 +145,7 @@ def request_url(ctx: Ctx, request: Request) -> str:
 async def _verify_signature(ctx: Ctx, instance: Instance, request: Request, body: bytes, actor: str) -> None:
     resolver = KeyResolver(RemoteActors(instance, ctx.session.bind))
     try:
-        verified = await verify_request("POST", request_url(ctx, request), request.headers, body, resolver)
+        verified = await verify_request("POST", _request_url(ctx, request), request.headers, body, resolver)
         verified.require_actor_host(actor)
         if resolver.owner != actor:
             raise SignatureError(f"key {verified.key_id} belongs to {resolver.owner}, not to the actor {actor}")

@@ -56,7 +56,8 @@ class RemoteActor:
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": self.id, "type": "Person", "preferredUsername": self.name, "name": self.name.title(),
             "inbox": self.server.url(self.inbox_path), "endpoints": {"sharedInbox": self.server.url("/inbox")},
-            "publicKey": {"id": self.key_id, "owner": self.id, "publicKeyPem": public_key_to_pem(self.key.public_key())},
+            "publicKey": {"id": self.key_id, "owner": self.id,
+                          "publicKeyPem": public_key_to_pem(self.key.public_key())},
         }
 
     def deliveries(self) -> list[ReceivedRequest]:

@@ -62,8 +62,8 @@ def bovine(tmp_path: Path) -> Iterator[Bovine]:
     origin = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "BOVINE_DB_URL": f"sqlite://{tmp_path}/bovine.sqlite3"}
     shutil.copy(PEER_FILES / "app.py", tmp_path)
-    server = subprocess.Popen([str(PEER / "bin" / "python"), "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", "app:app"],
-                              cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(PEER / "bin" / "python"), "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", "app:app"]
+    server = subprocess.Popen(command, cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while socket.socket().connect_ex(("127.0.0.1", port)) != 0:

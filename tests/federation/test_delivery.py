@@ -58,7 +58,8 @@ def event_activities(actor: RemoteActor) -> list[dict[str, Any]]:
 
 def deliveries(client: TestClient) -> list[OutboxRow]:
     async def rows(session: Any) -> list[OutboxRow]:
-        return list(await session.scalars(select(OutboxRow).where(OutboxRow.kind == "ap_deliver").order_by(OutboxRow.id)))
+        query = select(OutboxRow).where(OutboxRow.kind == "ap_deliver").order_by(OutboxRow.id)
+        return list(await session.scalars(query))
 
     return run(client, rows)
 
@@ -88,7 +89,9 @@ def answers(*statuses: int) -> Callable[[BaseHTTPRequestHandler], None]:
     return respond
 
 
-def test_event_lifecycle_reaches_followers_once_per_shared_inbox(instance, mallory, local_server, other_key):
+def test_event_lifecycle_reaches_followers_once_per_shared_inbox(
+    instance: TestClient, mallory: RemoteActor, local_server: LocalServer, other_key: rsa.RSAPrivateKey
+) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     followed_by(instance, mallory)
     followed_by(instance, host_actor(local_server, "trent", other_key))
@@ -114,7 +117,7 @@ def test_event_lifecycle_reaches_followers_once_per_shared_inbox(instance, mallo
     assert outbox["totalItems"] == 0, "the deleted event left the outbox; private and draft ones never were"
 
 
-def test_the_outbox_lists_public_events_as_creates(instance):
+def test_the_outbox_lists_public_events_as_creates(instance: TestClient) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     new_event(instance, alice, title="Unlisted", visibility="unlisted")
     new_event(instance, alice, title="Picnic")
@@ -126,7 +129,7 @@ def test_the_outbox_lists_public_events_as_creates(instance):
     assert instance.get("/@alice/following").json()["totalItems"] == 0
 
 
-def test_a_server_error_is_retried_until_delivered(instance, mallory):
+def test_a_server_error_is_retried_until_delivered(instance: TestClient, mallory: RemoteActor) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     followed_by(instance, mallory)
     mallory.server.routes["/inbox"] = answers(500, 202)
@@ -141,7 +144,7 @@ def test_a_server_error_is_retried_until_delivered(instance, mallory):
 
 
 @pytest.mark.parametrize("status", [404, 410, 401])
-def test_a_refusal_is_not_retried(instance, mallory, status):
+def test_a_refusal_is_not_retried(instance: TestClient, mallory: RemoteActor, status: int) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     followed_by(instance, mallory)
     mallory.server.routes["/inbox"] = answer(status, b"")
@@ -152,7 +155,9 @@ def test_a_refusal_is_not_retried(instance, mallory, status):
     assert len(event_activities(mallory)) == 1
 
 
-def test_a_domain_failing_for_too_long_is_skipped_until_it_speaks_again(instance, mallory):
+def test_a_domain_failing_for_too_long_is_skipped_until_it_speaks_again(
+    instance: TestClient, mallory: RemoteActor
+) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     followed_by(instance, mallory)
     name = mallory.host
@@ -180,7 +185,7 @@ def test_a_domain_failing_for_too_long_is_skipped_until_it_speaks_again(instance
     wait_until_sent(instance.app, lambda: "Third" in [a["object"]["name"] for a in event_activities(mallory)])
 
 
-def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Settings, mallory):
+def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Settings, mallory: RemoteActor) -> None:
     with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL) as client:
         alice = sign_up(client, "alice@example.org", "alice")
         followed_by(client, mallory)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -70,7 +71,9 @@ def follow_request(client: TestClient, headers: dict[str, str], actor: RemoteAct
 
 
 @pytest.mark.parametrize("target", ["@mallory@{host}", "mallory@{host}", "{id}"])
-def test_following_by_handle_or_url_is_pending_until_accepted(instance, mallory, target):
+def test_following_by_handle_or_url_is_pending_until_accepted(
+    instance: TestClient, mallory: RemoteActor, target: str
+) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     request = follow_request(instance, alice, mallory, target.format(host=mallory.host, id=mallory.id))
     assert request["type"] == "Follow" and request["actor"] == ALICE and request["object"] == mallory.id
@@ -83,7 +86,7 @@ def test_following_by_handle_or_url_is_pending_until_accepted(instance, mallory,
     assert len(mallory.deliveries()) == 1, "an accepted follow is not asked again"
 
 
-def test_an_accept_naming_the_follow_by_id_only_is_understood(instance, mallory):
+def test_an_accept_naming_the_follow_by_id_only_is_understood(instance: TestClient, mallory: RemoteActor) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     request = follow_request(instance, alice, mallory, mallory.id)
     send(instance, mallory, {"id": mallory.id + "#accepts/1", "type": "Accept", "actor": mallory.id,
@@ -91,7 +94,9 @@ def test_an_accept_naming_the_follow_by_id_only_is_understood(instance, mallory)
     wait_for(lambda: following(instance) == 1)
 
 
-def test_only_the_followed_actor_can_accept(instance, mallory, local_server, other_key):
+def test_only_the_followed_actor_can_accept(
+    instance: TestClient, mallory: RemoteActor, local_server: LocalServer, other_key: rsa.RSAPrivateKey
+) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     request = follow_request(instance, alice, mallory, mallory.id)
     intruder = host_actor(local_server, "intruder", other_key)
@@ -101,7 +106,7 @@ def test_only_the_followed_actor_can_accept(instance, mallory, local_server, oth
     assert following(instance) == 0
 
 
-def test_a_reject_ends_the_follow(instance, mallory):
+def test_a_reject_ends_the_follow(instance: TestClient, mallory: RemoteActor) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     request = follow_request(instance, alice, mallory, mallory.id)
     send(instance, mallory, {"id": mallory.id + "#accepts/1", "type": "Accept", "actor": mallory.id, "object": request})
@@ -110,7 +115,7 @@ def test_a_reject_ends_the_follow(instance, mallory):
     wait_for(lambda: following(instance) == 0)
 
 
-def test_unfollowing_sends_an_undo(instance, mallory):
+def test_unfollowing_sends_an_undo(instance: TestClient, mallory: RemoteActor) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     request = follow_request(instance, alice, mallory, mallory.id)
     send(instance, mallory, {"id": mallory.id + "#accepts/1", "type": "Accept", "actor": mallory.id, "object": request})
@@ -131,13 +136,15 @@ def test_unfollowing_sends_an_undo(instance, mallory):
     ("not a handle", "looks like @name@host"),
     ("http://{host}/users/absent", "HTTP 404"),
 ])
-def test_unusable_targets_are_field_errors(instance, mallory, target, reason):
+def test_unusable_targets_are_field_errors(
+    instance: TestClient, mallory: RemoteActor, target: str, reason: str
+) -> None:
     alice = sign_up(instance, "alice@example.org", "alice")
     r = follow(instance, alice, target.format(host=mallory.host))
     assert r.status_code == 422 and reason in field_errors(r)["target"], r.text
 
 
-def test_only_ones_own_identities_follow(instance, mallory):
+def test_only_ones_own_identities_follow(instance: TestClient, mallory: RemoteActor) -> None:
     sign_up(instance, "alice@example.org", "alice")
     bob = sign_up(instance, "bob@example.org", "bob")
     assert follow(instance, bob, mallory.id).status_code == 422
@@ -145,7 +152,7 @@ def test_only_ones_own_identities_follow(instance, mallory):
     assert mallory.server.received == []
 
 
-def test_a_blocked_domain_cannot_be_followed(data_dir, mallory):
+def test_a_blocked_domain_cannot_be_followed(data_dir: Path, mallory: RemoteActor) -> None:
     plugins = {"enabled": ["federation_activitypub"], "federation_activitypub": {"blocked_domains": ["127.0.0.1"]}}
     with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
         alice = sign_up(client, "alice@example.org", "alice")

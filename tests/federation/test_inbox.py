@@ -7,6 +7,7 @@ their documents to verify signatures, and delivers its answers there.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -67,7 +68,9 @@ def post(client: TestClient, body: bytes, headers: dict[str, str], path: str = "
     return client.post(path, content=body, headers=headers)
 
 
-def test_a_signed_follow_is_stored_answered_202_and_accepted_with_a_signed_accept(instance, mallory):
+def test_a_signed_follow_is_stored_answered_202_and_accepted_with_a_signed_accept(
+    instance: TestClient, mallory: RemoteActor
+) -> None:
     sign_up(instance, "alice@example.org", "alice")
     follow = mallory.follow(ALICE)
     r = post(instance, *signed_post(mallory, "/@alice/inbox", follow), path="/@alice/inbox")
@@ -90,7 +93,7 @@ def test_a_signed_follow_is_stored_answered_202_and_accepted_with_a_signed_accep
     assert follows["type"] == "OrderedCollection" and follows["totalItems"] == 1
 
 
-def test_undo_follow_removes_the_follower(instance, mallory):
+def test_undo_follow_removes_the_follower(instance: TestClient, mallory: RemoteActor) -> None:
     sign_up(instance, "alice@example.org", "alice")
     follow = mallory.follow(ALICE)
     assert post(instance, *signed_post(mallory, "/inbox", follow)).status_code == 202
@@ -100,14 +103,14 @@ def test_undo_follow_removes_the_follower(instance, mallory):
     wait_for(lambda: instance.get("/@alice/followers").json()["totalItems"] == 0)
 
 
-def test_unsigned_post_is_refused(instance, mallory):
+def test_unsigned_post_is_refused(instance: TestClient, mallory: RemoteActor) -> None:
     body, _ = signed_post(mallory, "/inbox", mallory.follow(ALICE))
     r = post(instance, body, {"Content-Type": "application/activity+json"})
     assert r.status_code == 401 and "not signed" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_a_digest_changed_with_the_body_breaks_the_signature(instance, mallory):
+def test_a_digest_changed_with_the_body_breaks_the_signature(instance: TestClient, mallory: RemoteActor) -> None:
     body, headers = signed_post(mallory, "/inbox", mallory.follow(ALICE))
     other = body.replace(b"follows/1", b"follows/2")
     r = post(instance, other, {**headers, "Digest": body_digest(other)})
@@ -115,28 +118,30 @@ def test_a_digest_changed_with_the_body_breaks_the_signature(instance, mallory):
     assert counts(instance) == NOTHING
 
 
-def test_a_body_changed_after_signing_fails_its_digest(instance, mallory):
+def test_a_body_changed_after_signing_fails_its_digest(instance: TestClient, mallory: RemoteActor) -> None:
     body, headers = signed_post(mallory, "/inbox", mallory.follow(ALICE))
     r = post(instance, body.replace(b"follows/1", b"follows/2"), headers)
     assert r.status_code == 401 and "Digest does not match" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_an_activity_signed_by_one_actor_claiming_another_is_refused(instance, mallory, local_server, other_key):
+def test_an_activity_signed_by_one_actor_claiming_another_is_refused(
+    instance: TestClient, mallory: RemoteActor, local_server: LocalServer, other_key: rsa.RSAPrivateKey
+) -> None:
     victim = host_actor(local_server, "victim", other_key)
     r = post(instance, *signed_post(mallory, "/inbox", {**victim.follow(ALICE), "actor": victim.id}))
     assert r.status_code == 401 and "belongs to" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_a_key_on_another_host_than_the_actor_is_refused(instance, mallory):
+def test_a_key_on_another_host_than_the_actor_is_refused(instance: TestClient, mallory: RemoteActor) -> None:
     elsewhere = mallory.id.replace("127.0.0.1", "localhost")
     r = post(instance, *signed_post(mallory, "/inbox", {**mallory.follow(ALICE), "actor": elsewhere}))
     assert r.status_code == 401 and "differs from actor host" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_a_replayed_request_has_one_effect(instance, mallory):
+def test_a_replayed_request_has_one_effect(instance: TestClient, mallory: RemoteActor) -> None:
     sign_up(instance, "alice@example.org", "alice")
     request = signed_post(mallory, "/inbox", mallory.follow(ALICE))
     assert post(instance, *request).status_code == 202
@@ -145,7 +150,7 @@ def test_a_replayed_request_has_one_effect(instance, mallory):
     assert counts(instance)["activities"] == 1 and counts(instance)["signatures"] == 1
 
 
-def test_the_same_activity_sent_twice_is_processed_once(instance, mallory):
+def test_the_same_activity_sent_twice_is_processed_once(instance: TestClient, mallory: RemoteActor) -> None:
     sign_up(instance, "alice@example.org", "alice")
     follow = mallory.follow(ALICE)
     assert post(instance, *signed_post(mallory, "/inbox", follow)).status_code == 202
@@ -158,20 +163,20 @@ def test_the_same_activity_sent_twice_is_processed_once(instance, mallory):
     assert found["jobs"] == 2, "one processing job and one Accept, not two of each"
 
 
-def test_a_date_13_hours_old_is_refused(instance, mallory):
+def test_a_date_13_hours_old_is_refused(instance: TestClient, mallory: RemoteActor) -> None:
     r = post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE), now=utcnow() - timedelta(hours=13)))
     assert r.status_code == 401 and "ago" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_a_body_over_one_megabyte_is_refused(instance, mallory):
+def test_a_body_over_one_megabyte_is_refused(instance: TestClient, mallory: RemoteActor) -> None:
     activity = {**mallory.follow(ALICE), "padding": "x" * 1_000_001}
     r = post(instance, *signed_post(mallory, "/inbox", activity))
     assert r.status_code == 413 and "exceeds" in r.json()["error"]
     assert counts(instance) == NOTHING
 
 
-def test_json_nested_10000_deep_is_refused(instance, mallory):
+def test_json_nested_10000_deep_is_refused(instance: TestClient, mallory: RemoteActor) -> None:
     body = b'{"type": "Follow", "object": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
     r = post(instance, body, {"Content-Type": "application/activity+json"})
     assert r.status_code == 400 and "nested deeper" in r.json()["error"]
@@ -179,13 +184,13 @@ def test_json_nested_10000_deep_is_refused(instance, mallory):
 
 
 @pytest.mark.parametrize("activity", [[], {"type": "Follow"}, {"id": "x", "type": "Follow", "actor": "ftp://a/b"}])
-def test_something_that_is_not_an_activity_is_refused(instance, activity):
+def test_something_that_is_not_an_activity_is_refused(instance: TestClient, activity: Any) -> None:
     r = post(instance, msgspec.json.encode(activity), {"Content-Type": "application/activity+json"})
     assert r.status_code == 400
     assert counts(instance) == NOTHING
 
 
-def test_a_blocked_domain_is_refused_before_its_key_is_fetched(data_dir, mallory):
+def test_a_blocked_domain_is_refused_before_its_key_is_fetched(data_dir: Path, mallory: RemoteActor) -> None:
     plugins = {"enabled": ["federation_activitypub"], "federation_activitypub": {"blocked_domains": ["127.0.0.1"]}}
     with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
         r = post(client, *signed_post(mallory, "/inbox", mallory.follow(ALICE)))
@@ -202,14 +207,14 @@ class RefuseFollows:
         return Decision.deny(f"no follows from {origin}") if activity["type"] == "Follow" else None
 
 
-def test_the_decision_hook_may_refuse_an_activity(instance, mallory):
+def test_the_decision_hook_may_refuse_an_activity(instance: TestClient, mallory: RemoteActor) -> None:
     instance.app.state.pm.register(RefuseFollows())
     r = post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE)))
     assert r.status_code == 403 and r.json()["error"] == "no follows from 127.0.0.1:%d" % mallory.server.port
     assert counts(instance) == NOTHING
 
 
-def test_the_instance_actor_has_an_inbox(instance, mallory):
+def test_the_instance_actor_has_an_inbox(instance: TestClient, mallory: RemoteActor) -> None:
     relay = instance.get("/relay").json()
     path = relay["inbox"].removeprefix(PUBLIC_URL)
     r = post(instance, *signed_post(mallory, path, mallory.follow(relay["id"])), path=path)
@@ -221,12 +226,14 @@ def test_the_instance_actor_has_an_inbox(instance, mallory):
         "type": "OrderedCollection", "totalItems": 1}
 
 
-def test_an_inbox_of_nobody_is_not_found(instance, mallory):
+def test_an_inbox_of_nobody_is_not_found(instance: TestClient, mallory: RemoteActor) -> None:
     r = post(instance, *signed_post(mallory, "/@nobody/inbox", mallory.follow(ALICE)), path="/@nobody/inbox")
     assert r.status_code == 404
 
 
-def test_a_rotated_key_is_fetched_again_at_most_once_in_ten_minutes(instance, mallory, other_key):
+def test_a_rotated_key_is_fetched_again_at_most_once_in_ten_minutes(
+    instance: TestClient, mallory: RemoteActor, other_key: rsa.RSAPrivateKey
+) -> None:
     sign_up(instance, "alice@example.org", "alice")
     assert post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE))).status_code == 202
     rotated = host_actor(mallory.server, "mallory", other_key)

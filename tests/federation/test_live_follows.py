@@ -71,7 +71,8 @@ def test_an_identity_on_another_convene_follows_and_receives_the_next_event(data
         alice = member(first, "alice@example.org", "alice")
         carol = member(second, "carol@example.org", "carol")
         handle = f"@alice@{first_url.removeprefix('http://')}"
-        r = httpx.post(f"{second_url}/api/v1/identities/carol/follow", json={"target": handle}, headers=carol, timeout=20)
+        r = httpx.post(f"{second_url}/api/v1/identities/carol/follow", json={"target": handle}, headers=carol,
+                       timeout=20)
         assert r.status_code == 202 and r.json() == {"actor": f"{first_url}/@alice", "state": "pending"}, r.text
         wait_until_sent(first, lambda: httpx.get(f"{second_url}/@carol/following").json()["totalItems"] == 1)
         assert httpx.get(f"{first_url}/@alice/followers").json()["totalItems"] == 1
