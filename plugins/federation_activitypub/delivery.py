@@ -20,17 +20,15 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
-from core.identities.models import Identity
 from core.outbox import OutboxRow, PermanentFailure, enqueue
-from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
 from plugins.federation_activitypub.instance import Instance, instance_for
 from plugins.federation_activitypub.keys import load_private_key
-from plugins.federation_activitypub.models import ApDomain
+from plugins.federation_activitypub.models import ApActor, ApDomain
 from plugins.federation_activitypub.signatures import Signer
 from plugins.federation_activitypub.sql import insert_new
 
@@ -41,9 +39,14 @@ class DeliveryFailed(Exception):
     """The inbox did not take the activity this time; the outbox will try again later."""
 
 
-async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str, Any], identity_id: int) -> OutboxRow:
-    """Send ``activity`` to ``inbox`` signed by the local identity ``identity_id``, once the transaction commits."""
-    return await enqueue(session, DELIVER_JOB, {"inbox": inbox, "activity": activity, "identity_id": identity_id})
+async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str, Any], sender: ApActor) -> OutboxRow:
+    """Send ``activity`` to ``inbox`` signed by ``sender``, once the transaction commits.
+
+    ``sender`` comes from ``actors.local_actor``: its key exists before any delivery
+    needs it, so concurrent deliveries never race to make it.
+    """
+    payload = {"inbox": inbox, "activity": activity, "identity_id": sender.identity_id}
+    return await enqueue(session, DELIVER_JOB, payload)
 
 
 async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
@@ -54,7 +57,7 @@ async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
     health = await session.get(ApDomain, domain)
     if health is not None and health.unavailable:
         raise PermanentFailure(f"{domain} is unavailable (failing since {health.failing_since}); skipped")
-    signer = await _signer(session, instance, payload["identity_id"])
+    signer = await _signer(session, payload["identity_id"])
     try:
         response = await instance.client().post(inbox, msgspec.json.encode(payload["activity"]), signer=signer)
     except BlockedDestination as exc:
@@ -80,13 +83,10 @@ def _destination(instance: Instance, inbox: str) -> str:
     return domain
 
 
-async def _signer(session: AsyncSession, instance: Instance, identity_id: int) -> Signer:
-    identity = await session.get(Identity, identity_id)
-    if identity is None:
+async def _signer(session: AsyncSession, identity_id: int) -> Signer:
+    actor = await session.scalar(select(ApActor).where(ApActor.identity_id == identity_id))
+    if actor is None or actor.private_key_pem is None:
         raise PermanentFailure(f"identity {identity_id} no longer exists to sign this delivery")
-    actor = await local_actor(session, instance.settings, identity)
-    await session.commit()  # a key made just now is kept, and no write lock waits on the network
-    assert actor.private_key_pem is not None
     return _cached_signer(actor.key_id, actor.private_key_pem)
 
 

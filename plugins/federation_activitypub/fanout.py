@@ -17,6 +17,7 @@ from core.context import Ctx
 from core.events.models import Event
 from core.identities.models import Identity
 from plugins.federation_activitypub.activities import event_activity, event_deletion
+from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
 from plugins.federation_activitypub.models import ApActor, ApFollow
 
@@ -36,8 +37,10 @@ async def follower_inboxes(session: AsyncSession, identity_id: int) -> list[str]
 async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, Any]) -> int:
     """Queue ``activity`` for each follower inbox; returns how many deliveries were queued."""
     inboxes = await follower_inboxes(ctx.session, identity.id)
-    for inbox in inboxes:
-        await enqueue_delivery(ctx.session, inbox, activity, identity.id)
+    if inboxes:
+        sender = await local_actor(ctx.session, ctx.settings, identity)
+        for inbox in inboxes:
+            await enqueue_delivery(ctx.session, inbox, activity, sender)
     return len(inboxes)
 
 

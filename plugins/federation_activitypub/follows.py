@@ -18,7 +18,7 @@ from core.errors import InvalidInput, NotFound
 from core.identities.models import Identity
 from core.settings import Settings
 from plugins.federation_activitypub import activities
-from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id
+from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
 from plugins.federation_activitypub.fetch import FetchError
 from plugins.federation_activitypub.instance import instance_of
@@ -65,8 +65,8 @@ async def on_follow(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
         follow = ApFollow(follower_id=sender.identity_id, followed_id=identity.id)
         ctx.session.add(follow)
     follow.activity_id, follow.accepted = activity["id"], True
-    accept = activities.accept(actor_id(ctx.settings, identity.username), activity)
-    await enqueue_delivery(ctx.session, sender.inbox, accept, identity.id)
+    local = await local_actor(ctx.session, ctx.settings, identity)
+    await enqueue_delivery(ctx.session, sender.inbox, activities.accept(local.ap_id, activity), local)
     return f"{sender.ap_id} follows {identity.username}"
 
 
@@ -146,12 +146,13 @@ async def follow(ctx: Ctx, identity: Identity, remote: ApActor) -> ApFollow:
     existing = await _follow_between(ctx, identity.id, remote.identity_id)
     if existing is not None and existing.accepted:
         return existing
-    request = activities.follow(actor_id(ctx.settings, identity.username), remote.ap_id)
+    local = await local_actor(ctx.session, ctx.settings, identity)
+    request = activities.follow(local.ap_id, remote.ap_id)
     if existing is None:
         existing = ApFollow(follower_id=identity.id, followed_id=remote.identity_id, accepted=False)
         ctx.session.add(existing)
     existing.activity_id = request["id"]
-    await enqueue_delivery(ctx.session, remote.inbox, request, identity.id)
+    await enqueue_delivery(ctx.session, remote.inbox, request, local)
     return existing
 
 
@@ -160,7 +161,7 @@ async def unfollow(ctx: Ctx, identity: Identity, remote: ApActor) -> None:
     existing = await _follow_between(ctx, identity.id, remote.identity_id)
     if existing is None:
         raise NotFound(f"{identity.username} does not follow {remote.ap_id}")
-    local = actor_id(ctx.settings, identity.username)
-    request = {"id": existing.activity_id, "type": "Follow", "actor": local, "object": remote.ap_id}
-    await enqueue_delivery(ctx.session, remote.inbox, activities.undo(local, request), identity.id)
+    local = await local_actor(ctx.session, ctx.settings, identity)
+    request = {"id": existing.activity_id, "type": "Follow", "actor": local.ap_id, "object": remote.ap_id}
+    await enqueue_delivery(ctx.session, remote.inbox, activities.undo(local.ap_id, request), local)
     await ctx.session.execute(delete(ApFollow).where(ApFollow.id == existing.id))

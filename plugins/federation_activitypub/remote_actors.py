@@ -144,15 +144,11 @@ class RemoteActors:
     async def _upsert(self, actor: RemoteActor, key_id: str, public_key_pem: str) -> ApActor:
         if len(actor.username) > USERNAME_MAX:
             raise Refused(f"preferredUsername is longer than {USERNAME_MAX} characters")
-        domain = host_of(actor.ap_id)
         async with AsyncSession(self.engine, expire_on_commit=False) as session:
             row = await session.scalar(select(ApActor).where(ApActor.ap_id == actor.ap_id))
             if row is None:
-                identity = await _new_remote_identity(session, actor.username, domain)
-                row = ApActor(identity_id=identity.id, ap_id=actor.ap_id, private_key_pem=None)
-                session.add(row)
-            else:
-                identity = await session.get_one(Identity, row.identity_id)
+                row = await _actor_row_for_name(session, actor, host_of(actor.ap_id))
+            identity = await session.get_one(Identity, row.identity_id)
             identity.display_name, identity.bio = actor.display_name, actor.summary
             row.inbox, row.shared_inbox, row.followers_url = actor.inbox, actor.shared_inbox, actor.followers
             row.key_id, row.public_key_pem = key_id, public_key_pem
@@ -204,14 +200,22 @@ def _published(document: dict, key_id: str) -> PublishedKey:
         raise Refused(str(exc)) from exc
 
 
-async def _new_remote_identity(session: AsyncSession, username: str, domain: str) -> Identity:
-    taken = await session.scalar(select(Identity).where(Identity.username == username, Identity.domain == domain))
-    if taken is not None:
-        raise Refused(f"{domain} already has another actor named {username}")
-    identity = Identity(username=username, domain=domain, account_id=None)
-    session.add(identity)
-    await session.flush()
-    return identity
+async def _actor_row_for_name(session: AsyncSession, actor: RemoteActor, domain: str) -> ApActor:
+    """The row of ``username@domain``: new, or the one a concurrent request stored a moment ago."""
+    identity = await session.scalar(
+        select(Identity).where(Identity.username == actor.username, Identity.domain == domain)
+    )
+    if identity is None:
+        identity = Identity(username=actor.username, domain=domain, account_id=None)
+        session.add(identity)
+        await session.flush()
+    row = await session.scalar(select(ApActor).where(ApActor.identity_id == identity.id))
+    if row is not None and row.ap_id != actor.ap_id:
+        raise Refused(f"{domain} already has another actor named {actor.username}")
+    if row is None:
+        row = ApActor(identity_id=identity.id, ap_id=actor.ap_id, private_key_pem=None)
+        session.add(row)
+    return row
 
 
 def _self_link(body: bytes, handle: str) -> str:
