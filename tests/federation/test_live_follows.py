@@ -8,13 +8,17 @@ receives its next event. Each step crosses real signatures, fetches and deliveri
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from live_fixtures import in_transaction, live_instance, member
-from peer_fixtures import federating_settings, wait_until_sent
+from peer_fixtures import federating_settings, host_actor, wait_until_sent
+from security_fixtures import LocalServer, actor_key, local_server  # noqa: F401 (fixtures)
 from sqlalchemy import select
 from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 
@@ -22,6 +26,7 @@ from core.context import Ctx
 from core.db.migrate import upgrade
 from helpers import wait_for
 from plugins.federation_activitypub.models import ApInboxActivity
+from plugins.federation_activitypub.signatures import Signer
 
 EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
 needs_fedify = pytest.mark.skipif("CONVENE_FEDIFY_PEER" not in os.environ, reason="CONVENE_FEDIFY_PEER is not set")
@@ -79,3 +84,20 @@ def test_an_identity_on_another_convene_follows_and_receives_the_next_event(data
         assert httpx.post(f"{first_url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
         creates = wait_until_sent(first, lambda: of_type(received_activities(second), "Create"))
     assert creates[0]["actor"] == f"{first_url}/@alice" and creates[0]["object"]["name"] == "Picnic"
+
+
+def test_concurrent_first_activities_of_a_new_actor_are_all_accepted(
+    data_dir: Path, local_server: LocalServer, actor_key: rsa.RSAPrivateKey
+) -> None:
+    """Each request fetches the unknown actor at once; they must share one stored row, not refuse each other."""
+    stranger = host_actor(local_server, "stranger", actor_key)
+    with live_instance(data_dir) as app:
+        inbox = app.state.settings.public_url + "/inbox"
+        requests = []
+        for number in range(8):
+            body = msgspec.json.encode({**stranger.follow(f"{inbox}/nobody", number), "type": "Like"})
+            requests.append((body, Signer(stranger.key_id, stranger.key).sign("POST", inbox, body)))
+        with ThreadPoolExecutor(len(requests)) as pool:
+            statuses = list(pool.map(lambda request: httpx.post(inbox, content=request[0], headers=request[1]).status_code,
+                                     requests))
+    assert statuses == [202] * len(requests)
