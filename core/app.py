@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
+from litestar.config.response_cache import ResponseCacheConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -32,6 +33,7 @@ from core.ratelimit import forget_old_windows
 from core.routes import api_handlers, web_handlers
 from core.settings import Settings
 from core.tasks import TaskRunner
+from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
 from core.web.templating import make_environment, theme_dirs
 
 log = logging.getLogger("convene")
@@ -55,6 +57,7 @@ async def provide_ctx(state: State) -> AsyncGenerator[Ctx, None]:
             raise
         await session.commit()
         state.tasks.kick(session.info.pop("outbox_new", []))
+        await forget_changed_pages(state.page_store, session.info)
 
 
 def _wants_json(request: Request) -> bool:
@@ -127,7 +130,9 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         if count:
             log.info("purged %d unconfirmed accounts", count)
 
-    tasks = TaskRunner(settings, handlers, maintenance=[hourly])
+    pages = page_store(settings)
+    tasks = TaskRunner(settings, handlers, maintenance=[hourly],
+                       after_commit=lambda info: forget_changed_pages(pages, info))
     run_worker = settings.embedded_broker if run_worker is None else run_worker
     pm.hook.convene_startup(settings=settings)
 
@@ -155,8 +160,10 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
         ],
         dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
-        state=State({"settings": settings, "pm": pm, "sessionmaker": sessionmaker, "tasks": tasks,
+        state=State({"settings": settings, "pm": pm, "sessionmaker": sessionmaker, "tasks": tasks, "page_store": pages,
                      "plugin_configs": plugin_configs, "engine": engine}),
+        stores={"response_cache": pages},
+        response_cache_config=ResponseCacheConfig(key_builder=cache_key, cache_response_filter=may_store),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
                                cookie_secure=settings.public_url.startswith("https://")),

@@ -48,10 +48,12 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
 class TaskRunner:
     """Sends outbox rows to the broker and, in a worker, runs them."""
 
-    def __init__(self, settings: Settings, handlers: dict[str, outbox.OutboxHandler], maintenance: Iterable[Maintenance] = ()) -> None:
+    def __init__(self, settings: Settings, handlers: dict[str, outbox.OutboxHandler], maintenance: Iterable[Maintenance] = (),
+                 after_commit: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
         self.settings = settings
         self.handlers = handlers
         self.maintenance = list(maintenance)
+        self.after_commit = after_commit
         self.broker = make_broker(settings)
         self.actor = dramatiq.actor(
             self._process, broker=self.broker, actor_name="convene_outbox", queue_name="convene", max_retries=0
@@ -102,6 +104,8 @@ class TaskRunner:
                     async with self.sessionmaker() as work_session:
                         await handler(work_session, row.payload)
                         await work_session.commit()
+                        if self.after_commit is not None:
+                            await self.after_commit(work_session.info)
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
                     error = exc
             await outbox.finish(session, row, error)

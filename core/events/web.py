@@ -23,6 +23,7 @@ from core.identities.service import own_identity
 from core.web.event_form import event_input, event_values, new_event_values
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
 from core.web.negotiation import negotiated
+from core.web.page_cache import PAGE_TTL
 from core.web.render import done, page
 from core.web.slots import event_links, event_sidebar
 
@@ -52,7 +53,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
     )
 
 
-@get("/events/{uuid:str}", include_in_schema=False)
+@get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL)
 async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
     answer, event = await negotiated(ctx, request, "event", uuid, lambda: service.visible_event(ctx, web.viewer, uuid))
     return answer if answer is not None else await event_page(ctx, web, event)
