@@ -46,6 +46,13 @@ if command -v npm >/dev/null; then
   export CONVENE_FEDIFY_PEER="$ROOT/.cache/fedify-peer"
 fi
 
+# bovine-herd, a third-party Python ActivityPub server, in a virtual environment of its own.
+if [ ! -x .cache/bovine-peer/bin/hypercorn ]; then
+  python3 -m venv .cache/bovine-peer
+  .cache/bovine-peer/bin/pip install -q "bovine-herd==0.5.19" "bovine-tool==0.5.6" "hypercorn==0.18.0"
+fi
+export CONVENE_BOVINE_PEER="$ROOT/.cache/bovine-peer"
+
 # Redis, for the tests of the production broker.
 if command -v redis-server >/dev/null; then
   redis-cli -p 6390 ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port 6390 --daemonize yes --save "" >/dev/null
