@@ -104,6 +104,7 @@ class TaskRunner:
                     async with self.sessionmaker() as work_session:
                         await handler(work_session, row.payload)
                         await work_session.commit()
+                        self.kick(work_session.info.pop("outbox_new", []))
                         if self.after_commit is not None:
                             await self.after_commit(work_session.info)
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried

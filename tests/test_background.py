@@ -117,3 +117,34 @@ def test_production_mode_redis_broker_and_separate_worker_process(data_dir, tmp_
         output = worker.communicate(timeout=30)[0]
     assert "worker running" in output
     assert "no notification channel enabled; message for a@example.org" in output
+
+
+def test_work_queued_by_a_job_runs_at_once_not_at_the_next_sweep(settings):
+    """A job's follow-up (an Accept answering a Follow, say) is sent when the job commits."""
+    ran: list[str] = []
+
+    async def first(session, payload):
+        from core.outbox import enqueue
+
+        ran.append("first")
+        await enqueue(session, "second", {})
+
+    async def second(session, payload):
+        ran.append("second")
+
+    runner = TaskRunner(settings, {"first": first, "second": second})
+    runner.start_worker()
+
+    async def queue_first():
+        from core.outbox import enqueue
+
+        async with runner.sessionmaker() as session:
+            row = await enqueue(session, "first", {})
+            await session.commit()
+        runner.kick([row.id])
+
+    try:
+        runner.run_coroutine(queue_first())
+        wait_for(lambda: ran == ["first", "second"], timeout=5)  # the sweeper would take 15 s or more
+    finally:
+        runner.stop()

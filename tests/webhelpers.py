@@ -45,8 +45,14 @@ def member(client: TestClient, email: str, username: str, password: str = "corre
 
 
 def second_browser(client: TestClient) -> TestClient:
-    """Another browser (its own cookies) on the same running instance."""
-    return TestClient(client.app, base_url=str(client.base_url))
+    """Another browser (its own cookies) on the same running instance.
+
+    It shares the first client's event loop: pooled database connections (asyncpg's in
+    particular) belong to the loop that opened them.
+    """
+    other = TestClient(client.app, base_url=str(client.base_url))
+    other.blocking_portal = client.blocking_portal
+    return other
 
 
 def confirm_link(client: TestClient, email: str, kind: str = "confirm_email") -> str:

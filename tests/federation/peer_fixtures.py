@@ -22,7 +22,7 @@ from security_fixtures import LocalServer, ReceivedRequest, answer
 
 from core.app import create_app
 from core.settings import Settings
-from helpers import make_settings, wait_for
+from helpers import make_settings
 from plugins.federation_activitypub.keys import public_key_to_pem
 from plugins.federation_activitypub.signatures import Signer
 
@@ -106,19 +106,10 @@ def run(client: TestClient, query: Callable[..., Any]) -> Any:
 
 
 def sweep(app: Litestar) -> None:
-    """Send every due outbox row to the worker now.
-
-    The core's worker sends at once the rows a request enqueued, but rows enqueued by
-    an outbox handler (the Accept answering a Follow) only on its next sweep, up to
-    ~45 s later; the tests sweep instead of waiting (see the note on issue 3).
-    """
+    """Send every due outbox row to the worker now (after a test moved a retry's time forward)."""
     tasks = app.state.tasks
     tasks.run_coroutine(tasks.sweep(grace=timedelta()))
 
-
-def wait_until_sent(app: Litestar, condition: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Wait for ``condition``, sweeping the outbox meanwhile."""
-    return wait_for(lambda: sweep(app) or condition(), timeout=timeout, interval=0.1)
 
 
 @pytest.fixture

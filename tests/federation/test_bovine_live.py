@@ -21,8 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import wait_for
 from live_fixtures import live_instance, member
-from peer_fixtures import wait_until_sent
+
 
 from liveserver import free_port
 
@@ -92,11 +93,11 @@ def test_bovine_follows_a_convene_identity_and_receives_its_events(bovine: Bovin
         url = app.state.settings.public_url
         alice = member(app, "alice@example.org", "alice")
         bovine.control("follow", f"{url}/@alice")
-        wait_until_sent(app, lambda: httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1, timeout=20)
-        wait_until_sent(app, lambda: of_type(bovine.inbox(), "Accept"), timeout=20)
+        wait_for(lambda: httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1, timeout=20)
+        wait_for(lambda: of_type(bovine.inbox(), "Accept"), timeout=20)
         event = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
         assert httpx.post(f"{url}/api/v1/events", json=event, headers=alice).status_code == 201
-        creates = wait_until_sent(app, lambda: of_type(bovine.inbox(), "Create"), timeout=20)
+        creates = wait_for(lambda: of_type(bovine.inbox(), "Create"), timeout=20)
     actor, event = creates[0]["actor"], creates[0]["object"]
     assert (actor["id"] if isinstance(actor, dict) else actor) == f"{url}/@alice", "bovine resolves the actor"
     assert event["type"] == "Event" and event["name"] == "Picnic"

@@ -24,7 +24,6 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
     run,
     signed_post,
     sweep,
-    wait_until_sent,
 )
 from security_fixtures import LocalServer, actor_key, answer, local_server, other_key  # noqa: F401 (fixtures)
 from sqlalchemy import select, update
@@ -49,7 +48,7 @@ def followed_by(client: TestClient, follower: RemoteActor, number: int = 1) -> N
     accepted = len(follower.deliveries())
     body, headers = signed_post(follower, "/inbox", follower.follow(ALICE, number))
     assert client.post("/inbox", content=body, headers=headers).status_code == 202
-    wait_until_sent(client.app, lambda: len(follower.deliveries()) == accepted + 1)
+    wait_for(lambda: len(follower.deliveries()) == accepted + 1)
 
 
 def event_activities(actor: RemoteActor) -> list[dict[str, Any]]:
@@ -98,11 +97,11 @@ def test_event_lifecycle_reaches_followers_once_per_shared_inbox(
     new_event(instance, alice, title="Private", visibility="private")
     new_event(instance, alice, title="Draft", publish=False)
     event = new_event(instance, alice, title="Picnic", begins_at="2031-06-01T12:00:00")
-    wait_until_sent(instance.app, lambda: event_activities(mallory))
+    wait_for(lambda: event_activities(mallory))
     instance.patch(f"/api/v1/events/{event['uuid']}", json={"title": "Picnic by the lake"}, headers=alice)
     instance.post(f"/api/v1/events/{event['uuid']}/cancel", json={"message": "rain"}, headers=alice)
     instance.delete(f"/api/v1/events/{event['uuid']}", headers=alice)
-    wait_until_sent(instance.app, lambda: len(event_activities(mallory)) == 4)
+    wait_for(lambda: len(event_activities(mallory)) == 4)
     create, update_, cancel, delete = event_activities(mallory)
     assert [r.path for r in mallory.deliveries() if b'"Accept"' not in r.body] == ["/inbox"] * 4, "one shared inbox"
     assert create["type"] == "Create" and create["actor"] == ALICE
@@ -182,7 +181,7 @@ def test_a_domain_failing_for_too_long_is_skipped_until_it_speaks_again(
     followed_by(instance, mallory, number=2)  # any signed activity: the domain speaks again
     assert not domain(instance, name).unavailable
     new_event(instance, alice, title="Third")
-    wait_until_sent(instance.app, lambda: "Third" in [a["object"]["name"] for a in event_activities(mallory)])
+    wait_for(lambda: "Third" in [a["object"]["name"] for a in event_activities(mallory)])
 
 
 def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Settings, mallory: RemoteActor) -> None:

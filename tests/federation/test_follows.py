@@ -17,7 +17,6 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
     instance,
     run,
     signed_post,
-    wait_until_sent,
 )
 from security_fixtures import LocalServer, actor_key, answer, local_server, other_key  # noqa: F401 (fixtures)
 from sqlalchemy import select
@@ -66,7 +65,7 @@ def follow_request(client: TestClient, headers: dict[str, str], actor: RemoteAct
     r = follow(client, headers, target)
     assert r.status_code == 202, r.text
     assert r.json() == {"actor": actor.id, "state": "pending"}
-    wait_until_sent(client.app, actor.deliveries)
+    wait_for(actor.deliveries)
     return actor.activities()[-1]
 
 
@@ -123,7 +122,7 @@ def test_unfollowing_sends_an_undo(instance: TestClient, mallory: RemoteActor) -
     r = instance.post("/api/v1/identities/alice/unfollow", json={"target": mallory.id}, headers=alice)
     assert r.status_code == 204, r.text
     assert following(instance) == 0
-    wait_until_sent(instance.app, lambda: len(mallory.deliveries()) == 2)
+    wait_for(lambda: len(mallory.deliveries()) == 2)
     undo = mallory.activities()[-1]
     assert undo["type"] == "Undo" and undo["actor"] == ALICE and undo["object"]["id"] == request["id"]
     again = instance.post("/api/v1/identities/alice/unfollow", json={"target": mallory.id}, headers=alice)

@@ -22,7 +22,6 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
     instance,
     run,
     signed_post,
-    wait_until_sent,
 )
 from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
 from sqlalchemy import func, select, update
@@ -75,7 +74,7 @@ def test_a_signed_follow_is_stored_answered_202_and_accepted_with_a_signed_accep
     follow = mallory.follow(ALICE)
     r = post(instance, *signed_post(mallory, "/@alice/inbox", follow), path="/@alice/inbox")
     assert r.status_code == 202, r.text
-    wait_until_sent(instance.app, mallory.deliveries)
+    wait_for(mallory.deliveries)
     delivery = mallory.deliveries()[0]
     accept = msgspec.json.decode(delivery.body)
     assert accept["type"] == "Accept" and accept["actor"] == ALICE and accept["object"] == follow
@@ -157,7 +156,7 @@ def test_the_same_activity_sent_twice_is_processed_once(instance: TestClient, ma
     later = signed_post(mallory, "/inbox", follow, now=utcnow() + timedelta(seconds=2))
     second = post(instance, *later)
     assert second.status_code == 202 and second.json()["status"] == "already received"
-    wait_until_sent(instance.app, lambda: len(mallory.deliveries()) == 1)
+    wait_for(lambda: len(mallory.deliveries()) == 1)
     found = counts(instance)
     assert found["activities"] == 1 and found["follows"] == 1
     assert found["jobs"] == 2, "one processing job and one Accept, not two of each"
@@ -219,7 +218,7 @@ def test_the_instance_actor_has_an_inbox(instance: TestClient, mallory: RemoteAc
     path = relay["inbox"].removeprefix(PUBLIC_URL)
     r = post(instance, *signed_post(mallory, path, mallory.follow(relay["id"])), path=path)
     assert r.status_code == 202, r.text
-    wait_until_sent(instance.app, mallory.deliveries)
+    wait_for(mallory.deliveries)
     assert mallory.activities()[0]["type"] == "Accept" and mallory.activities()[0]["actor"] == relay["id"]
     assert instance.get("/relay/followers").json() == {
         "@context": "https://www.w3.org/ns/activitystreams", "id": relay["followers"],

@@ -17,7 +17,7 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from live_fixtures import in_transaction, live_instance, member
-from peer_fixtures import federating_settings, host_actor, wait_until_sent
+from peer_fixtures import federating_settings, host_actor
 from security_fixtures import LocalServer, actor_key, local_server  # noqa: F401 (fixtures)
 from sqlalchemy import select
 from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
@@ -47,11 +47,11 @@ def test_fedify_follows_a_convene_identity_and_receives_its_events(fedify: str, 
         alice = member(app, "alice@example.org", "alice")
         control = httpx.post(fedify + "/_control/follow", json={"target": f"{url}/@alice"}, timeout=20)
         assert control.status_code == 200, control.text
-        accepts = wait_until_sent(app, lambda: of_type(fedify_inbox(fedify), "Accept"), timeout=20)
+        accepts = wait_for(lambda: of_type(fedify_inbox(fedify), "Accept"), timeout=20)
         assert accepts[0]["actor"] == f"{url}/@alice"
         assert httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1
         assert httpx.post(f"{url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
-        creates = wait_until_sent(app, lambda: of_type(fedify_inbox(fedify), "Create"), timeout=20)
+        creates = wait_for(lambda: of_type(fedify_inbox(fedify), "Create"), timeout=20)
         event = creates[0]["object"]
         assert event["type"] == "Event" and event["name"] == "Picnic"
         assert event["startTime"].startswith("2031-06-01T10:00:00")
@@ -79,10 +79,10 @@ def test_an_identity_on_another_convene_follows_and_receives_the_next_event(data
         r = httpx.post(f"{second_url}/api/v1/identities/carol/follow", json={"target": handle}, headers=carol,
                        timeout=20)
         assert r.status_code == 202 and r.json() == {"actor": f"{first_url}/@alice", "state": "pending"}, r.text
-        wait_until_sent(first, lambda: httpx.get(f"{second_url}/@carol/following").json()["totalItems"] == 1)
+        wait_for(lambda: httpx.get(f"{second_url}/@carol/following").json()["totalItems"] == 1)
         assert httpx.get(f"{first_url}/@alice/followers").json()["totalItems"] == 1
         assert httpx.post(f"{first_url}/api/v1/events", json=EVENT, headers=alice).status_code == 201
-        creates = wait_until_sent(first, lambda: of_type(received_activities(second), "Create"))
+        creates = wait_for(lambda: of_type(received_activities(second), "Create"))
     assert creates[0]["actor"] == f"{first_url}/@alice" and creates[0]["object"]["name"] == "Picnic"
 
 
