@@ -4,7 +4,8 @@ Built on the core's hooks only: the core never imports this package. So far:
 settings, tables, discovery (WebFinger, host-meta, NodeInfo, the /relay Application
 actor), content negotiation, the inbox (verify, store, 202, process in the worker),
 follows both ways, durable signed delivery with domain health, and the fan-out of
-local events to their organiser's followers.
+local events to their organiser's followers, remote events (inbound Create, Update and
+Delete), and search by URL or handle.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import register
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
 from plugins.federation_activitypub.processing import process_inbox
+from plugins.federation_activitypub.search import search_handlers
 
 
 @hookimpl
@@ -47,7 +49,7 @@ def convene_startup(settings: Settings) -> None:
 
 @hookimpl
 def convene_route_handlers() -> list[Any]:
-    return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers()]
+    return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers()]
 
 
 @hookimpl

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from plugins.federation_activitypub import follows
+from plugins.federation_activitypub import follows, remote_events
 from plugins.federation_activitypub.instance import instance_for
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused
@@ -34,6 +34,9 @@ HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     "Undo": follows.on_undo,
     "Accept": follows.on_accept,
     "Reject": follows.on_reject,
+    ("Create", "Event"): remote_events.on_create_or_update,
+    ("Update", "Event"): remote_events.on_create_or_update,
+    "Delete": remote_events.on_delete,
 }
 OUTCOME_MAX = 500
 

@@ -64,7 +64,10 @@ class RemoteActors:
 
     async def fetch(self, url: str) -> ApActor:
         """Fetch the actor at ``url`` and store what it publishes (its first key)."""
-        document = await self._fetch_document(url)
+        return await self.from_document(await self.fetch_document(url))
+
+    async def from_document(self, document: dict) -> ApActor:
+        """Store the actor a fetched document describes, with its first key."""
         actor = parse_actor(document)
         return await self._store(actor, actor.key_id, actor.public_key_pem)
 
@@ -78,12 +81,12 @@ class RemoteActors:
 
     async def key_owner(self, key_id: str) -> ApActor:
         """Fetch the actor that publishes ``key_id`` and store that key as its own."""
-        document = await self._fetch_document(str(normalize_url(key_id)))
+        document = await self.fetch_document(str(normalize_url(key_id)))
         published = _published(document, key_id)
         if published.owner != document.get("id"):  # a standalone key document names its owner
             if host_of(published.owner) != host_of(key_id):
                 raise Refused(f"key {key_id} names an owner on another host")
-            document = await self._fetch_document(published.owner)
+            document = await self.fetch_document(published.owner)
             published = _published(document, key_id)
         return await self._store(parse_actor(document), key_id, public_key_to_pem(published.public_key))
 
@@ -107,7 +110,8 @@ class RemoteActors:
         if not self.instance.config.permits(host):
             raise Refused(f"this instance does not federate with {host}")
 
-    async def _fetch_document(self, url: str) -> dict:
+    async def fetch_document(self, url: str) -> dict:
+        """Any object at ``url``, fetched signed by /relay unless its host is ours or excluded."""
         self._check_host(host_of(url), url)
         signer = await self.instance.relay_signer(self.engine)
         return await self.instance.client().fetch_object(url, signer=signer)

@@ -21,6 +21,7 @@ from peer_fixtures import federating_settings
 from core.accounts.service import create_account, open_credential
 from core.app import create_app
 from core.context import Ctx
+from core.db.migrate import upgrade
 from core.identities.service import create_identity
 from core.scripting import run_in_transaction
 from core.settings import Settings
@@ -38,6 +39,15 @@ def live_instance(data_dir: Path, **overrides: Any) -> Iterator[Litestar]:
         # tests/liveserver.py picks the port itself: the URL is known only now, before any request
         settings.public_url = url
         yield app
+
+
+@contextmanager
+def two_instances(data_dir: Path, other: Path) -> Iterator[tuple[Litestar, Litestar]]:
+    """Two live instances with their own databases (the second one's in ``other``)."""
+    database_url = f"sqlite+aiosqlite:///{other / 'convene.sqlite3'}"
+    upgrade(federating_settings(other, database_url=database_url))
+    with live_instance(data_dir) as first, live_instance(other, database_url=database_url) as second:
+        yield first, second
 
 
 def in_transaction(settings: Settings, work: Callable[[Ctx], Awaitable[T]]) -> T:

@@ -16,14 +16,13 @@ import httpx
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from live_fixtures import in_transaction, live_instance, member
-from peer_fixtures import federating_settings, host_actor
+from live_fixtures import in_transaction, live_instance, member, two_instances
+from peer_fixtures import host_actor
 from security_fixtures import LocalServer, actor_key, local_server  # noqa: F401 (fixtures)
 from sqlalchemy import select
 from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 
 from core.context import Ctx
-from core.db.migrate import upgrade
 from helpers import wait_for
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.federation_activitypub.signatures import Signer
@@ -68,10 +67,7 @@ def received_activities(app: Any) -> list[dict[str, Any]]:
 
 
 def test_an_identity_on_another_convene_follows_and_receives_the_next_event(data_dir: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other-instance"
-    database_url = f"sqlite+aiosqlite:///{other / 'convene.sqlite3'}"
-    upgrade(federating_settings(other, database_url=database_url))
-    with live_instance(data_dir) as first, live_instance(other, database_url=database_url) as second:
+    with two_instances(data_dir, tmp_path / "other-instance") as (first, second):
         first_url, second_url = first.state.settings.public_url, second.state.settings.public_url
         alice = member(first, "alice@example.org", "alice")
         carol = member(second, "carol@example.org", "carol")

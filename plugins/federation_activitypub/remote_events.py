@@ -1,0 +1,131 @@
+"""Remote events: Create, Update and Delete of events published on other servers.
+
+A remote event is a core ``Event`` row organised by the remote identity, published,
+with an ``ApObject`` mapping its ActivityPub id to the row. The core's lifecycle
+hooks are not called (they are the core services' own, and would send the event to
+our followers as if it were ours): rows are written here directly, and the pages
+they show are marked changed so the anonymous page cache forgets them on commit.
+
+Only the actor an event is attributed to may create, change or delete it, and only
+on its own host; a Delete that arrives before its Create leaves a tombstone, so the
+late Create is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.context import CHANGED_EVENTS, Ctx
+from core.db.base import utcnow
+from core.events.models import Event
+from core.events.service import _apply
+from core.events.validation import tag_slug
+from plugins.federation_activitypub.fetch import host_of
+from plugins.federation_activitypub.models import ApActor, ApObject
+from plugins.federation_activitypub.parse import Refused, RemoteEvent, parse_event, ref
+
+COLUMN_URL_MAX = 500
+
+
+async def on_create_or_update(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
+    """Create{Event} or Update{Event}: both store the event's current state, by its id."""
+    obj = activity.get("object")
+    if not isinstance(obj, dict):
+        raise Refused("the event must be embedded in the activity")
+    remote = parse_event(obj)
+    if remote.attributed_to != sender.ap_id:
+        raise Refused(f"{remote.ap_id} is attributed to {remote.attributed_to}, not to the sender")
+    event = await store_remote_event(ctx, remote, sender)
+    if event is None:
+        return f"ignored: {remote.ap_id} was deleted"
+    return f"stored event {remote.ap_id}"
+
+
+async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
+    """Delete of an event (by id, Tombstone or Event): tombstone it, whether or not we have it."""
+    ap_id = ref(activity.get("object"), "object")
+    if ap_id == sender.ap_id:
+        return "ignored: deleting an actor is not handled"
+    _check_same_host(ap_id, sender)
+    record = await _record(ctx, ap_id)
+    if record is None:
+        ctx.session.add(ApObject(ap_id=ap_id, kind="event", local_id=None, deleted_at=utcnow()))
+        return f"remembered deletion of {ap_id}"
+    if record.deleted_at is not None:
+        return f"ignored: {ap_id} was already deleted"
+    event = await ctx.session.get(Event, record.local_id) if record.local_id is not None else None
+    if event is not None:
+        _check_organiser(event, sender, ap_id)
+        _mark_changed(ctx, event)
+        await ctx.session.delete(event)
+    record.deleted_at, record.local_id = utcnow(), None
+    return f"deleted {ap_id}"
+
+
+async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> Event | None:
+    """Insert or update the local copy of ``remote``; None when its id is a tombstone."""
+    _check_same_host(remote.ap_id, organiser)
+    record = await _record(ctx, remote.ap_id)
+    if record is not None and record.deleted_at is not None:
+        return None
+    event = await ctx.session.get(Event, record.local_id) if record is not None else None
+    if event is None:
+        event = Event(organizer_id=organiser.identity_id, draft=False, published_at=utcnow(), tags=[])
+        ctx.session.add(event)
+        await _apply(ctx, event, _columns(remote))
+        await ctx.session.flush()
+        if record is None:
+            ctx.session.add(ApObject(ap_id=remote.ap_id, kind="event", local_id=event.id))
+        else:
+            record.local_id = event.id
+    else:
+        _check_organiser(event, organiser, remote.ap_id)
+        if await _apply(ctx, event, _columns(remote)):
+            event.updated_at = utcnow()
+    await ctx.session.refresh(event, ["organizer"])
+    _mark_changed(ctx, event)
+    return event
+
+
+def _columns(remote: RemoteEvent) -> dict[str, Any]:
+    """The Event columns that ``remote`` sets."""
+    for field, url in (("onlineUrl", remote.online_url), ("externalParticipationUrl", remote.external_participation_url)):
+        if len(url) > COLUMN_URL_MAX:
+            raise Refused(f"{field} is longer than {COLUMN_URL_MAX} characters")
+    place = remote.place
+    return {
+        "title": remote.title, "description": remote.description, "begins_at": remote.begins_at,
+        "ends_at": remote.ends_at, "timezone": remote.timezone,
+        "address_name": place.name if place else "", "address_street": place.street if place else "",
+        "address_postal_code": place.postal_code if place else "", "address_locality": place.locality if place else "",
+        "address_region": place.region if place else "", "address_country": place.country if place else "",
+        "latitude": place.latitude if place else None, "longitude": place.longitude if place else None,
+        "online_url": remote.online_url, "status": remote.status, "join_mode": remote.join_mode,
+        "external_participation_url": remote.external_participation_url,
+        "max_participants": remote.max_participants, "participant_count": remote.participant_count or 0,
+        "comments_enabled": remote.comments_enabled, "category": remote.category,
+        "visibility": "public" if remote.public else "unlisted",
+        "tags": list(dict.fromkeys(slug for slug in map(tag_slug, remote.tags) if slug)),
+    }
+
+
+async def _record(ctx: Ctx, ap_id: str) -> ApObject | None:
+    return await ctx.session.scalar(select(ApObject).where(ApObject.ap_id == ap_id))
+
+
+def _check_same_host(ap_id: str, actor: ApActor) -> None:
+    """An actor speaks only for objects on its own server (and never for ours)."""
+    if host_of(ap_id) != host_of(actor.ap_id):
+        raise Refused(f"{ap_id} is not on the host of {actor.ap_id}")
+
+
+def _check_organiser(event: Event, actor: ApActor, ap_id: str) -> None:
+    if event.organizer_id != actor.identity_id:
+        raise Refused(f"{ap_id} belongs to another actor than {actor.ap_id}")
+
+
+def _mark_changed(ctx: Ctx, event: Event) -> None:
+    """So the anonymous page cache forgets the event's page when this transaction commits."""
+    ctx.session.info.setdefault(CHANGED_EVENTS, set()).add(str(event.uuid))

@@ -1,0 +1,84 @@
+"""Search by URL or handle: paste an event's URL, an actor's URL or ``@name@host`` and get it here.
+
+A remote event is fetched (signed by /relay, as some servers require) and stored as
+a remote event, so it can then be shown, joined and kept up to date like one that
+arrived by delivery. One of our own URLs answers our own event or identity, without
+a request to ourselves. Whatever cannot be found or used is a 422 on ``q`` that says
+why: a malformed query, an unreachable or refusing host, an excluded domain, an object
+we cannot read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from litestar import get
+from litestar.params import Parameter
+
+from core.auth import Caller
+from core.context import Ctx
+from core.errors import InvalidInput
+from core.events.schemas import EventOut, event_out
+from core.events.service import visible_event
+from core.identities.models import Identity
+from core.identities.schemas import IdentityOut, identity_out
+from plugins.federation_activitypub.discovery import our_hosts
+from plugins.federation_activitypub.fetch import FetchError, host_of
+from plugins.federation_activitypub.follows import local_identity_at
+from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.models import ApActor
+from plugins.federation_activitypub.parse import Refused, parse_event
+from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_events import store_remote_event
+
+ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
+
+
+@get("/api/v1/search", tags=["federation"])
+async def search(
+    ctx: Ctx, api: Caller, q: Annotated[str, Parameter(min_length=3, max_length=2000)]
+) -> EventOut | IdentityOut:
+    """The event or identity that a URL or ``@name@host`` names, fetched when it is remote."""
+    api.require_account()
+    target = q.strip()
+    try:
+        if target.startswith(("https://", "http://")) and host_of(target) in our_hosts(ctx.settings):
+            return await _local(ctx, api, target)
+        return await _remote(ctx, target)
+    except (FetchError, Refused) as exc:
+        raise InvalidInput.field("q", exc.reason) from exc
+
+
+async def _local(ctx: Ctx, api: Caller, url: str) -> EventOut | IdentityOut:
+    """One of our URLs: an event page (if the caller may see it) or an identity."""
+    path = urlsplit(url).path
+    if path.startswith("/events/"):
+        event = await visible_event(ctx, api.viewer, path.removeprefix("/events/").strip("/"))
+        return event_out(event, ctx.settings, ctx.pm)
+    identity = await local_identity_at(ctx, url)
+    if identity is None:
+        raise Refused("this URL of this instance is neither an event nor an identity")
+    return identity_out(identity, ctx.settings)
+
+
+async def _remote(ctx: Ctx, target: str) -> EventOut | IdentityOut:
+    actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
+    if not target.startswith(("https://", "http://")):
+        return await _profile(ctx, await actors.by_handle_or_url(target))
+    document = await actors.fetch_document(target)
+    if document.get("type") in ACTOR_TYPES:
+        return await _profile(ctx, await actors.from_document(document))
+    remote = parse_event(document)
+    event = await store_remote_event(ctx, remote, await actors.by_id(remote.attributed_to))
+    if event is None:
+        raise Refused(f"{remote.ap_id} was deleted")
+    return event_out(event, ctx.settings, ctx.pm)
+
+
+async def _profile(ctx: Ctx, actor: ApActor) -> IdentityOut:
+    return identity_out(await ctx.session.get_one(Identity, actor.identity_id), ctx.settings)
+
+
+def search_handlers() -> list[Any]:
+    return [search]
