@@ -24,6 +24,7 @@ from core.sanitize import plain_text, rich_text
 PUBLIC = {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
 TITLE_MAX, TEXT_MAX, NAME_MAX, URL_MAX = 200, 20_000, 200, 2000
 EVENT_STATUS = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
+ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
 JOIN_MODES = {"free": "free", "restricted": "restricted", "invite": "restricted", "external": "external"}
 
 
@@ -248,7 +249,7 @@ def parse_note(obj: dict[str, Any]) -> RemoteNote:
 def parse_actor(obj: dict[str, Any]) -> RemoteActor:
     """A Person, Group, Application or Service actor with its inbox and public key."""
     kind = obj.get("type")
-    if kind not in ("Person", "Group", "Application", "Service", "Organization"):
+    if kind not in ACTOR_TYPES:
         raise Refused(f"expected an actor, got {str(kind)[:40]!r}")
     ap_id = ref(obj.get("id"), "id")
     key = obj.get("publicKey")

@@ -24,16 +24,13 @@ from core.events.service import visible_event
 from core.identities.models import Identity
 from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
-from plugins.federation_activitypub.fetch import FetchError, host_of
-from plugins.federation_activitypub.follows import local_identity_at
+from plugins.federation_activitypub.fetch import FetchError, host_of, normalize_host
+from plugins.federation_activitypub.follows import local_identity_at, local_identity_by_handle
 from plugins.federation_activitypub.instance import instance_of
 from plugins.federation_activitypub.models import ApActor
-from plugins.federation_activitypub.parse import Refused, parse_event
+from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, parse_event
 from plugins.federation_activitypub.remote_actors import RemoteActors
 from plugins.federation_activitypub.remote_events import store_remote_event
-
-ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
-
 
 @get("/api/v1/search", tags=["federation"])
 async def search(
@@ -43,28 +40,38 @@ async def search(
     api.require_account()
     target = q.strip()
     try:
-        if target.startswith(("https://", "http://")) and host_of(target) in our_hosts(ctx.settings):
-            return await _local(ctx, api, target)
+        if _is_url(target) and host_of(target) in our_hosts(ctx.settings):
+            return await _local_url(ctx, api, target)
+        name, _, host = target.lstrip("@").partition("@")
+        if not _is_url(target) and host and normalize_host(host) in our_hosts(ctx.settings):
+            return _local_profile(ctx, await local_identity_by_handle(ctx, f"@{name}"))
         return await _remote(ctx, target)
     except (FetchError, Refused) as exc:
         raise InvalidInput.field("q", exc.reason) from exc
 
 
-async def _local(ctx: Ctx, api: Caller, url: str) -> EventOut | IdentityOut:
+def _is_url(target: str) -> bool:
+    return target.startswith(("https://", "http://"))
+
+
+async def _local_url(ctx: Ctx, api: Caller, url: str) -> EventOut | IdentityOut:
     """One of our URLs: an event page (if the caller may see it) or an identity."""
     path = urlsplit(url).path
     if path.startswith("/events/"):
         event = await visible_event(ctx, api.viewer, path.removeprefix("/events/").strip("/"))
         return event_out(event, ctx.settings, ctx.pm)
-    identity = await local_identity_at(ctx, url)
+    return _local_profile(ctx, await local_identity_at(ctx, url))
+
+
+def _local_profile(ctx: Ctx, identity: Identity | None) -> IdentityOut:
     if identity is None:
-        raise Refused("this URL of this instance is neither an event nor an identity")
+        raise Refused("this instance has no such event or identity")
     return identity_out(identity, ctx.settings)
 
 
 async def _remote(ctx: Ctx, target: str) -> EventOut | IdentityOut:
     actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
-    if not target.startswith(("https://", "http://")):
+    if not _is_url(target):
         return await _profile(ctx, await actors.by_handle_or_url(target))
     document = await actors.fetch_document(target)
     if document.get("type") in ACTOR_TYPES:

@@ -190,3 +190,13 @@ def test_search_refuses_a_blocked_domain(data_dir: Path, mallory: RemoteActor) -
         r = search(client, alice, event_object(mallory)["id"])
         assert r.status_code == 422 and "does not federate with" in field_errors(r)["q"]
     assert mallory.server.received == []
+
+
+def test_search_answers_our_own_identities_without_fetching(instance: TestClient) -> None:
+    alice = sign_up(instance, "alice@example.org", "alice")
+    host = PUBLIC_URL.removeprefix("http://")
+    for q in (f"@alice@{host}", f"alice@{host}", f"{PUBLIC_URL}/@alice"):
+        r = search(instance, alice, q)
+        assert r.status_code == 200 and r.json()["handle"] == "alice", r.text
+    r = search(instance, alice, f"@nobody@{host}")
+    assert r.status_code == 422 and "no such event or identity" in field_errors(r)["q"]
