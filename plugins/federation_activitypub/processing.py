@@ -13,6 +13,7 @@ over the type alone, to a handler; other federation modules add theirs there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,6 +40,7 @@ HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     "Delete": remote_events.on_delete,
 }
 OUTCOME_MAX = 500
+log = logging.getLogger(__name__)
 
 
 def handler_for(activity: dict[str, Any]) -> ActivityHandler | None:
@@ -66,5 +68,6 @@ async def process_inbox(session: AsyncSession, payload: dict[str, Any]) -> None:
             outcome = await handler(instance.ctx(session), stored.payload, sender)
         except Refused as exc:
             outcome = f"refused: {exc.reason}"
+            log.warning("inbox activity %s from %s refused: %s", stored.activity_id, stored.actor, exc.reason)
     stored.outcome = outcome[:OUTCOME_MAX]
     await forget_expired(session)

@@ -135,12 +135,13 @@ def test_a_delete_before_its_create_is_remembered(instance: TestClient, mallory:
     ({"timezone": "Mars/Olympus"}, "unknown timezone"),
 ])
 def test_unusable_events_are_refused_and_not_stored(
-    instance: TestClient, mallory: RemoteActor, fields: dict[str, str], reason: str
+    instance: TestClient, mallory: RemoteActor, fields: dict[str, str], reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     obj = event_object(mallory, **fields)
     create = activity(mallory, "Create", obj)
     send(instance, mallory, create)
     assert outcome(instance, create["id"]).startswith("refused: ") and reason in outcome(instance, create["id"])
+    assert any(create["id"] in r.getMessage() and reason in r.getMessage() for r in caplog.records)
     assert stored(instance, obj["id"]) is None
 
 
