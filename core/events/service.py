@@ -48,7 +48,8 @@ async def _tags(ctx: Ctx, slugs: list[str]) -> list[Tag]:
     return [found[s] for s in slugs]
 
 
-async def _apply(ctx: Ctx, event: Event, values: dict[str, Any]) -> list[str]:
+async def apply_values(ctx: Ctx, event: Event, values: dict[str, Any]) -> list[str]:
+    """Set cleaned column values (and tag slugs) on ``event``; returns the names that changed."""
     changed = []
     for key, value in values.items():
         if key == "tags":
@@ -117,7 +118,7 @@ async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish:
                       text=f"{values.get('title', '')}\n{values.get('description', '')}")
     event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
-    await _apply(ctx, event, values)
+    await apply_values(ctx, event, values)
     ctx.session.add(Participation(event=event, identity=organizer, role="creator"))
     await ctx.emit("convene_event_created", event=event)
     if publish:
@@ -132,7 +133,7 @@ async def update_event(ctx: Ctx, event: Event, data: EventInput) -> list[str]:
     if "title" in values or "description" in values:
         await ctx.require("convene_check_content", author=event.organizer, kind="event",
                           text=f"{values.get('title', event.title)}\n{values.get('description', event.description)}")
-    changed = await _apply(ctx, event, values)
+    changed = await apply_values(ctx, event, values)
     if changed:
         event.updated_at = utcnow()
         if not event.draft:

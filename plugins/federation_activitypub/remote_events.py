@@ -20,7 +20,7 @@ from sqlalchemy import select
 from core.context import CHANGED_EVENTS, Ctx
 from core.db.base import utcnow
 from core.events.models import Event
-from core.events.service import _apply
+from core.events.service import apply_values
 from core.events.validation import tag_slug
 from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
@@ -74,7 +74,7 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
     if event is None:
         event = Event(organizer_id=organiser.identity_id, draft=False, published_at=utcnow(), tags=[])
         ctx.session.add(event)
-        await _apply(ctx, event, _columns(remote))
+        await apply_values(ctx, event, _columns(remote))
         await ctx.session.flush()
         if record is None:
             ctx.session.add(ApObject(ap_id=remote.ap_id, kind="event", local_id=event.id))
@@ -82,7 +82,7 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
             record.local_id = event.id
     else:
         _check_organiser(event, organiser, remote.ap_id)
-        if await _apply(ctx, event, _columns(remote)):
+        if await apply_values(ctx, event, _columns(remote)):
             event.updated_at = utcnow()
     await ctx.session.refresh(event, ["organizer"])
     _mark_changed(ctx, event)
