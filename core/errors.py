@@ -66,9 +66,5 @@ class NotAuthenticated(DomainError):
     status_code = 401
 
 
-class Gone(DomainError):
-    status_code = 410
-
-
 class TooManyRequests(DomainError):
     status_code = 429

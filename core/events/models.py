@@ -17,14 +17,12 @@ CATEGORIES = (
     "PARTY", "PERFORMING_VISUAL_ARTS", "PETS", "PHOTOGRAPHY", "OUTDOORS_ADVENTURE",
     "SPIRITUALITY_RELIGION_BELIEFS", "SCIENCE_TECH", "SPORTS", "THEATRE", "MEETING",
 )
-STATUSES = ("tentative", "confirmed", "cancelled")
 VISIBILITIES = ("public", "unlisted", "private")
 JOIN_MODES = ("free", "restricted", "external")
 # Roles as Mobilizon names them. Attending roles take a place, except the creator's.
 ROLES = ("creator", "administrator", "moderator", "participant", "not_approved", "rejected")
 ATTENDING_ROLES = ("creator", "administrator", "moderator", "participant")
 COUNTED_ROLES = ("administrator", "moderator", "participant")
-ORGANISER_ROLES = ("creator", "administrator", "moderator")
 
 event_tags = Table(
     "event_tags",

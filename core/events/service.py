@@ -29,10 +29,6 @@ class Viewer:
     account: Account | None
     identity_ids: frozenset[int] = frozenset()
 
-    @property
-    def is_anonymous(self) -> bool:
-        return self.account is None
-
 
 ANONYMOUS = Viewer(None)
 
