@@ -116,3 +116,9 @@ def sweep(app: Litestar) -> None:
 def instance(data_dir: Any) -> Iterator[TestClient]:
     with TestClient(create_app(federating_settings(data_dir)), base_url=PUBLIC_URL) as client:
         yield client
+
+
+@pytest.fixture
+def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
+    """A remote actor served from a loopback server, with its key."""
+    return host_actor(local_server, "mallory", actor_key)

@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
 from peer_fixtures import (  # noqa: F401 (fixtures)
+    mallory,
     PUBLIC_URL,
     RemoteActor,
     federating_settings,
@@ -37,10 +38,6 @@ from plugins.federation_activitypub.models import ApDomain
 
 ALICE = f"{PUBLIC_URL}/@alice"
 
-
-@pytest.fixture
-def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
-    return host_actor(local_server, "mallory", actor_key)
 
 
 def followed_by(client: TestClient, follower: RemoteActor, number: int = 1) -> None:

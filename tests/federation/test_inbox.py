@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
 from peer_fixtures import (  # noqa: F401 (fixtures)
+    mallory,
     PUBLIC_URL,
     RemoteActor,
     federating_settings,
@@ -39,10 +40,6 @@ from plugins.federation_activitypub.signatures import body_digest, verify_reques
 
 ALICE = f"{PUBLIC_URL}/@alice"
 
-
-@pytest.fixture
-def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
-    return host_actor(local_server, "mallory", actor_key)
 
 
 def counts(client: TestClient) -> dict[str, int]:

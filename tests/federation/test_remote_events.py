@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
 from peer_fixtures import (  # noqa: F401 (fixtures)
+    mallory,
     PUBLIC_URL,
     RemoteActor,
     federating_settings,
@@ -29,10 +30,6 @@ from plugins.federation_activitypub.models import ApInboxActivity, ApObject
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
-
-@pytest.fixture
-def mallory(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> RemoteActor:
-    return host_actor(local_server, "mallory", actor_key)
 
 
 def event_object(actor: RemoteActor, number: int = 1, **fields: Any) -> dict[str, Any]:
