@@ -4,6 +4,11 @@ Capacity is held by ``events.participant_count``, which only ever changes throug
 conditional UPDATE (``... WHERE participant_count < max_participants``). The database
 applies it atomically, so concurrent joins cannot overbook on PostgreSQL or SQLite,
 and the count shown on the page needs no aggregate query.
+
+An event organised on another server (its organiser is a remote identity) has its
+places counted there: our copy shows what that server last said. Joining it here is
+always a request (a plugin asks the organiser's server, and its answer approves or
+rejects it), and nothing done here changes the copy's count.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ MESSAGE_MAX = 1000
 
 
 async def _take_place(ctx: Ctx, event: Event) -> None:
+    if not event.organizer.is_local:
+        return
     result = await ctx.session.execute(
         update(Event)
         .where(Event.id == event.id)
@@ -37,6 +44,8 @@ async def _take_place(ctx: Ctx, event: Event) -> None:
 
 
 async def _give_place_back(ctx: Ctx, event: Event) -> None:
+    if not event.organizer.is_local:
+        return
     await ctx.session.execute(
         update(Event).where(Event.id == event.id, Event.participant_count > 0)
         .values(participant_count=Event.participant_count - 1).execution_options(synchronize_session=False)
@@ -65,7 +74,7 @@ async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") ->
             raise Conflict("the organiser declined your participation")
         raise Conflict("you already take part in this event with this identity")
     await ctx.require("convene_can_join_event", identity=identity, event=event)
-    role = "participant" if event.join_mode == "free" else "not_approved"
+    role = "participant" if event.join_mode == "free" and event.organizer.is_local else "not_approved"
     if role == "participant":
         await _take_place(ctx, event)
     elif event.is_full:

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from core.context import Ctx
-from core.events.models import Event
+from core.events.models import Event, Participation
 from core.outbox import OutboxHandler
 from core.plugins import hookimpl
 from core.settings import Settings
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
+from plugins.federation_activitypub import participations
 from plugins.federation_activitypub.actor_collections import collection_handlers
 from plugins.federation_activitypub.api import api_handlers
 from plugins.federation_activitypub.config import FederationConfig
@@ -81,3 +82,23 @@ async def convene_event_cancelled(ctx: Ctx, event: Event) -> None:
 async def convene_event_deleted(ctx: Ctx, event: Event) -> None:
     await record_tombstone(ctx, event)
     await event_deleted(ctx, event)
+
+
+@hookimpl
+async def convene_participation_requested(ctx: Ctx, participation: Participation) -> None:
+    await participations.requested(ctx, participation)
+
+
+@hookimpl
+async def convene_participation_approved(ctx: Ctx, participation: Participation) -> None:
+    await participations.answered(ctx, participation, accepted=True)
+
+
+@hookimpl
+async def convene_participation_rejected(ctx: Ctx, participation: Participation) -> None:
+    await participations.answered(ctx, participation, accepted=False)
+
+
+@hookimpl
+async def convene_participation_cancelled(ctx: Ctx, participation: Participation) -> None:
+    await participations.cancelled(ctx, participation)

@@ -1,4 +1,4 @@
-"""The activities we send: Follow, Accept, Undo, and Create/Update/Delete of events.
+"""The activities we send: Follow, Accept, Reject, Undo, Join, Leave, and Create/Update/Delete of events.
 
 Ids are fresh for every activity that may be sent more than once (an Update, a
 second Accept): receivers drop an activity whose id they have already seen.
@@ -30,6 +30,27 @@ def accept(actor: str, request: dict[str, Any]) -> dict[str, Any]:
     """Accept a Follow; the request is sent back whole, as Mastodon and Fedify expect."""
     return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "accepts"), "type": "Accept", "actor": actor,
             "object": request}
+
+
+def reject(actor: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Reject a Join (or a Follow); like Accept, the request goes back whole."""
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "rejects"), "type": "Reject", "actor": actor,
+            "object": request}
+
+
+def join(actor: str, event_id: str, organiser: str, message: str) -> dict[str, Any]:
+    """Join an event, with Mobilizon's ``participationMessage`` for the organiser."""
+    activity: dict[str, Any] = {"@context": [AS_CONTEXT, {"participationMessage": "https://joinmobilizon.org/ns#participationMessage"}],
+                                "id": _fresh_id(actor, "joins"), "type": "Join", "actor": actor, "object": event_id,
+                                "to": [organiser]}
+    if message:
+        activity["participationMessage"] = message
+    return activity
+
+
+def leave(actor: str, event_id: str, organiser: str) -> dict[str, Any]:
+    return {"@context": AS_CONTEXT, "id": _fresh_id(actor, "leaves"), "type": "Leave", "actor": actor,
+            "object": event_id, "to": [organiser]}
 
 
 def undo(actor: str, activity: dict[str, Any]) -> dict[str, Any]:

@@ -1,20 +1,23 @@
 """Who receives what: a local identity's activities go to its accepted remote followers.
 
-One delivery per inbox: followers on the same server that publish a shared inbox get
-one copy there (Mastodon, Mobilizon and Convene all do), the others each get theirs.
+A local event's changes also go to its remote participants, whose servers hold a copy
+of it whether or not anyone there follows the organiser. One delivery per inbox:
+actors on the same server that publish a shared inbox get one copy there (Mastodon,
+Mobilizon and Convene all do), the others each get theirs.
 The lifecycle hooks call this inside the request's transaction: it only writes outbox
 rows, which commit (or roll back) with the change that caused them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from core.events.models import Event
+from core.events.models import Event, Participation
 from core.identities.models import Identity
 from plugins.federation_activitypub.activities import event_activity, event_deletion
 from plugins.federation_activitypub.actors import local_actor
@@ -34,9 +37,19 @@ async def follower_inboxes(session: AsyncSession, identity_id: int) -> list[str]
     return sorted({shared or inbox for inbox, shared in rows if shared or inbox})
 
 
-async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, Any]) -> int:
-    """Queue ``activity`` for each follower inbox; returns how many deliveries were queued."""
-    inboxes = await follower_inboxes(ctx.session, identity.id)
+async def participant_inboxes(session: AsyncSession, event_id: int) -> list[str]:
+    """The inboxes that reach every remote participant of an event once (pending ones too)."""
+    rows = await session.execute(
+        select(ApActor.inbox, ApActor.shared_inbox)
+        .join(Participation, Participation.identity_id == ApActor.identity_id)
+        .where(Participation.event_id == event_id, ApActor.private_key_pem.is_(None))
+    )
+    return sorted({shared or inbox for inbox, shared in rows if shared or inbox})
+
+
+async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, Any], also: Sequence[str] = ()) -> int:
+    """Queue ``activity`` for each follower inbox and the ``also`` ones; returns how many were queued."""
+    inboxes = sorted(set(await follower_inboxes(ctx.session, identity.id)) | set(also))
     if inboxes:
         sender = await local_actor(ctx.session, ctx.settings, identity)
         for inbox in inboxes:
@@ -50,11 +63,18 @@ def federates(event: Event) -> bool:
 
 
 async def event_changed(ctx: Ctx, event: Event, kind: str) -> None:
-    """Create (published) or Update (edited, cancelled) of a local event, to its organiser's followers."""
+    """Create (published) or Update (edited, cancelled) of a local event, to followers and participants."""
     if federates(event):
-        await send_to_followers(ctx, event.organizer, event_activity(ctx.settings, event, kind))
+        participants = await participant_inboxes(ctx.session, event.id)
+        await send_to_followers(ctx, event.organizer, event_activity(ctx.settings, event, kind), also=participants)
+
+
+async def send_event_update(ctx: Ctx, event: Event) -> None:
+    """The event's new state (its participant count) to the servers that hold a copy."""
+    await event_changed(ctx, event, "Update")
 
 
 async def event_deleted(ctx: Ctx, event: Event) -> None:
     if federates(event):
-        await send_to_followers(ctx, event.organizer, event_deletion(ctx.settings, event))
+        participants = await participant_inboxes(ctx.session, event.id)
+        await send_to_followers(ctx, event.organizer, event_deletion(ctx.settings, event), also=participants)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from plugins.federation_activitypub import follows, remote_events
+from plugins.federation_activitypub import follows, participations, remote_events
 from plugins.federation_activitypub.instance import instance_for
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused
@@ -33,8 +33,11 @@ ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str]]
 HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     "Follow": follows.on_follow,
     "Undo": follows.on_undo,
-    "Accept": follows.on_accept,
-    "Reject": follows.on_reject,
+    "Accept": participations.on_accept,
+    "Reject": participations.on_reject,
+    "Join": participations.on_join,
+    "Leave": participations.on_leave,
+    ("Undo", "Join"): participations.on_leave,
     ("Create", "Event"): remote_events.on_create_or_update,
     ("Update", "Event"): remote_events.on_create_or_update,
     "Delete": remote_events.on_delete,
