@@ -1,4 +1,4 @@
-"""The activities we send: Follow, Accept, Reject, Undo, Join, Leave, and Create/Update/Delete of events.
+"""The activities we send: Follow, Accept, Reject, Undo, Join, Leave, and Create/Update/Delete of events and notes.
 
 Ids are fresh for every activity that may be sent more than once (an Update, a
 second Accept): receivers drop an activity whose id they have already seen.
@@ -58,9 +58,8 @@ def undo(actor: str, activity: dict[str, Any]) -> dict[str, Any]:
             "object": activity}
 
 
-def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any]:
-    """``Create`` or ``Update`` carrying the whole Event, addressed as the Event is."""
-    document = event_document(settings, event)
+def carrying(document: dict[str, Any], kind: str) -> dict[str, Any]:
+    """``Create`` or ``Update`` carrying a whole object (an Event, a Note), addressed as the object is."""
     activity_id = f"{document['id']}#create" if kind == "Create" else _fresh_id(document["id"], "updates")
     return {
         "@context": document["@context"], "id": activity_id, "type": kind, "actor": document["attributedTo"],
@@ -69,9 +68,18 @@ def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any
     }
 
 
-def event_deletion(settings: Settings, event: Event) -> dict[str, Any]:
-    """``Delete`` of an event, with the Tombstone its URL answers from now on."""
-    document = event_document(settings, event)
-    tombstone = {"id": document["id"], "type": "Tombstone", "formerType": "Event"}
+def deletion(document: dict[str, Any], former_type: str) -> dict[str, Any]:
+    """``Delete`` of an object, with the Tombstone its URL answers from now on, addressed as the object was."""
+    tombstone = {"id": document["id"], "type": "Tombstone", "formerType": former_type}
     return {"@context": AS_CONTEXT, "id": f"{document['id']}#delete", "type": "Delete",
             "actor": document["attributedTo"], "to": document["to"], "cc": document["cc"], "object": tombstone}
+
+
+def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any]:
+    """``Create`` or ``Update`` carrying the whole Event, addressed as the Event is."""
+    return carrying(event_document(settings, event), kind)
+
+
+def event_deletion(settings: Settings, event: Event) -> dict[str, Any]:
+    """``Delete`` of an event, with the Tombstone its URL answers from now on."""
+    return deletion(event_document(settings, event), "Event")
