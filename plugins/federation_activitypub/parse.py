@@ -26,6 +26,10 @@ TITLE_MAX, TEXT_MAX, NAME_MAX, URL_MAX = 200, 20_000, 200, 2000
 EVENT_STATUS = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
 JOIN_MODES = {"free": "free", "restricted": "restricted", "invite": "restricted", "external": "external"}
+PICTURE_TYPES = ("Document", "Image")
+ATTACHMENTS_MAX, MEDIA_TYPE_MAX = 10, 100
+# Mobilizon names its online address and its banner among an event's attachments
+ONLINE_ADDRESS_NAME, BANNER_NAME = "Website", "Banner"
 
 
 class Refused(Exception):
@@ -45,6 +49,15 @@ class RemotePlace(msgspec.Struct):
     country: str = ""
     latitude: float | None = None
     longitude: float | None = None
+
+
+class RemoteLink(msgspec.Struct):
+    """An attachment of a remote event: a Link, or a Document or Image shown by its URL."""
+
+    kind: str
+    name: str
+    url: str
+    media_type: str
 
 
 class RemoteEvent(msgspec.Struct):
@@ -67,6 +80,10 @@ class RemoteEvent(msgspec.Struct):
     category: str
     tags: list[str]
     public: bool
+    banner_url: str = ""
+    attachments: list[RemoteLink] = msgspec.field(default_factory=list)
+    dropped: list[str] = msgspec.field(default_factory=list)
+    """Why parts of the object were left out (a bad attachment URL...): for the log, the event is kept."""
 
 
 class RemoteNote(msgspec.Struct):
@@ -193,6 +210,73 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+def _shown_url(value: Any, field: str) -> str:
+    """A URL that readers' browsers will open: http(s) with a host, no user information, no hidden characters."""
+    url = ref(value, field)
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise Refused(f"{field} carries user information before its host")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise Refused(f"{field} contains whitespace or control characters")
+    return url
+
+
+def _attachment(item: dict[str, Any], field: str) -> RemoteLink:
+    media_type = plain_text(_str(item.get("mediaType"), f"{field}.mediaType", limit=MEDIA_TYPE_MAX))
+    return RemoteLink(
+        kind=item["type"], url=_shown_url(item.get("href") or item.get("url"), f"{field}.url"),
+        name=plain_text(_str(item.get("name"), f"{field}.name", limit=NAME_MAX * 4))[:NAME_MAX],
+        media_type=media_type if "/" in media_type else "",
+    )
+
+
+def _image(obj: dict[str, Any], dropped: list[str]) -> RemoteLink | None:
+    """The object's ``image``: a URL or a Document or Image."""
+    image = obj.get("image")
+    image = image[0] if isinstance(image, list) and image else image
+    if isinstance(image, str):
+        image = {"type": "Image", "url": image}
+    if not isinstance(image, dict) or image.get("type") not in PICTURE_TYPES:
+        return None
+    try:
+        return _attachment(image, "image")
+    except Refused as exc:
+        dropped.append(exc.reason)
+        return None
+
+
+def _media(obj: dict[str, Any], dropped: list[str]) -> tuple[str, str, list[RemoteLink]]:
+    """The online address, the banner's URL and the other attachments, read as Mobilizon reads them.
+
+    The banner is the picture named "Banner", else ``image``, else the first picture
+    attached (as Gancio sends it). Readers' browsers load it from its own server, so
+    only over https: over http it would be mixed content, readable and changeable on
+    the way. An attachment we cannot show is left out, its reason added to ``dropped``.
+    """
+    items = obj.get("attachment")
+    links: list[RemoteLink] = []
+    for index, item in enumerate(items if isinstance(items, list) else [items]):
+        if not isinstance(item, dict) or (item.get("type") != "Link" and item.get("type") not in PICTURE_TYPES):
+            continue  # Mobilizon's PropertyValue metadata, and what is no attachment at all
+        if len(links) == ATTACHMENTS_MAX:
+            dropped.append(f"attachments beyond the first {ATTACHMENTS_MAX}")
+            break
+        try:
+            links.append(_attachment(item, f"attachment[{index}]"))
+        except Refused as exc:
+            dropped.append(exc.reason)
+    online = next((link for link in links if link.kind == "Link" and link.name == ONLINE_ADDRESS_NAME), None)
+    pictures = [link for link in links if link.kind in PICTURE_TYPES]
+    banner = next((p for p in pictures if p.name == BANNER_NAME), None) or _image(obj, dropped)
+    banner = banner or next(iter(pictures), None)
+    banner_url = banner.url if banner is not None else ""
+    if banner_url and urlsplit(banner_url).scheme != "https":
+        dropped.append("the banner is not an https URL")
+        banner_url = ""
+    others = [link for link in links if link is not online and (banner is None or link.url != banner.url)]
+    return (online.url if online else ""), banner_url, others
+
+
 def parse_event(obj: dict[str, Any]) -> RemoteEvent:
     """An FEP-8a8e / Mobilizon / Gancio ``Event`` object."""
     if obj.get("type") != "Event":
@@ -211,6 +295,8 @@ def parse_event(obj: dict[str, Any]) -> RemoteEvent:
     except InvalidInput:
         raise Refused(f"unknown timezone {zone!r}") from None
     place, online = _place(obj.get("location"))
+    dropped: list[str] = []
+    website, banner_url, attachments = _media(obj, dropped)
     status = EVENT_STATUS.get(str(obj.get("ical:status") or obj.get("status") or "CONFIRMED").upper(), "confirmed")
     join_mode = JOIN_MODES.get(str(obj.get("joinMode") or "free"), "free")
     external = ""
@@ -223,11 +309,12 @@ def parse_event(obj: dict[str, Any]) -> RemoteEvent:
         ap_id=ap_id, url=ref(obj.get("url"), "url") if obj.get("url") else ap_id,
         attributed_to=ref(obj.get("attributedTo") or obj.get("actor"), "attributedTo"),
         title=title, description=rich_text(content)[:TEXT_MAX], begins_at=begins, ends_at=ends, timezone=zone,
-        place=place, online_url=online or (ref(obj["onlineUrl"], "onlineUrl") if obj.get("onlineUrl") else ""),
+        place=place, online_url=online or (ref(obj["onlineUrl"], "onlineUrl") if obj.get("onlineUrl") else website),
         status=status, join_mode=join_mode, external_participation_url=external,
         max_participants=capacity if capacity else None, participant_count=_int(obj.get("participantCount")),
         comments_enabled=obj.get("commentsEnabled") is not False, category=category if category in CATEGORIES else "MEETING",
         tags=_tags(obj), public=bool(_audience(obj) & PUBLIC),
+        banner_url=banner_url, attachments=attachments, dropped=dropped,
     )
 
 

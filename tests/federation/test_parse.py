@@ -105,3 +105,53 @@ def test_actor_whose_key_lives_on_another_host_is_refused():
     actor["publicKey"] = dict(actor["publicKey"], id="https://evil.example/key", owner=actor["id"])
     with pytest.raises(Refused, match="actor's host"):
         parse_actor(actor)
+
+
+def test_mobilizon_banner_is_the_picture_named_banner_and_the_website_its_online_address():
+    event = parse_event(inner("mobilizon-post-activity-media-2.json"))
+    assert event.banner_url == "https://mobilizon.fr/some-image-2"
+    assert event.online_url == "https://google.com"
+    assert [(a.name, a.url) for a in event.attachments] == [
+        ("Another link", "https://something.org"), ("", "https://mobilizon.fr/some-image-1")]
+    assert event.dropped == []
+
+
+def test_mobilizon_image_is_the_banner_when_no_attachment_is_named_banner():
+    event = parse_event(inner("mobilizon-post-activity-media-1.json"))
+    assert event.banner_url == "https://mobilizon.fr/some-image-1"
+    assert "https://mobilizon.fr/some-image" in [a.url for a in event.attachments]
+
+
+def test_gancio_picture_is_the_banner_and_its_online_places_are_links():
+    """Gancio attaches its online places as Links named by their address, and one picture."""
+    event = parse_event(_event(attachment=[
+        {"type": "Link", "mediaType": "text/html", "name": "https://meet.example/room", "href": "https://meet.example/room"},
+        {"type": "Document", "mediaType": "image/jpeg", "url": "https://gancio.example/media/a.jpg", "name": "Demo",
+         "focalPoint": [0, 0]},
+    ]))
+    assert event.banner_url == "https://gancio.example/media/a.jpg"
+    assert [(a.name, a.url, a.media_type) for a in event.attachments] == [
+        ("https://meet.example/room", "https://meet.example/room", "text/html")]
+
+
+@pytest.mark.parametrize(("attachment", "reason"), [
+    ({"type": "Link", "name": "Click", "href": "javascript:alert(1)"}, "not an http(s) URL"),
+    ({"type": "Document", "name": "Banner", "url": "data:image/png;base64,AAAA"}, "not an http(s) URL"),
+    ({"type": "Link", "name": "Long", "href": "https://a.example/" + "x" * 2000}, "longer than 2000"),
+    ({"type": "Link", "name": "Files", "href": "ftp://a.example/file"}, "not an http(s) URL"),
+    ({"type": "Link", "name": "Bank", "href": "https://bank.example@evil.example/"}, "user information"),
+    ({"type": "Link", "name": "Tab", "href": "https://a.example/\tx"}, "whitespace or control"),
+    ({"type": "Document", "name": "Banner", "url": "http://a.example/banner.png"}, "banner is not an https URL"),
+])
+def test_attachments_that_cannot_be_shown_are_left_out_with_a_reason(attachment, reason):
+    event = parse_event(_event(attachment=[attachment, {"type": "Link", "name": "Kept", "href": "https://ok.example/"}]))
+    assert event.title == "Meet", "the event itself is kept"
+    assert event.banner_url == "" and [a.name for a in event.attachments] == ["Kept"]
+    assert len(event.dropped) == 1 and reason in event.dropped[0]
+
+
+def test_attachment_markup_is_removed_and_their_number_bounded():
+    links = [{"type": "Link", "name": f"<b>Link {n}</b>", "href": f"https://a.example/{n}"} for n in range(15)]
+    event = parse_event(_event(attachment=[{"type": "PropertyValue", "name": "mz:x", "value": "y"}, *links]))
+    assert [a.name for a in event.attachments] == [f"Link {n}" for n in range(10)]
+    assert event.dropped == ["attachments beyond the first 10"]
