@@ -147,6 +147,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
 
     plugin_routes = [h for hs in pm.hook.convene_route_handlers() for h in hs]
     env = make_environment(settings, [d for ds in pm.hook.convene_template_dirs() for d in ds])
+    env.globals["menu_links"] = [link for links in pm.hook.convene_menu_links() for link in links or []]
     settings.media_dir.mkdir(parents=True, exist_ok=True)
 
     @get("/healthz", include_in_schema=False, sync_to_thread=False)

@@ -64,6 +64,11 @@ def convene_template_dirs() -> list[Path]:
 
 
 @hookspec
+def convene_menu_links() -> list[Link]:
+    """Return links for the main menu, shown to members who are logged in."""
+
+
+@hookspec
 def convene_cli_commands() -> list[click.Command]:
     """Return click commands to add to the ``convene`` command line."""
 

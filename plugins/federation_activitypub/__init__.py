@@ -4,8 +4,8 @@ Built on the core's hooks only: the core never imports this package. So far:
 settings, tables, discovery (WebFinger, host-meta, NodeInfo, the /relay Application
 actor), content negotiation, the inbox (verify, store, 202, process in the worker),
 follows both ways, durable signed delivery with domain health, and the fan-out of
-local events to their organiser's followers, remote events (inbound Create, Update and
-Delete), and search by URL or handle.
+local events to their organiser's followers, remote events (inbound Create, Update,
+Delete and Announce, with their banner and attachments), and search by URL or handle.
 """
 
 from __future__ import annotations
@@ -13,22 +13,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.comments.models import Comment
 from core.context import Ctx
 from core.events.models import Event, Participation
 from core.outbox import OutboxHandler
 from core.plugins import hookimpl
+from core.web.slots import Link
 from core.settings import Settings
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
 from plugins.federation_activitypub import participations
 from plugins.federation_activitypub.actor_collections import collection_handlers
 from plugins.federation_activitypub.api import api_handlers
+from plugins.federation_activitypub.comment_delivery import comment_sent, comment_withdrawn
+from plugins.federation_activitypub.comment_pages import comment_handlers
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted
+from plugins.federation_activitypub.feed import MENU_LINK, feed_handlers
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import register
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
+from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.search import search_handlers
 
@@ -50,7 +56,18 @@ def convene_startup(settings: Settings) -> None:
 
 @hookimpl
 def convene_route_handlers() -> list[Any]:
-    return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers()]
+    return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers(),
+            *feed_handlers(), *comment_handlers()]
+
+
+@hookimpl
+def convene_template_dirs() -> list[Path]:
+    return [Path(__file__).resolve().parent / "templates"]
+
+
+@hookimpl
+def convene_menu_links() -> list[Link]:
+    return [MENU_LINK]
 
 
 @hookimpl
@@ -61,6 +78,11 @@ def convene_outbox_handlers() -> dict[str, OutboxHandler]:
 @hookimpl
 async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: Any) -> Any | None:
     return await negotiate(ctx, request, kind, key, obj)
+
+
+@hookimpl
+def convene_event_links(event: Event, settings: Settings) -> list[Link]:
+    return attachment_links(event)
 
 
 @hookimpl
@@ -102,3 +124,18 @@ async def convene_participation_rejected(ctx: Ctx, participation: Participation)
 @hookimpl
 async def convene_participation_cancelled(ctx: Ctx, participation: Participation) -> None:
     await participations.cancelled(ctx, participation)
+
+
+@hookimpl
+async def convene_comment_created(ctx: Ctx, comment: Comment) -> None:
+    await comment_sent(ctx, comment, "Create")
+
+
+@hookimpl
+async def convene_comment_updated(ctx: Ctx, comment: Comment) -> None:
+    await comment_sent(ctx, comment, "Update")
+
+
+@hookimpl
+async def convene_comment_deleted(ctx: Ctx, comment: Comment) -> None:
+    await comment_withdrawn(ctx, comment)

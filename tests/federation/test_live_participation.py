@@ -31,6 +31,7 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
         bob = member(b, "bob@example.org", "bob")
         erin = member(b, "erin@example.org", "erin")
         frank = member(b, "frank@example.org", "frank")
+        carol = member(b, "carol@example.org", "carol")
         sports = httpx.post(f"{b_url}/api/v1/identities", json={"username": "bobsports", "display_name": "Bob runs"},
                             headers=bob)
         assert sports.status_code == 201, sports.text
@@ -82,3 +83,17 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
         # Alice cancels: B shows it cancelled
         httpx.post(f"{on_a}/cancel", json={"message": "Storm warning"}, headers=alice).raise_for_status()
         wait_for(lambda: get(on_b)["status"] == "cancelled")
+
+        # Carol on B follows Alice: Alice's next public event is in Carol's feed on B
+        followed = httpx.post(f"{b_url}/api/v1/identities/carol/follow",
+                              json={"target": f"@alice@{a_url.removeprefix('http://')}"}, headers=carol, timeout=20)
+        assert followed.status_code == 202, followed.text
+        wait_for(lambda: get(f"{a_url}/@alice/followers")["totalItems"] == 1)
+        def feed(headers: dict[str, str]) -> list[str]:
+            return [e["title"] for e in get(f"{b_url}/api/v1/me/feed", headers)["items"]]
+
+        assert feed(carol) == ["Trail run"]  # the event B already holds
+        httpx.post(f"{a_url}/api/v1/events", json={**EVENT, "title": "Night run", "begins_at": "2031-07-01T21:00:00"},
+                   headers=alice).raise_for_status()
+        wait_for(lambda: feed(carol) == ["Trail run", "Night run"])
+        assert feed(bob) == []
