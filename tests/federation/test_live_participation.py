@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from live_fixtures import member, two_instances
+from live_fixtures import live_instance, member, two_instances
+from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
+from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 from helpers import wait_for
 
@@ -97,3 +99,43 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
                    headers=alice).raise_for_status()
         wait_for(lambda: feed(carol) == ["Trail run", "Night run"])
         assert feed(bob) == []
+
+
+@needs_fedify
+def test_a_fedify_actor_joins_is_approved_and_leaves(fedify: str, data_dir: Path) -> None:
+    with live_instance(data_dir) as app:
+        url = app.state.settings.public_url
+        alice = member(app, "alice@example.org", "alice")
+        event = httpx.post(f"{url}/api/v1/events", json=EVENT, headers=alice).json()
+        on_a = f"{url}/api/v1/events/{event['uuid']}"
+        sent = httpx.post(f"{fedify}/_control/join", json={"event": event["url"]}, timeout=20)
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["organiser"] == f"{url}/@alice"
+        pending = wait_for(lambda: [p for p in get(f"{on_a}/participations", alice) if p["role"] == "not_approved"])
+        assert pending[0]["identity"]["handle"] == f"bob@{fedify.removeprefix('http://')}"
+        httpx.post(f"{on_a}/participations/{pending[0]['uuid']}/approve", headers=alice).raise_for_status()
+        accept = wait_for(lambda: of_type(fedify_inbox(fedify), "Accept"), timeout=20)[0]
+        assert accept["actor"] == f"{url}/@alice" and accept["object"]["id"] == sent.json()["id"]
+        wait_for(lambda: of_type(fedify_inbox(fedify), "Update"), timeout=20)
+        assert get(on_a)["participant_count"] == 1
+
+        left = httpx.post(f"{fedify}/_control/leave", json={"event": event["url"]}, timeout=20)
+        assert left.status_code == 200, left.text
+        wait_for(lambda: get(on_a)["participant_count"] == 0)
+        assert [p["role"] for p in get(f"{on_a}/participations", alice)] == ["creator"]
+
+
+@needs_fedify
+def test_a_fedify_actor_joining_a_full_event_is_rejected(fedify: str, data_dir: Path) -> None:
+    with live_instance(data_dir) as app:
+        url = app.state.settings.public_url
+        alice = member(app, "alice@example.org", "alice")
+        carol = member(app, "carol@example.org", "carol")
+        event = httpx.post(f"{url}/api/v1/events", json={**EVENT, "join_mode": "free", "max_participants": 1},
+                           headers=alice).json()
+        httpx.post(f"{url}/api/v1/events/{event['uuid']}/participations", json={}, headers=carol).raise_for_status()
+        sent = httpx.post(f"{fedify}/_control/join", json={"event": event["url"]}, timeout=20)
+        assert sent.status_code == 200, sent.text
+        reject = wait_for(lambda: of_type(fedify_inbox(fedify), "Reject"), timeout=20)[0]
+        assert reject["object"]["id"] == sent.json()["id"]
+        assert get(f"{url}/api/v1/events/{event['uuid']}")["participant_count"] == 1
