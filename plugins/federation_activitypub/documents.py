@@ -7,6 +7,8 @@ Mobilizon and Gancio read them as they read each other's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core.comments.models import Comment
@@ -141,10 +143,23 @@ def event_document(settings: Settings, event: Event) -> dict[str, Any]:
     return doc
 
 
-def note_document(settings: Settings, event: Event, comment: Comment, parent_id: str | None) -> dict[str, Any]:
-    """A local comment as a Note replying to its parent comment or to the event."""
+@dataclass
+class NoteAddress:
+    """Where a comment stands in the conversation: ActivityPub ids, as ``comment_ids`` finds them."""
+
+    event: str  # the event's id: the Note's ``context``
+    in_reply_to: str  # the parent comment's id, or the event's
+    to: list[str]
+    cc: list[str]
+
+
+def _time(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def note_document(settings: Settings, comment: Comment, address: NoteAddress) -> dict[str, Any]:
+    """A local identity's comment as a Note replying to its parent comment or to the event."""
     author = local_actor_urls(settings, comment.author.username)["id"]
-    event_id = settings.url(f"/events/{event.uuid}")
     return {
         "@context": ACTOR_CONTEXT,
         "id": settings.url(f"/comments/{comment.uuid}"),
@@ -153,10 +168,16 @@ def note_document(settings: Settings, event: Event, comment: Comment, parent_id:
         "actor": author,
         "content": comment.text,
         "mediaType": "text/html",
-        "inReplyTo": parent_id or event_id,
-        "context": event_id,
-        "to": [AS_PUBLIC],
-        "cc": [f"{author}/followers"],
-        "published": comment.created_at.isoformat().replace("+00:00", "Z"),
-        "updated": comment.updated_at.isoformat().replace("+00:00", "Z"),
+        "inReplyTo": address.in_reply_to,
+        "context": address.event,
+        "to": address.to,
+        "cc": address.cc,
+        "published": _time(comment.created_at),
+        "updated": _time(comment.updated_at),
     }
+
+
+def tombstone_document(ap_id: str, former_type: str, deleted_at: datetime) -> dict[str, Any]:
+    """What the URL of a deleted object answers (with 410 Gone)."""
+    return {"@context": ACTOR_CONTEXT, "id": ap_id, "type": "Tombstone", "formerType": former_type,
+            "deleted": _time(deleted_at)}

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from plugins.federation_activitypub import follows, participations, remote_events
+from plugins.federation_activitypub import follows, notes, participations, remote_events
 from plugins.federation_activitypub.instance import instance_for
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused
@@ -40,7 +40,9 @@ HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     ("Undo", "Join"): participations.on_leave,
     ("Create", "Event"): remote_events.on_create_or_update,
     ("Update", "Event"): remote_events.on_create_or_update,
-    "Delete": remote_events.on_delete,
+    ("Create", "Note"): notes.on_create_or_update,
+    ("Update", "Note"): notes.on_create_or_update,
+    "Delete": notes.on_delete,  # a comment's, or else handed to remote_events.on_delete
 }
 OUTCOME_MAX = 500
 log = logging.getLogger(__name__)
