@@ -23,6 +23,7 @@ from core.settings import Settings
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
 from plugins.federation_activitypub import participations
 from plugins.federation_activitypub.actor_collections import collection_handlers
+from plugins.federation_activitypub.admin import admin_handlers
 from plugins.federation_activitypub.api import api_handlers
 from plugins.federation_activitypub.comment_delivery import comment_sent, comment_withdrawn
 from plugins.federation_activitypub.comment_pages import comment_handlers
@@ -30,13 +31,15 @@ from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted
-from plugins.federation_activitypub.feed import MENU_LINK, feed_handlers
+from plugins.federation_activitypub import feed, search_pages
+from plugins.federation_activitypub.feed import feed_handlers
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import register
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
 from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.search import search_handlers
+from plugins.federation_activitypub.search_pages import search_page_handlers
 
 
 @hookimpl
@@ -57,7 +60,7 @@ def convene_startup(settings: Settings) -> None:
 @hookimpl
 def convene_route_handlers() -> list[Any]:
     return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers(),
-            *feed_handlers(), *comment_handlers()]
+            *feed_handlers(), *search_page_handlers(), *comment_handlers(), *admin_handlers()]
 
 
 @hookimpl
@@ -67,7 +70,7 @@ def convene_template_dirs() -> list[Path]:
 
 @hookimpl
 def convene_menu_links() -> list[Link]:
-    return [MENU_LINK]
+    return [feed.MENU_LINK, search_pages.MENU_LINK]
 
 
 @hookimpl

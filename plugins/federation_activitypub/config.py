@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
+from plugins.federation_activitypub.domains import InvalidDomain, normalize_domain
+
+# longer than any peer retries one delivery (Mastodon and this instance: about two days),
+# so an activity sent again is still recognised and processed once
+MIN_INBOX_RETENTION_DAYS = 7
+
 
 class FederationConfig(msgspec.Struct, forbid_unknown_fields=True):
-    # open: everyone but blocked domains; allowlist: only the listed domains
+    # open: everyone but blocked domains; allowlist: only the listed domains.
+    # Administrators add rules of their own at /admin/federation (see policy.py).
     mode: Literal["open", "allowlist"] = "open"
     allowed_domains: list[str] = []
     blocked_domains: list[str] = []
     # a domain failing this long is skipped until it speaks to us again
     unavailable_after_hours: int = 48
+    # processed inbound activities are kept this long (to recognise one sent again), then purged
+    inbox_retention_days: Annotated[int, msgspec.Meta(ge=MIN_INBOX_RETENTION_DAYS)] = 30
 
     def __post_init__(self) -> None:
-        self.allowed_domains = [d.strip().lower().rstrip(".") for d in self.allowed_domains]
-        self.blocked_domains = [d.strip().lower().rstrip(".") for d in self.blocked_domains]
+        self.allowed_domains = _domains("allowed_domains", self.allowed_domains)
+        self.blocked_domains = _domains("blocked_domains", self.blocked_domains)
 
-    def permits(self, domain: str) -> bool:
-        """Whether we talk to this host (``host`` or ``host:port``); subdomains follow their parent's rule."""
-        host = domain.lower().rstrip(".").split(":")[0]
-        names = {host, domain.lower()}
-        parts = host.split(".")
-        names |= {".".join(parts[i:]) for i in range(1, len(parts) - 1)}
-        if names & set(self.blocked_domains):
-            return False
-        if self.mode == "allowlist":
-            return bool(names & set(self.allowed_domains))
-        return True
+
+def _domains(key: str, values: list[str]) -> list[str]:
+    """The domains in their canonical form; a value that is not a domain stops start-up, named."""
+    domains = []
+    for value in values:
+        try:
+            domains.append(normalize_domain(value))
+        except InvalidDomain as exc:
+            raise ValueError(f"{key}: {value!r}: {exc.reason}") from None
+    return domains

@@ -5,7 +5,9 @@ The answer decides what happens next:
 - 2xx: delivered;
 - 429, 5xx, no answer at all: raise, and the outbox retries with back-off (~2 days);
 - any other status (404, 410, 401...), or a destination our policy or the guarded
-  client refuses: ``PermanentFailure``, because trying again cannot help.
+  client refuses: ``PermanentFailure``, because trying again cannot help. The policy
+  is asked when the row runs, so a domain blocked after its rows were queued gets
+  nothing more.
 
 Each domain's health is kept in ``ApDomain``: its first failure starts
 ``failing_since``; once it has failed for ``unavailable_after_hours`` it is marked
@@ -29,6 +31,8 @@ from plugins.federation_activitypub.fetch import BlockedDestination, FetchError,
 from plugins.federation_activitypub.instance import Instance, instance_for
 from plugins.federation_activitypub.keys import load_private_key
 from plugins.federation_activitypub.models import ApActor, ApDomain
+from plugins.federation_activitypub.policy import permits
+from plugins.federation_activitypub.retired_keys import ApRetiredKey, retired_key
 from plugins.federation_activitypub.signatures import Signer
 from plugins.federation_activitypub.sql import insert_new
 
@@ -53,7 +57,7 @@ async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
     """The ``ap_deliver`` outbox handler."""
     instance = instance_for(session)
     inbox = payload["inbox"]
-    domain = _destination(instance, inbox)
+    domain = await _destination(session, instance, inbox)
     health = await session.get(ApDomain, domain)
     if health is not None and health.unavailable:
         raise PermanentFailure(f"{domain} is unavailable (failing since {health.failing_since}); skipped")
@@ -73,21 +77,25 @@ async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
         raise PermanentFailure(f"{inbox} answered HTTP {response.status}")
 
 
-def _destination(instance: Instance, inbox: str) -> str:
+async def _destination(session: AsyncSession, instance: Instance, inbox: str) -> str:
+    """The inbox's domain, if the federation policy lets us post there now (not when it was queued)."""
     try:
         domain = host_of(inbox)
     except FetchError as exc:
         raise PermanentFailure(f"{inbox}: {exc.reason}") from exc
-    if not instance.config.permits(domain):
+    if not await permits(session, instance.config, domain):
         raise PermanentFailure(f"{domain} is blocked by this instance's federation policy")
     return domain
 
 
 async def _signer(session: AsyncSession, identity_id: int) -> Signer:
-    actor = await session.scalar(select(ApActor).where(ApActor.identity_id == identity_id))
-    if actor is None or actor.private_key_pem is None:
+    """The sender's key; a deleted identity's retired key for what it queued before it went."""
+    key: ApActor | ApRetiredKey | None = await session.scalar(select(ApActor).where(ApActor.identity_id == identity_id))
+    if key is None or key.private_key_pem is None:
+        key = await retired_key(session, identity_id)
+    if key is None or key.private_key_pem is None:
         raise PermanentFailure(f"identity {identity_id} no longer exists to sign this delivery")
-    return _cached_signer(actor.key_id, actor.private_key_pem)
+    return _cached_signer(key.key_id, key.private_key_pem)
 
 
 @lru_cache(maxsize=1024)

@@ -5,8 +5,8 @@ back, so a refused request leaves no trace but the log line. In order:
 
 1. the body: at most ``MAX_BODY_BYTES`` (413), JSON within ``limits`` (400), an
    activity with an ``id``, a ``type`` and an ``actor`` URL (400);
-2. the federation policy on the actor's domain (403): blocked domains are not even
-   asked for their key;
+2. the federation policy on the actor's domain, config and admins' rules (403):
+   blocked domains are not even asked for their key;
 3. the HTTP signature, checked against the URL built from the configured public URL
    (never the Host header); the key's host must be the actor's host, and the key must
    belong to the activity's actor (401);
@@ -34,6 +34,7 @@ from plugins.federation_activitypub.instance import Instance, instance_of
 from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused, ref
+from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.remote_actors import KeyResolver, RemoteActors
 from plugins.federation_activitypub.replay import first_use
 from plugins.federation_activitypub.signatures import SignatureError, verify_request
@@ -78,7 +79,7 @@ async def receive(ctx: Ctx, request: Request) -> Response:
     instance = instance_of(ctx.settings)
     body = await _read_body(request)
     activity, actor = _activity(body)
-    origin = _allowed_origin(instance, actor)
+    origin = await _allowed_origin(ctx, instance, actor)
     await _verify_signature(ctx, instance, request, body, actor)
     decision = await ctx.decide("convene_accept_remote_activity", activity=activity, origin=origin)
     if decision is not None and not decision.allowed:
@@ -122,14 +123,14 @@ def _activity(body: bytes) -> tuple[dict[str, Any], str]:
         raise InboxRefusal(400, exc.reason) from exc
 
 
-def _allowed_origin(instance: Instance, actor: str) -> str:
+async def _allowed_origin(ctx: Ctx, instance: Instance, actor: str) -> str:
     try:
         origin = host_of(actor)
     except FetchError as exc:
         raise InboxRefusal(400, f"actor is not a usable URL: {exc.reason}") from exc
     if origin in our_hosts(instance.settings):
         raise InboxRefusal(403, "activities of this instance's own actors do not come through the inbox")
-    if not instance.config.permits(origin):
+    if not await permits(ctx.session, instance.config, origin):
         raise InboxRefusal(403, f"this instance does not federate with {origin}")
     return origin
 

@@ -72,7 +72,7 @@ class ApInboxActivity(Base):
     activity_id: Mapped[str] = mapped_column(String(2000), unique=True)
     actor: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)  # for the purge
     outcome: Mapped[str] = mapped_column(String(500), default="")
 
 

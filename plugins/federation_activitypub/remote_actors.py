@@ -43,6 +43,7 @@ from plugins.federation_activitypub.keys import (
 from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import RemoteActor, Refused, parse_actor
+from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.signatures import SignatureError
 
 KEY_REFETCH_INTERVAL = timedelta(minutes=10)
@@ -75,7 +76,7 @@ class RemoteActors:
         """``@name@host``, ``name@host`` or an actor URL, as a stored actor."""
         target = target.strip()
         if target.startswith(("https://", "http://")):
-            self._check_host(host_of(target), target)
+            await self._check_host(host_of(target), target)
             return await self.by_id(target)
         return await self.fetch(await self._webfinger(target))
 
@@ -103,16 +104,18 @@ class RemoteActors:
             return None
         return await self.key_owner(row.key_id)
 
-    def _check_host(self, host: str, what: str) -> None:
+    async def _check_host(self, host: str, what: str) -> None:
         """Refuse to look for remote actors on this instance or on a domain our policy excludes."""
         if host in our_hosts(self.instance.settings):
             raise Refused(f"{what} is on this instance, not a remote actor")
-        if not self.instance.config.permits(host):
+        async with AsyncSession(self.engine) as session:
+            allowed = await permits(session, self.instance.config, host)
+        if not allowed:
             raise Refused(f"this instance does not federate with {host}")
 
     async def fetch_document(self, url: str) -> dict:
         """Any object at ``url``, fetched signed by /relay unless its host is ours or excluded."""
-        self._check_host(host_of(url), url)
+        await self._check_host(host_of(url), url)
         signer = await self.instance.relay_signer(self.engine)
         return await self.instance.client().fetch_object(url, signer=signer)
 
@@ -122,7 +125,7 @@ class RemoteActors:
         if not name or not host:
             raise Refused("a handle looks like @name@host")
         host = normalize_host(host)
-        self._check_host(host, handle)
+        await self._check_host(host, handle)
         # plain http only where loopback peers are allowed (development and tests)
         schemes = ("https", "http") if self.instance.settings.allow_private_addresses else ("https",)
         resource = quote(f"acct:{name}@{host}", safe=":@")
