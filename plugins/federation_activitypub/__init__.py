@@ -32,14 +32,12 @@ from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted
 from plugins.federation_activitypub import feed, search_pages
-from plugins.federation_activitypub.feed import feed_handlers
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import register
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
 from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.search import search_handlers
-from plugins.federation_activitypub.search_pages import search_page_handlers
 
 
 @hookimpl
@@ -60,7 +58,7 @@ def convene_startup(settings: Settings) -> None:
 @hookimpl
 def convene_route_handlers() -> list[Any]:
     return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers(),
-            *feed_handlers(), *search_page_handlers(), *comment_handlers(), *admin_handlers()]
+            *feed.feed_handlers(), *search_pages.search_page_handlers(), *comment_handlers(), *admin_handlers()]
 
 
 @hookimpl

@@ -19,6 +19,7 @@ from litestar.params import Parameter
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput
+from core.events.models import Event
 from core.events.schemas import EventOut, event_out
 from core.events.service import visible_event
 from core.identities.models import Identity
@@ -38,13 +39,21 @@ async def search(
 ) -> EventOut | IdentityOut:
     """The event or identity that a URL or ``@name@host`` names, fetched when it is remote."""
     api.require_account()
-    target = q.strip()
+    found = await find(ctx, api.viewer, q)
+    if isinstance(found, Event):
+        return event_out(found, ctx.settings, ctx.pm)
+    return identity_out(found, ctx.settings)
+
+
+async def find(ctx: Ctx, viewer: Identity | None, query: str) -> Event | Identity:
+    """What ``query`` names, here or fetched; an ``InvalidInput`` on ``q`` saying why not."""
+    target = query.strip()
     try:
         if _is_url(target) and host_of(target) in our_hosts(ctx.settings):
-            return await _local_url(ctx, api, target)
+            return await _local_url(ctx, viewer, target)
         name, _, host = target.lstrip("@").partition("@")
         if not _is_url(target) and host and normalize_host(host) in our_hosts(ctx.settings):
-            return _local_profile(ctx, await local_identity_by_handle(ctx, f"@{name}"))
+            return _local_profile(await local_identity_by_handle(ctx, f"@{name}"))
         return await _remote(ctx, target)
     except (FetchError, Refused) as exc:
         raise InvalidInput.field("q", exc.reason) from exc
@@ -54,37 +63,36 @@ def _is_url(target: str) -> bool:
     return target.startswith(("https://", "http://"))
 
 
-async def _local_url(ctx: Ctx, api: Caller, url: str) -> EventOut | IdentityOut:
-    """One of our URLs: an event page (if the caller may see it) or an identity."""
+async def _local_url(ctx: Ctx, viewer: Identity | None, url: str) -> Event | Identity:
+    """One of our URLs: an event page (if the viewer may see it) or an identity."""
     path = urlsplit(url).path
     if path.startswith("/events/"):
-        event = await visible_event(ctx, api.viewer, path.removeprefix("/events/").strip("/"))
-        return event_out(event, ctx.settings, ctx.pm)
-    return _local_profile(ctx, await local_identity_at(ctx, url))
+        return await visible_event(ctx, viewer, path.removeprefix("/events/").strip("/"))
+    return _local_profile(await local_identity_at(ctx, url))
 
 
-def _local_profile(ctx: Ctx, identity: Identity | None) -> IdentityOut:
+def _local_profile(identity: Identity | None) -> Identity:
     if identity is None:
         raise Refused("this instance has no such event or identity")
-    return identity_out(identity, ctx.settings)
+    return identity
 
 
-async def _remote(ctx: Ctx, target: str) -> EventOut | IdentityOut:
+async def _remote(ctx: Ctx, target: str) -> Event | Identity:
     actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
     if not _is_url(target):
-        return await _profile(ctx, await actors.by_handle_or_url(target))
+        return await _identity(ctx, await actors.by_handle_or_url(target))
     document = await actors.fetch_document(target)
     if document.get("type") in ACTOR_TYPES:
-        return await _profile(ctx, await actors.from_document(document))
+        return await _identity(ctx, await actors.from_document(document))
     remote = parse_event(document)
     event = await store_remote_event(ctx, remote, await actors.by_id(remote.attributed_to))
     if event is None:
         raise Refused(f"{remote.ap_id} was deleted")
-    return event_out(event, ctx.settings, ctx.pm)
+    return event
 
 
-async def _profile(ctx: Ctx, actor: ApActor) -> IdentityOut:
-    return identity_out(await ctx.session.get_one(Identity, actor.identity_id), ctx.settings)
+async def _identity(ctx: Ctx, actor: ApActor) -> Identity:
+    return await ctx.session.get_one(Identity, actor.identity_id)
 
 
 def search_handlers() -> list[Any]:
