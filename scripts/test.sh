@@ -46,6 +46,14 @@ if command -v npm >/dev/null; then
   export CONVENE_FEDIFY_PEER="$ROOT/.cache/fedify-peer"
 fi
 
+# axe-core, which the browser tests (tests/browser/) inject into pages to check accessibility.
+if command -v npm >/dev/null; then
+  mkdir -p .cache/axe
+  cp tests/browser/package.json .cache/axe/
+  (cd .cache/axe && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  export CONVENE_AXE_CORE="$ROOT/.cache/axe/node_modules/axe-core/axe.min.js"
+fi
+
 # bovine-herd, a third-party Python ActivityPub server, in a virtual environment of its own.
 if [ ! -x .cache/bovine-peer/bin/hypercorn ]; then
   python3 -m venv .cache/bovine-peer

@@ -1,0 +1,60 @@
+"""Browser windows for one test: each a fresh context (its own cookies, so another
+person), watched for what a visitor would see break.
+
+A page that throws a JavaScript error or fails to load one of its files fails the test.
+Chromium also logs a page's own 4xx status as an error; that is the page answering (a
+form's errors, a friendly 404), so only a 5xx of the page itself counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Browser, ConsoleMessage, Error, Page
+
+from browser_launch import artifact_path
+
+DESKTOP = {"width": 1280, "height": 900}
+CLIENT_ERROR_STATUS = re.compile(r"status of 4\d\d ")
+
+
+class ConsoleErrors:
+    """Uncaught exceptions and console errors (failed loads among them) of one page."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        source = message.location.get("url", "")
+        page_answer = message.page is not None and source == message.page.url
+        if message.type == "error" and not (page_answer and CLIENT_ERROR_STATUS.search(message.text)):
+            self.seen.append(f"{message.text} ({source})")
+
+    def on_page_error(self, error: Error) -> None:
+        self.seen.append(f"uncaught {error.name}: {error.message}")
+
+
+class Windows:
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.pages: dict[Page, ConsoleErrors] = {}
+
+    async def open(self, viewport: dict[str, int] = DESKTOP) -> Page:
+        context = await self.browser.new_context(base_url=self.base_url, viewport=viewport)
+        page = await context.new_page()
+        errors = ConsoleErrors()
+        page.on("console", errors.on_console)
+        page.on("pageerror", errors.on_page_error)
+        self.pages[page] = errors
+        return page
+
+    async def close(self, screenshots_of: str | None) -> list[str]:
+        """Close every window; with a test id, keep a picture of each first (the test failed)."""
+        errors = []
+        for number, (page, console) in enumerate(self.pages.items(), start=1):
+            if screenshots_of and not page.is_closed():
+                await page.screenshot(path=artifact_path("failures", f"{screenshots_of}-{number}"), full_page=True)
+            errors += [f"window {number} ({page.url}): {text}" for text in console.seen]
+            await page.context.close()
+        return errors
