@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, func
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime, utcnow
@@ -63,6 +63,10 @@ class Event(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     online_url: Mapped[str] = mapped_column(String(500), default="")
     banner: Mapped[str | None] = mapped_column(String(300))
+    # a picture another server serves (a remote event's banner), shown by its https URL when no banner was uploaded
+    banner_url: Mapped[str] = mapped_column(String(2000), default="")
+    # what the event links to besides its online address (a remote event's attachments): {name, url, media_type}
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     category: Mapped[str] = mapped_column(String(40), default="MEETING")
     status: Mapped[str] = mapped_column(String(20), default="confirmed")
     visibility: Mapped[str] = mapped_column(String(20), default="public")

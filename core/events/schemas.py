@@ -99,7 +99,8 @@ def event_out(event: Event, settings: Settings, pm: pluggy.PluginManager) -> Eve
     return EventOut(
         uuid=event.uuid, url=settings.url(f"/events/{event.uuid}"), title=event.title, description=event.description,
         begins_at=event.begins_at, ends_at=event.ends_at, timezone=event.timezone, address=address,
-        online_url=event.online_url, banner_url=settings.url(f"/media/{event.banner}") if event.banner else None,
+        online_url=event.online_url,
+        banner_url=settings.url(f"/media/{event.banner}") if event.banner else (event.banner_url or None),
         tags=[t.slug for t in event.tags], category=event.category, status=event.status, visibility=event.visibility,
         join_mode=event.join_mode, external_participation_url=event.external_participation_url,
         max_participants=event.max_participants, participant_count=event.participant_count,

@@ -6,13 +6,20 @@ hooks are not called (they are the core services' own, and would send the event 
 our followers as if it were ours): rows are written here directly, and the pages
 they show are marked changed so the anonymous page cache forgets them on commit.
 
-Only the actor an event is attributed to may create, change or delete it, and only
-on its own host; a Delete that arrives before its Create leaves a tombstone, so the
-late Create is ignored.
+Only the actor an event is attributed to may create, change or delete it, or a member
+of that actor when it is a group (``acting_for``), and only on its own host; a Delete
+that arrives before its Create leaves a tombstone, so the late Create is ignored.
+
+The banner and the other attachments are kept as URLs (``banner_url``, ``attachments``)
+and never fetched by this server: readers' browsers load the banner over https from
+its own server, and the attachments are links on the event page.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -22,11 +29,15 @@ from core.db.base import utcnow
 from core.events.models import Event
 from core.events.service import apply_values
 from core.events.validation import tag_slug
-from plugins.federation_activitypub.fetch import host_of
+from core.web.slots import Link
+from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
+from plugins.federation_activitypub.instance import instance_of
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.parse import Refused, RemoteEvent, parse_event, ref
+from plugins.federation_activitypub.remote_actors import RemoteActors
 
 COLUMN_URL_MAX = 500
+log = logging.getLogger(__name__)
 
 
 async def on_create_or_update(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
@@ -35,12 +46,49 @@ async def on_create_or_update(ctx: Ctx, activity: dict[str, Any], sender: ApActo
     if not isinstance(obj, dict):
         raise Refused("the event must be embedded in the activity")
     remote = parse_event(obj)
-    if remote.attributed_to != sender.ap_id:
-        raise Refused(f"{remote.ap_id} is attributed to {remote.attributed_to}, not to the sender")
-    event = await store_remote_event(ctx, remote, sender)
-    if event is None:
+    return await store_and_report(ctx, remote, await acting_for(ctx, sender, remote.attributed_to))
+
+
+async def acting_for(ctx: Ctx, sender: ApActor, actor_id: str) -> ApActor:
+    """The actor ``sender`` may speak for here: itself, or a Group on its own host.
+
+    Mobilizon attributes a group's events to the group and sends them as the member
+    who wrote them (``actor``), or as the group. We cannot see a remote group's
+    members, so we trust its host, as we already do for every object on that host
+    (the event id must be there too): its server holds its actors' keys and checked
+    the member's role before publishing. A person on another host never speaks for
+    the group, and a person never speaks for another person: the named actor is
+    fetched now and must be a Group.
+    """
+    if actor_id == sender.ap_id:
+        return sender
+    if host_of(actor_id) != host_of(sender.ap_id):
+        raise Refused(f"{sender.ap_id} cannot act for {actor_id}, an actor on another host")
+    actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
+    with refusing_fetch_errors(actor_id):
+        document = await actors.fetch_document(actor_id)
+    if document.get("type") != "Group":
+        raise Refused(f"{sender.ap_id} cannot act for {actor_id}: only a group's members on its host may")
+    return await actors.from_document(document)
+
+
+@contextmanager
+def refusing_fetch_errors(url: str) -> Iterator[None]:
+    """A fetch the peer answered with something unusable is ``Refused``; a network failure raises, to retry."""
+    try:
+        yield
+    except TransportFailure:
+        raise
+    except FetchError as exc:
+        raise Refused(f"cannot use {url}: {exc.reason}") from exc
+
+
+async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> str:
+    """Store ``remote`` for ``organiser`` and say what became of it, for the activity's outcome."""
+    if await store_remote_event(ctx, remote, organiser) is None:
         return f"ignored: {remote.ap_id} was deleted"
-    return f"stored event {remote.ap_id}"
+    left_out = f" (left out: {'; '.join(remote.dropped)})" if remote.dropped else ""
+    return f"stored event {remote.ap_id}{left_out}"
 
 
 async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
@@ -49,7 +97,7 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     if ap_id == sender.ap_id:
         return "ignored: deleting an actor is not handled"
     _check_same_host(ap_id, sender)
-    record = await _record(ctx, ap_id)
+    record = await record_of(ctx, ap_id)
     if record is None:
         ctx.session.add(ApObject(ap_id=ap_id, kind="event", local_id=None, deleted_at=utcnow()))
         return f"remembered deletion of {ap_id}"
@@ -57,7 +105,7 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
         return f"ignored: {ap_id} was already deleted"
     event = await ctx.session.get(Event, record.local_id) if record.local_id is not None else None
     if event is not None:
-        _check_organiser(event, sender, ap_id)
+        await _check_may_delete(ctx, event, sender, ap_id)
         _mark_changed(ctx, event)
         await ctx.session.delete(event)
     record.deleted_at, record.local_id = utcnow(), None
@@ -67,7 +115,9 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
 async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> Event | None:
     """Insert or update the local copy of ``remote``; None when its id is a tombstone."""
     _check_same_host(remote.ap_id, organiser)
-    record = await _record(ctx, remote.ap_id)
+    for reason in remote.dropped:
+        log.warning("remote event %s: left out %s", remote.ap_id, reason)
+    record = await record_of(ctx, remote.ap_id)
     if record is not None and record.deleted_at is not None:
         return None
     event = await ctx.session.get(Event, record.local_id) if record is not None else None
@@ -108,10 +158,19 @@ def _columns(remote: RemoteEvent) -> dict[str, Any]:
         "comments_enabled": remote.comments_enabled, "category": remote.category,
         "visibility": "public" if remote.public else "unlisted",
         "tags": list(dict.fromkeys(slug for slug in map(tag_slug, remote.tags) if slug)),
+        "banner_url": remote.banner_url,
+        "attachments": [{"name": a.name, "url": a.url, "media_type": a.media_type} for a in remote.attachments],
     }
 
 
-async def _record(ctx: Ctx, ap_id: str) -> ApObject | None:
+def attachment_links(event: Event) -> list[Link]:
+    """A remote event's attachments, as links on its page that tell their server nothing of where they were."""
+    return [Link(a["name"] or a["url"], a["url"], rel="nofollow noopener noreferrer", media_type=a["media_type"])
+            for a in event.attachments]
+
+
+async def record_of(ctx: Ctx, ap_id: str) -> ApObject | None:
+    """What we know of the object ``ap_id``: its local row's id, or its tombstone; None when nothing."""
     return await ctx.session.scalar(select(ApObject).where(ApObject.ap_id == ap_id))
 
 
@@ -124,6 +183,16 @@ def _check_same_host(ap_id: str, actor: ApActor) -> None:
 def _check_organiser(event: Event, actor: ApActor, ap_id: str) -> None:
     if event.organizer_id != actor.identity_id:
         raise Refused(f"{ap_id} belongs to another actor than {actor.ap_id}")
+
+
+async def _check_may_delete(ctx: Ctx, event: Event, sender: ApActor, ap_id: str) -> None:
+    """The organiser deletes its event; a group's event may also be deleted by its members on its host."""
+    if event.organizer_id == sender.identity_id:
+        return
+    organiser = await ctx.session.scalar(select(ApActor.ap_id).where(ApActor.identity_id == event.organizer_id))
+    if organiser is None:
+        raise Refused(f"{ap_id} belongs to another actor than {sender.ap_id}")
+    await acting_for(ctx, sender, organiser)
 
 
 def _mark_changed(ctx: Ctx, event: Event) -> None:

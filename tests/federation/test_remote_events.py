@@ -61,6 +61,12 @@ def outcome(client: TestClient, activity_id: str) -> str:
     return run(client, load) or ""
 
 
+def refused(client: TestClient, payload: dict[str, Any], reason: str) -> bool:
+    """Whether the worker refused ``payload`` for ``reason``."""
+    found = outcome(client, payload["id"])
+    return found.startswith("refused: ") and reason in found
+
+
 def stored(client: TestClient, ap_id: str) -> dict[str, Any] | None:
     """The API's view of the local copy of ``ap_id``, None when there is none."""
 
@@ -111,11 +117,15 @@ def test_someone_elses_event_cannot_be_changed_or_deleted(
     assert outcome(instance, forged["id"]).startswith("refused: ") and "another actor" in outcome(instance, forged["id"])
     claimed = activity(intruder, "Update", {**obj, "name": "Hijacked"}, number=2)
     send(instance, intruder, claimed)
-    assert outcome(instance, claimed["id"]).startswith("refused: ")
+    assert refused(instance, claimed, "only a group's members on its host may"), "a person speaks for no other"
+    new = activity(intruder, "Create", event_object(mallory, 2), number=3)
+    send(instance, intruder, new)
+    assert refused(instance, new, "only a group's members on its host may")
     deletion = activity(intruder, "Delete", obj["id"])
     send(instance, intruder, deletion)
-    assert outcome(instance, deletion["id"]).startswith("refused: ")
+    assert refused(instance, deletion, "only a group's members on its host may")
     assert stored(instance, obj["id"])["title"] == "Bike repair café"
+    assert stored(instance, new["object"]["id"]) is None
 
 
 def test_a_delete_before_its_create_is_remembered(instance: TestClient, mallory: RemoteActor) -> None:
@@ -198,3 +208,49 @@ def test_search_answers_our_own_identities_without_fetching(instance: TestClient
         assert r.status_code == 200 and r.json()["handle"] == "alice", r.text
     r = search(instance, alice, f"@nobody@{host}")
     assert r.status_code == 422 and "no such event or identity" in field_errors(r)["q"]
+
+
+def test_a_banner_and_attachments_are_shown_by_their_remote_urls(instance: TestClient, mallory: RemoteActor) -> None:
+    obj = event_object(mallory, attachment=[
+        {"type": "Link", "mediaType": "text/html", "name": "Website", "href": "https://meet.example/room"},
+        {"type": "Link", "mediaType": "text/html", "name": "Route map", "href": "https://maps.example/route"},
+        {"type": "Document", "mediaType": "image/png", "name": "Banner", "url": "https://pictures.example/banner.png"},
+    ])
+    send(instance, mallory, activity(mallory, "Create", obj))
+    event = stored(instance, obj["id"])
+    assert event["banner_url"] == "https://pictures.example/banner.png"
+    assert event["online_url"] == "https://meet.example/room"
+    assert {"label": "Route map", "url": "https://maps.example/route", "rel": "nofollow noopener noreferrer",
+            "media_type": "text/html"} in event["links"]
+    page = instance.get(f"/events/{event['uuid']}", headers={"Accept": "text/html"}).text
+    assert '<img class="banner" src="https://pictures.example/banner.png"' in page and 'referrerpolicy="no-referrer"' in page
+    assert 'href="https://maps.example/route" rel="nofollow noopener noreferrer"' in page and ">Route map</a>" in page
+
+
+def test_a_banner_that_is_no_https_url_is_left_out_and_logged(
+    instance: TestClient, mallory: RemoteActor, caplog: pytest.LogCaptureFixture
+) -> None:
+    obj = event_object(mallory, image={"type": "Image", "url": "javascript:alert(1)"},
+                       attachment=[{"type": "Link", "name": "Tickets", "href": "data:text/html,<script>x</script>"}])
+    create = activity(mallory, "Create", obj)
+    send(instance, mallory, create)
+    event = stored(instance, obj["id"])
+    assert event["title"] == "Bike repair café" and event["banner_url"] is None and event["links"] == []
+    assert "left out: attachment[0].url is not an http(s) URL; image.url is not an http(s) URL" in outcome(
+        instance, create["id"])
+    assert any(obj["id"] in r.getMessage() and "image.url is not an http(s) URL" in r.getMessage() for r in caplog.records)
+    assert "javascript:" not in instance.get(f"/events/{event['uuid']}", headers={"Accept": "text/html"}).text
+
+
+def test_a_cancelled_remote_event_shows_it_is_cancelled_and_cannot_be_joined(
+    instance: TestClient, mallory: RemoteActor
+) -> None:
+    """Mobilizon sends a cancellation as ``ical:status`` (and ``status``) CANCELLED, without a message."""
+    obj = event_object(mallory)
+    send(instance, mallory, activity(mallory, "Create", obj))
+    alice = sign_up(instance, "alice@example.org", "alice")
+    send(instance, mallory, activity(mallory, "Update", {**obj, "ical:status": "CANCELLED", "status": "CANCELLED"}))
+    event = stored(instance, obj["id"])
+    assert event["status"] == "cancelled" and event["cancellation_message"] == ""
+    page = instance.get(f"/events/{event['uuid']}", headers={**alice, "Accept": "text/html"}).text
+    assert "This event is cancelled." in page and "/join" not in page
