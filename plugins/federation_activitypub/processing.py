@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from plugins.federation_activitypub import follows, notes, participations, remote_events
+from plugins.federation_activitypub import announces, follows, notes, participations, remote_events
 from plugins.federation_activitypub.instance import instance_for
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused
@@ -43,6 +43,8 @@ HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     ("Create", "Note"): notes.on_create_or_update,
     ("Update", "Note"): notes.on_create_or_update,
     "Delete": notes.on_delete,  # a comment's, or else handed to remote_events.on_delete
+    "Announce": announces.on_announce,
+    ("Undo", "Announce"): announces.on_undo_announce,
 }
 OUTCOME_MAX = 500
 log = logging.getLogger(__name__)
