@@ -12,6 +12,8 @@ from peer_fixtures import RemoteActor, host_actor, instance, mallory  # noqa: F4
 from security_fixtures import LocalServer, actor_key, local_server, other_key, other_server  # noqa: F401 (fixtures)
 from test_remote_events import INTEROP, activity, event_object, outcome, refused, send, stored
 
+from helpers import sign_up
+
 
 @pytest.fixture
 def group(local_server: LocalServer, other_key: rsa.RSAPrivateKey) -> RemoteActor:
@@ -86,3 +88,14 @@ def test_an_event_of_a_group_that_cannot_be_fetched_is_refused(instance: TestCli
     send(instance, mallory, create)
     assert refused(instance, create, "HTTP 404")
     assert stored(instance, create["object"]["id"]) is None
+
+
+def test_a_group_event_found_by_its_url_is_organised_by_the_group(
+    instance: TestClient, group: RemoteActor, local_server: LocalServer
+) -> None:
+    obj = {**event_object(group), "actor": local_server.url("/users/mallory")}
+    local_server.serve_document("/events/1", obj)
+    alice = sign_up(instance, "alice@example.org", "alice")
+    found = instance.get("/api/v1/search", params={"q": obj["id"]}, headers=alice)
+    assert found.status_code == 200, found.text
+    assert found.json()["organizer"]["handle"] == f"climbers@{group.host}"
