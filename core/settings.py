@@ -12,7 +12,7 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -24,11 +24,18 @@ class ConfigError(Exception):
     """The configuration cannot be used; the message names the offending key."""
 
 
+# "#rgb" or "#rrggbb", or "" for the theme's own colours
+HexColour = Annotated[str, msgspec.Meta(pattern=r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6})?$")]
+
+
 class InstanceInfo(msgspec.Struct, forbid_unknown_fields=True):
     name: str = "Convene"
     description: str = "A place to organise gatherings."
     contact_email: str = ""
     rules: str = ""
+    # branding without a theme (core.web.branding): a logo file the instance serves, a primary colour
+    logo: str = ""
+    primary_color: HexColour = ""
 
 
 class Registrations(msgspec.Struct, forbid_unknown_fields=True):
@@ -165,6 +172,8 @@ name = "Convene"
 description = "A place to organise gatherings."
 contact_email = ""
 rules = ""
+# logo = "/etc/convene/logo.svg"   # a file served by the instance (svg, png, webp, jpg, gif)
+# primary_color = "#2b59c3"        # the theme's accent; text on it is kept readable
 
 [registrations]
 mode = "open"            # open | closed | allowlist

@@ -11,6 +11,7 @@ def web_route_handlers() -> list[Any]:
     from core.events.web import HANDLERS as EVENT_PAGES
     from core.identities.web import HANDLERS as IDENTITY_PAGES
     from core.web.about import about
+    from core.web.branding import logo
     from core.web.home import home
 
-    return [home, about, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]
+    return [home, about, logo, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]

@@ -1,6 +1,9 @@
 """The Jinja2 environment: the active theme first, then plugins' templates, then the default theme.
 
 So a theme overrides any template, core's or a plugin's, and falls back for the rest.
+The default theme's templates are also reachable as ``@default/<name>``, so a theme's
+``base.html`` can extend the default one and change only some of its blocks instead of
+copying it (docs/themes.md).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_date, format_datetime, format_time
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from core.settings import ConfigError, Settings
+from core.web.branding import branding
 
 THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+DEFAULT_THEME_PREFIX = "@default"
 
 
 def theme_dirs(settings: Settings, kind: str) -> list[Path]:
@@ -57,6 +62,7 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     loaders = [FileSystemLoader(str(themes[0]))]
     loaders += [FileSystemLoader(str(d)) for d in plugin_template_dirs]
     loaders += [FileSystemLoader(str(d)) for d in themes[1:]]
+    loaders.append(PrefixLoader({DEFAULT_THEME_PREFIX: FileSystemLoader(str(THEMES_DIR / "default" / "templates"))}))
     env = Environment(
         # templates change with a deploy, not while serving: skip a stat() per template per render
         auto_reload=False,
@@ -73,4 +79,5 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     env.globals["timezone_names"] = timezone_names
     env.globals["settings"] = settings
     env.globals["instance"] = settings.instance
+    env.globals["branding"] = branding(settings)
     return env

@@ -1,0 +1,79 @@
+"""Branding from the config (logo, primary colour) and switching themes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from core.app import create_app
+from core.settings import ConfigError
+from core.web.branding import contrast_ratio
+from helpers import make_settings
+
+LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+
+
+@contextmanager
+def instance(data_dir: Path, **overrides: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(data_dir, **overrides)), base_url="http://testserver.local") as client:
+        yield client
+
+
+def brand_colours(page: str) -> dict[str, str]:
+    """The custom properties base.html sets from the configured primary colour."""
+    match = re.search(r"<style>:root \{([^}]*)\}</style>", page)
+    assert match, "the page carries no brand colours"
+    return dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", match.group(1)))
+
+
+@pytest.mark.parametrize("primary", ["#ffdd00", "#1a237e", "#0f0", "#777777"])
+def test_the_primary_colour_reaches_the_page_with_readable_text_on_it_and_in_it(data_dir, primary):
+    with instance(data_dir, instance={"name": "Riverside", "primary_color": primary}) as client:
+        colours = brand_colours(client.get("/").text)
+    assert colours["brand"] == {"#0f0": "#00ff00"}.get(primary, primary)
+    assert contrast_ratio(colours["on-brand"], colours["brand"]) >= 4.5, "the header's text on the brand colour"
+    assert contrast_ratio(colours["accent"], "#ffffff") >= 4.5, "links and buttons in the accent on white paper"
+
+
+def test_a_pale_brand_colour_gets_dark_text_and_a_darker_accent_for_links(data_dir):
+    with instance(data_dir, instance={"primary_color": "#FFDD00"}) as client:
+        colours = brand_colours(client.get("/about").text)
+    assert colours == {"brand": "#ffdd00", "on-brand": "#000000", "accent": colours["accent"]}
+    assert colours["accent"] != "#ffdd00"
+
+
+def test_without_branding_the_theme_keeps_its_own_colours_and_shows_no_logo(client):
+    page = client.get("/").text
+    assert "--brand" not in page and 'class="logo"' not in page
+    assert client.get("/brand/logo").status_code == 404
+
+
+def test_a_wrong_colour_stops_start_up_naming_the_key(data_dir):
+    with pytest.raises(ConfigError, match=r"instance\.primary_color"):
+        make_settings(data_dir, instance={"primary_color": "blue"})
+
+
+def test_the_logo_is_shown_in_the_header_and_served_by_the_instance(data_dir, tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_text(LOGO)
+    with instance(data_dir, instance={"name": "Riverside", "logo": str(logo)}) as client:
+        page = client.get("/").text
+        assert re.search(r'<a class="brand" href="/"><img class="logo" src="/brand/logo" alt=""[^>]*>Riverside</a>', page)
+        served = client.get("/brand/logo")
+        assert served.status_code == 200
+        assert served.headers["content-type"].startswith("image/svg+xml")
+        assert served.text == LOGO
+        assert "default-src 'none'" in served.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("name", ["missing.svg", "logo.exe"])
+def test_a_logo_that_cannot_be_served_stops_start_up_naming_the_key(data_dir, tmp_path, name):
+    (tmp_path / "logo.exe").write_text("MZ")
+    with pytest.raises(ConfigError, match=r"instance\.logo"):
+        create_app(make_settings(data_dir, instance={"logo": str(tmp_path / name)}))
