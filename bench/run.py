@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from processes import interrupted_at_exit, wait_until
 from seed import seed
 
 from core.settings import load_settings
@@ -82,21 +82,10 @@ def server(env: dict[str, str], cwd: str, port: int) -> Iterator[str]:
     proc = subprocess.Popen([CONVENE, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=cwd,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while probe(base + "/healthz")[0] != 200:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise SystemExit(f"convene serve did not start:\n{log.read()}")
-            time.sleep(0.2)
+    with log, interrupted_at_exit(proc):
+        wait_until(lambda: probe(base + "/healthz")[0] == 200, proc,
+                   lambda: f"convene serve:\n{Path(log.name).read_text()}")
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def probe(url: str) -> tuple[int, int]:
