@@ -14,7 +14,9 @@ from litestar.testing import TestClient
 from core.app import create_app
 from core.settings import ConfigError
 from core.web.branding import contrast_ratio
-from helpers import make_settings
+from core.web.templating import THEMES_DIR as THEMES
+from helpers import make_settings, new_event, sign_up
+from webhelpers import log_in, member
 
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
 
@@ -77,3 +79,44 @@ def test_a_logo_that_cannot_be_served_stops_start_up_naming_the_key(data_dir, tm
     (tmp_path / "logo.exe").write_text("MZ")
     with pytest.raises(ConfigError, match=r"instance\.logo"):
         create_app(make_settings(data_dir, instance={"logo": str(tmp_path / name)}))
+
+
+def test_the_harbour_theme_overrides_its_templates_and_falls_back_to_the_default_for_the_rest(data_dir):
+    with instance(data_dir, theme="harbour", instance={"name": "Riverside", "description": "Gatherings by the river."}) as client:
+        new_event(client, sign_up(client, "bob@example.org", "bob"), title="Boat trip")
+        home = client.get("/").text
+        assert '<link rel="stylesheet" href="/static/harbour.css">' in home, "harbour's base.html frames the page"
+        assert '<p class="tagline">Gatherings by the river.</p>' in home
+        assert '<ul class="cards">' in home and "Boat trip" in home, "harbour's event list partial"
+        about = client.get("/about").text
+        assert "<h1>About Riverside</h1>" in about, "about.html, not in harbour, comes from the default theme"
+        assert "/static/harbour.css" in about, "inside harbour's frame"
+
+
+def test_the_default_theme_does_not_see_harbour(client):
+    home = client.get("/").text
+    assert "harbour.css" not in home and 'class="tagline"' not in home
+
+
+def test_static_files_resolve_from_the_active_theme_first(data_dir):
+    default_icon = (THEMES / "default" / "static" / "favicon.svg").read_text()
+    with instance(data_dir, theme="harbour") as client:
+        icon = client.get("/static/favicon.svg")
+        assert icon.status_code == 200 and icon.text == (THEMES / "harbour" / "static" / "favicon.svg").read_text()
+        assert icon.text != default_icon
+        assert "header.site" in client.get("/static/convene.css").text, "what harbour lacks comes from the default"
+        assert client.get("/static/harbour.css").status_code == 200
+
+
+def test_a_theme_overrides_a_plugins_template(data_dir):
+    with instance(data_dir, theme="harbour") as client:
+        member(client, "ann@example.org", "ann")
+        assert "<h1>From the people you follow</h1>" in client.get("/feed").text
+    with instance(data_dir) as client:
+        log_in(client, "ann@example.org")
+        assert "<h1>Events of people you follow</h1>" in client.get("/feed").text
+
+
+def test_an_unknown_theme_stops_start_up_naming_the_key(data_dir):
+    with pytest.raises(ConfigError, match="theme: no theme named 'lagoon'"):
+        create_app(make_settings(data_dir, theme="lagoon"))
