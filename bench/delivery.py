@@ -140,7 +140,7 @@ async def measure(instance: Instance, engine: AsyncEngine, organiser: Organiser,
     for audience in audiences:
         for number in range(rounds):
             after_id = await last_outbox_id(engine)
-            invalid_before = sum((await organiser.sink_stats())["invalid"].values())
+            before = await organiser.sink_stats()
             cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
             started = time.time()
             activity_id = await organiser.publish(audience, len(results))
@@ -153,7 +153,8 @@ async def measure(instance: Instance, engine: AsyncEngine, organiser: Organiser,
             result = {
                 "audience": audience.name, "followers": audience.followers, "instances": audience.instances,
                 "expected": audience.deliveries, "verified": seen["count"],
-                "invalid": sum(stats["invalid"].values()) - invalid_before, "sink_refusals": stats["invalid"],
+                "invalid": sum(stats["invalid"].values()) - sum(before["invalid"].values()),
+                "sink_refusals": stats["invalid"], "connections": stats["connections"] - before["connections"],
                 "dead": figures.dead,
                 "publish_ms": (answered - started) * 1000, "seconds": seen["last"] - started,
                 "deliveries_per_second": seen["count"] / max(seen["last"] - answered, 1e-6),

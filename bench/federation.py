@@ -60,8 +60,8 @@ def sink(folder: Path, instances: int) -> Iterator[tuple[subprocess.Popen, dict[
 
 
 async def run_delivery(inst: Instance, engine: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
-    audiences = [delivery.Audience(n, shared) for shared in (True, False) if shared or args.without_shared_inbox
-                 for n in args.followers]
+    audiences = [*(delivery.Audience(n, True) for n in args.followers),
+                 *(delivery.Audience(n, False) for n in args.personal_followers)]
     with sink(inst.folder, max(a.instances for a in audiences)) as (sink_proc, ports):
         await delivery.seed_audiences(engine, audiences, ports["instances"])
         with inst.web() as web, inst.worker(args.worker_threads) as worker:
@@ -107,8 +107,8 @@ def inbound_table(rows: list[dict[str, Any]]) -> list[str]:
 
 def delivery_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["| followers | instances | inbox | deliveries | verified | publish request ms | to last delivery s "
-             "| deliveries/s | worker CPU ms/delivery | sink CPU ms/delivery |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| deliveries/s | worker CPU ms/delivery | sink CPU ms/delivery | connections |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in dict.fromkeys(row["audience"] for row in rows):
         group = [row for row in rows if row["audience"] == name]
         first = group[0]
@@ -117,8 +117,13 @@ def delivery_table(rows: list[dict[str, Any]]) -> list[str]:
             f"| {first['followers']:,} | {first['instances']:,} | {'shared' if name.startswith('shared') else 'personal'} "
             f"| {first['expected']:,} | {verified} | {median(group, 'publish_ms'):,.0f} | {median(group, 'seconds'):.2f} "
             f"| {median(group, 'deliveries_per_second'):,.0f} | {median(group, 'worker_cpu_ms_per_delivery'):.2f} "
-            f"| {median(group, 'sink_cpu_ms_per_delivery'):.2f} |")
+            f"| {median(group, 'sink_cpu_ms_per_delivery'):.2f} | {median(group, 'connections'):,.0f} |")
     return lines
+
+
+def numbers(text: str) -> list[int]:
+    """``100,1000`` as [100, 1000]; an empty string is no audience."""
+    return [int(n) for n in text.split(",") if n.strip()]
 
 
 def main() -> None:
@@ -131,10 +136,10 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=20, help="inbound: remote actors sending (default 20)")
     parser.add_argument("--requests", type=int, default=1000, help="inbound: activities per round (default 1,000)")
     parser.add_argument("--connections", type=int, default=32, help="inbound: requests in flight (default 32)")
-    parser.add_argument("--followers", type=lambda text: [int(n) for n in text.split(",")], default=[100, 1000, 10000],
-                        help="delivery: audiences, comma-separated (default 100,1000,10000)")
-    parser.add_argument("--without-shared-inbox", action="store_true",
-                        help="delivery: also audiences whose followers publish no shared inbox (one delivery each)")
+    parser.add_argument("--followers", type=numbers, default=[100, 1000, 10000],
+                        help="delivery: audiences whose followers share an inbox per instance (default 100,1000,10000)")
+    parser.add_argument("--personal-followers", type=numbers, default=[],
+                        help="delivery: audiences without shared inboxes, one delivery per follower (e.g. 100,1000)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="convene-fedbench-") as tmp:

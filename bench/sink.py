@@ -9,7 +9,8 @@ Valid deliveries are answered 202, invalid ones 401 (which Convene does not retr
 
 One more port answers ``GET /stats``: per activity id, how many valid deliveries
 arrived and the wall-clock times of the first and the last; the invalid ones with
-their reasons; and this process's CPU seconds, so the benchmark can say what the
+their reasons; how many TCP connections the deliveries came over; and this
+process's CPU seconds, so the benchmark can say what the
 sink itself cost on the shared cores.
 
     python bench/sink.py --instances 1000 --ports-file /tmp/sink-ports.json
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import resource
 import socket
@@ -49,6 +51,7 @@ class Sink:
         self.key_fetches = 0
         self.valid: dict[str, dict[str, float]] = {}
         self.invalid: Counter[str] = Counter()
+        self.connections: set[tuple[int, int]] = set()  # (instance port, client port): one per TCP connection
         self._http = httpx.AsyncClient(timeout=10)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
@@ -56,6 +59,7 @@ class Sink:
         if port == self.control_port:
             await _answer(send, 200, json.dumps(self.stats()).encode())
             return
+        self.connections.add((port, scope["client"][1]))
         body = await _body(receive)
         path = scope["raw_path"].decode("ascii")
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
@@ -90,7 +94,7 @@ class Sink:
     def stats(self) -> dict[str, Any]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return {"valid": self.valid, "invalid": dict(self.invalid), "key_fetches": self.key_fetches,
-                "cpu_seconds": usage.ru_utime + usage.ru_stime}
+                "connections": len(self.connections), "cpu_seconds": usage.ru_utime + usage.ru_stime}
 
 
 async def _body(receive: Receive) -> bytes:
@@ -128,7 +132,8 @@ def main() -> None:
                             http="h11", loop="asyncio")
     ports = {"control": control_port, "instances": [sock.getsockname()[1] for sock in instances]}
     args.ports_file.write_text(json.dumps(ports))
-    asyncio.run(uvicorn.Server(config).serve(sockets=[control, *instances]))
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C that stopped it
+        asyncio.run(uvicorn.Server(config).serve(sockets=[control, *instances]))
 
 
 if __name__ == "__main__":
