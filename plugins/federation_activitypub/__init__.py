@@ -16,6 +16,7 @@ from typing import Any
 from core.comments.models import Comment
 from core.context import Ctx
 from core.events.models import Event, Participation
+from core.identities.models import Identity
 from core.outbox import OutboxHandler
 from core.plugins import hookimpl
 from core.web.slots import Link
@@ -23,6 +24,7 @@ from core.settings import Settings
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
 from plugins.federation_activitypub import participations
 from plugins.federation_activitypub.actor_collections import collection_handlers
+from plugins.federation_activitypub.actor_updates import identity_deleted, identity_updated
 from plugins.federation_activitypub.admin import admin_handlers
 from plugins.federation_activitypub.api import api_handlers
 from plugins.federation_activitypub.comment_delivery import comment_sent, comment_withdrawn
@@ -140,3 +142,13 @@ async def convene_comment_updated(ctx: Ctx, comment: Comment) -> None:
 @hookimpl
 async def convene_comment_deleted(ctx: Ctx, comment: Comment) -> None:
     await comment_withdrawn(ctx, comment)
+
+
+@hookimpl
+async def convene_identity_updated(ctx: Ctx, identity: Identity) -> None:
+    await identity_updated(ctx, identity)
+
+
+@hookimpl
+async def convene_identity_deleted(ctx: Ctx, identity: Identity) -> None:
+    await identity_deleted(ctx, identity)

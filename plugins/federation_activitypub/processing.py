@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from plugins.federation_activitypub import announces, follows, notes, participations, remote_events
+from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
 from plugins.federation_activitypub.instance import instance_for
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
-from plugins.federation_activitypub.parse import Refused
+from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
+from plugins.federation_activitypub.purge import purge
 from plugins.federation_activitypub.remote_actors import RemoteActors
 from plugins.federation_activitypub.replay import forget_expired
 
@@ -42,7 +43,8 @@ HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     ("Update", "Event"): remote_events.on_create_or_update,
     ("Create", "Note"): notes.on_create_or_update,
     ("Update", "Note"): notes.on_create_or_update,
-    "Delete": notes.on_delete,  # a comment's, or else handed to remote_events.on_delete
+    **{("Update", kind): actor_updates.on_update for kind in ACTOR_TYPES},
+    "Delete": actor_updates.on_delete,  # an actor's own; or a comment's (notes), or else an event's
     "Announce": announces.on_announce,
     ("Undo", "Announce"): announces.on_undo_announce,
 }
@@ -78,3 +80,4 @@ async def process_inbox(session: AsyncSession, payload: dict[str, Any]) -> None:
             log.warning("inbox activity %s from %s refused: %s", stored.activity_id, stored.actor, exc.reason)
     stored.outcome = outcome[:OUTCOME_MAX]
     await forget_expired(session)
+    await purge(session, instance.config)

@@ -94,8 +94,6 @@ async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) ->
 async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     """Delete of an event (by id, Tombstone or Event): tombstone it, whether or not we have it."""
     ap_id = ref(activity.get("object"), "object")
-    if ap_id == sender.ap_id:
-        return "ignored: deleting an actor is not handled"
     _check_same_host(ap_id, sender)
     record = await record_of(ctx, ap_id)
     if record is None:
@@ -110,6 +108,15 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
         await ctx.session.delete(event)
     record.deleted_at, record.local_id = utcnow(), None
     return f"deleted {ap_id}"
+
+
+async def forget_event(ctx: Ctx, event: Event) -> None:
+    """Delete the copy of a remote event whose organiser is gone; its id stays as a tombstone."""
+    record = await ctx.session.scalar(select(ApObject).where(ApObject.kind == "event", ApObject.local_id == event.id))
+    if record is not None:
+        record.deleted_at, record.local_id = utcnow(), None
+    _mark_changed(ctx, event)
+    await ctx.session.delete(event)
 
 
 async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> Event | None:
