@@ -64,13 +64,13 @@ def test_save_a_draft_with_a_banner_then_publish_it(client):
     assert "The draft was saved. Only you can see it until you publish it." in response.text
     assert "Thursday, May 1, 2031, 6:00\u202fPM" in response.text  # shown in the event's own timezone
     assert '<img class="banner" src="/media/banners/' in response.text
-    assert "Book club" not in client.get("/").text
+    assert "<strong>Book club</strong>" not in client.get("/").text
     path = event_path(response)
 
     response = submit(client, path, f"{path}/publish")
     assert "The event is published." in response.text
     assert "This is a draft" not in response.text
-    assert "Book club" in client.get("/").text
+    assert "<strong>Book club</strong>" in client.get("/").text
 
 
 def test_publish_directly_from_the_form(client):
