@@ -9,6 +9,9 @@ An event organised on another server (its organiser is a remote identity) has it
 places counted there: our copy shows what that server last said. Joining it here is
 always a request (a plugin asks the organiser's server, and its answer approves or
 rejects it), and nothing done here changes the copy's count.
+
+A change of the count is a change of the event (``updated_at``): servers holding a
+copy tell a late, older Update from the newest by it.
 """
 
 from __future__ import annotations
@@ -35,12 +38,12 @@ async def _take_place(ctx: Ctx, event: Event) -> None:
         update(Event)
         .where(Event.id == event.id)
         .where((Event.max_participants.is_(None)) | (Event.participant_count < Event.max_participants))
-        .values(participant_count=Event.participant_count + 1)
+        .values(participant_count=Event.participant_count + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict("this event is full")
-    await ctx.session.refresh(event, ["participant_count"])
+    await ctx.session.refresh(event, ["participant_count", "updated_at"])
 
 
 async def _give_place_back(ctx: Ctx, event: Event) -> None:
@@ -48,9 +51,10 @@ async def _give_place_back(ctx: Ctx, event: Event) -> None:
         return
     await ctx.session.execute(
         update(Event).where(Event.id == event.id, Event.participant_count > 0)
-        .values(participant_count=Event.participant_count - 1).execution_options(synchronize_session=False)
+        .values(participant_count=Event.participant_count - 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    await ctx.session.refresh(event, ["participant_count"])
+    await ctx.session.refresh(event, ["participant_count", "updated_at"])
 
 
 async def participation_of(ctx: Ctx, event: Event, identity: Identity) -> Participation | None:

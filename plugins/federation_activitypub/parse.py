@@ -82,6 +82,8 @@ class RemoteEvent(msgspec.Struct):
     public: bool
     banner_url: str = ""
     attachments: list[RemoteLink] = msgspec.field(default_factory=list)
+    updated: datetime | None = None
+    """When the organiser's server last changed it: a late-arriving older Update is ignored."""
     dropped: list[str] = msgspec.field(default_factory=list)
     """Why parts of the object were left out (a bad attachment URL...): for the log, the event is kept."""
 
@@ -314,7 +316,8 @@ def parse_event(obj: dict[str, Any]) -> RemoteEvent:
         max_participants=capacity if capacity else None, participant_count=_int(obj.get("participantCount")),
         comments_enabled=obj.get("commentsEnabled") is not False, category=category if category in CATEGORIES else "MEETING",
         tags=_tags(obj), public=bool(_audience(obj) & PUBLIC),
-        banner_url=banner_url, attachments=attachments, dropped=dropped,
+        banner_url=banner_url, attachments=attachments, updated=_time(obj.get("updated"), "updated", required=False),
+        dropped=dropped,
     )
 
 

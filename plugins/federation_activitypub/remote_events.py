@@ -132,6 +132,7 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
         event = Event(organizer_id=organiser.identity_id, draft=False, published_at=utcnow(), tags=[])
         ctx.session.add(event)
         await apply_values(ctx, event, _columns(remote))
+        event.updated_at = remote.updated or utcnow()
         await ctx.session.flush()
         if record is None:
             ctx.session.add(ApObject(ap_id=remote.ap_id, kind="event", local_id=event.id))
@@ -139,8 +140,11 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
             record.local_id = event.id
     else:
         _check_organiser(event, organiser, remote.ap_id)
-        if await apply_values(ctx, event, _columns(remote)):
-            event.updated_at = utcnow()
+        if remote.updated is not None and remote.updated < event.updated_at:
+            log.info("remote event %s: an Update older than our copy arrived late; ignored", remote.ap_id)
+            return event
+        if await apply_values(ctx, event, _columns(remote)) or remote.updated is not None:
+            event.updated_at = remote.updated or utcnow()
     await ctx.session.refresh(event, ["organizer"])
     _mark_changed(ctx, event)
     return event

@@ -216,3 +216,17 @@ def test_only_the_events_server_may_answer_a_join(
     send(instance, eve, activity(eve, "Accept", join["id"]))
     assert outcome(instance, f"{eve.id}#accept/1").startswith("refused:")
     assert my_role(instance, alice, event) == "not_approved"
+
+
+def test_an_older_update_arriving_late_does_not_undo_a_newer_count(instance: TestClient, mallory: RemoteActor) -> None:
+    sign_up(instance, "alice@example.org", "alice")
+    event = remote_event(instance, mallory, participantCount=1, updated="2030-01-01T10:00:00Z")
+    newer = event_object(mallory, participantCount=3, updated="2030-01-01T10:00:05.250Z")
+    older = event_object(mallory, participantCount=2, updated="2030-01-01T10:00:05.100Z")
+    send(instance, mallory, activity(mallory, "Update", newer, number=2))
+    send(instance, mallory, activity(mallory, "Update", older, number=3))
+    assert instance.get(f"/api/v1/events/{event['uuid']}").json()["participant_count"] == 3
+    latest = event_object(mallory, participantCount=4, name="Renamed", updated="2030-01-01T10:01:00Z")
+    send(instance, mallory, activity(mallory, "Update", latest, number=4))
+    copy_now = instance.get(f"/api/v1/events/{event['uuid']}").json()
+    assert copy_now["participant_count"] == 4 and copy_now["title"] == "Renamed"
