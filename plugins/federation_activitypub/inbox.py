@@ -144,6 +144,10 @@ def _request_url(ctx: Ctx, request: Request) -> str:
 
 
 async def _verify_signature(ctx: Ctx, instance: Instance, request: Request, body: bytes, actor: str) -> None:
+    # The key lookup opens sessions of its own. End the request's transaction (it has only read) so its
+    # connection goes back to the pool: otherwise concurrent requests each hold one while waiting for a
+    # second, and a burst as large as the pool deadlocks until the pool's timeout.
+    await ctx.session.commit()
     resolver = KeyResolver(RemoteActors(instance, ctx.session.bind))
     try:
         verified = await verify_request("POST", _request_url(ctx, request), request.headers, body, resolver)
