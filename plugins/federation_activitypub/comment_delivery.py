@@ -16,6 +16,7 @@ could not sign for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -33,9 +34,8 @@ from plugins.federation_activitypub.models import ApActor
 
 @dataclass
 class Conversation:
-    """A local identity's comment, the event and comment it answers, and how its Note is addressed."""
+    """Who wrote a local comment, the event and comment it answers, and how its Note is addressed."""
 
-    comment: Comment
     author: Identity
     event: Event
     parent: Comment | None
@@ -77,10 +77,10 @@ async def conversation_of(ctx: Ctx, comment: Comment) -> Conversation | None:
                 to.append(person_id)
     address = NoteAddress(event=event_id, in_reply_to=parent_id or event_id, to=to,
                           cc=[local_actor_urls(ctx.settings, author.username)["followers"]])
-    return Conversation(comment, author, event, parent, address)
+    return Conversation(author, event, parent, address)
 
 
-async def _deliver(ctx: Ctx, conversation: Conversation, activity: dict) -> None:
+async def _deliver(ctx: Ctx, conversation: Conversation, activity: dict[str, Any]) -> None:
     """To the commenter's followers and the inboxes of everyone the conversation concerns."""
     event, parent = conversation.event, conversation.parent
     people = [event.organizer_id] + ([parent.author_id] if parent is not None and parent.author_id else [])

@@ -52,7 +52,7 @@ async def comment(ctx: Ctx, request: Request, key: str) -> Response:
 @get("/events/{key:str}/replies", include_in_schema=False)
 async def replies(ctx: Ctx, key: str) -> Response:
     event = await _event(ctx, key)
-    if event is None or not event.organizer.is_local or not federates(event):
+    if event is None or not federates(event):
         return ap_response({"error": "no such event"}, status_code=404)
     first_level = select(Comment).where(Comment.event_id == event.id, Comment.in_reply_to_id.is_(None),
                                         Comment.deleted_at.is_(None))
