@@ -9,8 +9,9 @@ from live_site import PASSWORD
 
 
 def status(page: Page) -> Locator:
-    """The confirmation shown after an action (role="status")."""
-    return page.get_by_role("status")
+    """The confirmation shown at the top of the page after an action (scripts may add
+    live regions of their own further down, e.g. "Link copied")."""
+    return page.locator("main > [role=status]")
 
 
 def acting_as(page: Page) -> Locator:
