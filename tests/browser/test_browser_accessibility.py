@@ -42,7 +42,7 @@ async def busy_event(site: Site) -> Scene:
 async def test_pages_a_visitor_sees(page: Page, site: Site) -> None:
     scene = await busy_event(site)
     findings: dict[str, list[str]] = {}
-    await audit_each(page, ["/", scene.event, "/login", "/signup", "/password/forgot", "/password/reset/unknown",
+    await audit_each(page, ["/", "/?tag=music&attendance=online", "/?from=not-a-date", scene.event, "/login", "/signup", "/password/forgot", "/password/reset/unknown",
                             "/about", "/@olive_sings", scene.draft, "/no/such/page"], findings)
     assert not findings, findings
 

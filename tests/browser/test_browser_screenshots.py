@@ -25,7 +25,8 @@ async def test_main_pages_fit_every_width_and_are_photographed(page: Page, site:
         description="<p>Bring gloves. <strong>Lunch is shared</strong>: bring something to eat.</p>")
     await site.api(vic, "POST", f"/events/{event['uuid']}/comments", {"text": "Tools are in the shed."})
     await log_in(page, "vic@example.org")
-    pages = {"home": "/", "event": f"/events/{event['uuid']}", "event-form": "/events/new"}
+    pages = {"home": "/", "explore": "/?tag=garden&attendance=online", "event": f"/events/{event['uuid']}",
+             "event-form": "/events/new"}
 
     too_wide = {}
     for width in WIDTHS:
