@@ -11,7 +11,6 @@ from urllib.parse import quote, urlsplit
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.config.response_cache import ResponseCacheConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
@@ -34,7 +33,9 @@ from core.routes import api_handlers, web_handlers
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
-from core.web.templating import make_environment, theme_dirs
+from core.i18n import Message
+from core.web.localised import LocalisedTemplates
+from core.web.templating import make_environments, theme_dirs
 
 log = logging.getLogger("convene")
 MAINTENANCE_EVERY = timedelta(hours=1)
@@ -76,8 +77,7 @@ def _error_response(request: Request, status: int, message: str, errors: dict[st
         return Redirect(f"/login?next={quote(back or '/', safe='/')}")
     caller = request.state.get("caller") or Caller()
     return Template("error.html", status_code=status, context={
-        "status": status, "message": message, "errors": errors or {}, "me": caller,
-        "locale": caller.account.locale if caller.account else "en"})
+        "status": status, "message": message, "errors": errors or {}, "me": caller})
 
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
@@ -146,8 +146,11 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         await engine.dispose()
 
     plugin_routes = [h for hs in pm.hook.convene_route_handlers() for h in hs]
-    env = make_environment(settings, [d for ds in pm.hook.convene_template_dirs() for d in ds])
-    env.globals["menu_links"] = [link for links in pm.hook.convene_menu_links() for link in links or []]
+    environments = make_environments(settings, [d for ds in pm.hook.convene_template_dirs() for d in ds],
+                                     [d for ds in pm.hook.convene_locale_dirs() for d in ds])
+    menu_links = [link for links in pm.hook.convene_menu_links() for link in links or []]
+    for env in environments.values():
+        env.globals["menu_links"] = menu_links
     settings.media_dir.mkdir(parents=True, exist_ok=True)
 
     @get("/healthz", include_in_schema=False, sync_to_thread=False)
@@ -165,7 +168,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
                      "plugin_configs": plugin_configs, "engine": engine}),
         stores={"response_cache": pages},
         response_cache_config=ResponseCacheConfig(key_builder=cache_key, cache_response_filter=may_store),
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        template_config=TemplateConfig(engine=LocalisedTemplates(environments)),
+        type_encoders={Message: str},  # a translatable message is sent as its English text
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
                                cookie_secure=settings.public_url.startswith("https://")),
         openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema"),

@@ -64,6 +64,11 @@ def convene_template_dirs() -> list[Path]:
 
 
 @hookspec
+def convene_locale_dirs() -> list[Path]:
+    """Return folders of translation catalogues (``<language>/LC_MESSAGES/messages.po``) for the plugin's strings."""
+
+
+@hookspec
 def convene_menu_links() -> list[Link]:
     """Return links for the main menu, shown to members who are logged in."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import InvalidInput
+from core.i18n import Message
 
 ALLOWED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 Image.MAX_IMAGE_PIXELS = 40_000_000
@@ -23,7 +24,7 @@ def store_image(media_dir: Path, folder: str, data: bytes, field: str, max_bytes
     if not data:
         raise InvalidInput.field(field, "the file is empty")
     if len(data) > max_bytes:
-        raise InvalidInput.field(field, f"the file is larger than {max_bytes // 1024} KB")
+        raise InvalidInput.field(field, Message("the file is larger than %(size)s KB", size=max_bytes // 1024))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()

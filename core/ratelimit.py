@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.context import Ctx
 from core.db.base import Base, UTCDateTime, utcnow
 from core.errors import TooManyRequests
+from core.i18n import N_
 
 
 class RateCounter(Base):
@@ -26,8 +27,9 @@ class RateCounter(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-async def limit(ctx: Ctx, key: str, allowed: int, per: timedelta, what: str) -> None:
-    """Count one attempt for ``key``; refuse with 429 once ``allowed`` attempts were made in the window."""
+async def limit(ctx: Ctx, key: str, allowed: int, per: timedelta, refusal: str) -> None:
+    """Count one attempt for ``key``; refuse with 429 and ``refusal`` once ``allowed`` attempts were made
+    in the window (a whole sentence, so that it can be translated)."""
     now = utcnow()
     seconds = int(per.total_seconds())
     window = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
@@ -40,7 +42,7 @@ async def limit(ctx: Ctx, key: str, allowed: int, per: timedelta, what: str) -> 
     async with ctx.session.bind.begin() as connection:
         count = (await connection.execute(statement)).scalar_one()
     if count > allowed:
-        raise TooManyRequests(f"too many {what}; try again in a few minutes")
+        raise TooManyRequests(refusal)
 
 
 async def forget_old_windows(ctx: Ctx) -> None:
@@ -49,10 +51,12 @@ async def forget_old_windows(ctx: Ctx) -> None:
 
 async def limit_login(ctx: Ctx, client: str, email: str) -> None:
     per_minute = ctx.settings.limits.login_attempts_per_minute
-    await limit(ctx, f"login:ip:{client}", per_minute, timedelta(minutes=1), "login attempts")
-    await limit(ctx, f"login:email:{email.strip().lower()}", per_minute, timedelta(minutes=1), "login attempts")
+    refusal = N_("too many login attempts; try again in a few minutes")
+    await limit(ctx, f"login:ip:{client}", per_minute, timedelta(minutes=1), refusal)
+    await limit(ctx, f"login:email:{email.strip().lower()}", per_minute, timedelta(minutes=1), refusal)
 
 
 async def limit_sign_up(ctx: Ctx, client: str) -> None:
     per_hour = ctx.settings.limits.signups_per_hour_per_ip
-    await limit(ctx, f"signup:ip:{client}", per_hour, timedelta(hours=1), "sign-ups from your network")
+    await limit(ctx, f"signup:ip:{client}", per_hour, timedelta(hours=1),
+                N_("too many sign-ups from your network; try again in a few minutes"))

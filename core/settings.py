@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from core.i18n import languages
+
 DEFAULT_CONFIG_PATH = Path("convene.toml")
 DEFAULT_PLUGINS = ["federation_activitypub", "moderation", "ical", "email", "groups"]
 
@@ -36,6 +38,12 @@ class InstanceInfo(msgspec.Struct, forbid_unknown_fields=True):
     # branding without a theme (core.web.branding): a logo file the instance serves, a primary colour
     logo: str = ""
     primary_color: HexColour = ""
+    # the language of pages for visitors whose browser asks for none we have (core.i18n)
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.language not in languages():
+            raise ConfigError(f"instance.language: {self.language!r} has no catalogue; one of: {', '.join(languages())}")
 
 
 class Registrations(msgspec.Struct, forbid_unknown_fields=True):
@@ -174,6 +182,7 @@ contact_email = ""
 rules = ""
 # logo = "/etc/convene/logo.svg"   # a file served by the instance (svg, png, webp, jpg, gif)
 # primary_color = "#2b59c3"        # the theme's accent; text on it is kept readable
+language = "en"          # for visitors whose browser asks for no language offered here
 
 [registrations]
 mode = "open"            # open | closed | allowlist

@@ -14,6 +14,7 @@ from core.db.base import utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from core.events.validation import check_timezone
 from core.exports import account_export
+from core.i18n import N_, Message, languages, translations
 from core.identities.service import delete_identity, identities_of
 from core.notifications import Notification, notify
 from core.security import hash_password, new_token, token_hash, verify_password
@@ -34,9 +35,9 @@ def normalise_email(email: str, field: str = "email") -> str:
 
 def check_password(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput.field(field, f"must be at least {PASSWORD_MIN} characters")
+        raise InvalidInput.field(field, Message("must be at least %(count)s characters", count=PASSWORD_MIN))
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput.field(field, f"must be at most {PASSWORD_MAX} characters")
+        raise InvalidInput.field(field, Message("must be at most %(count)s characters", count=PASSWORD_MAX))
 
 
 async def _email_taken(ctx: Ctx, email: str) -> bool:
@@ -54,15 +55,21 @@ async def _check_registration_allowed(ctx: Ctx, email: str) -> None:
     await ctx.require("convene_can_register", email=email)
 
 
-async def create_account(ctx: Ctx, email: str, password: str, role: str = "user", confirmed: bool = False) -> Account:
-    """Create an account without any policy check (operators, and sign-up after its checks)."""
+async def create_account(ctx: Ctx, email: str, password: str, role: str = "user", confirmed: bool = False,
+                         locale: str | None = None) -> Account:
+    """Create an account without any policy check (operators, and sign-up after its checks).
+
+    Its language is the one the person signed up in, else the instance's.
+    """
     email = normalise_email(email)
     check_password(password)
     if role not in ROLES:
         raise InvalidInput.field("role", f"must be one of {', '.join(ROLES)}")
     if await _email_taken(ctx, email):
         raise InvalidInput.field("email", "an account already uses this email address")
-    account = Account(email=email, password_hash=hash_password(password), role=role, confirmed_at=utcnow() if confirmed else None)
+    account = Account(email=email, password_hash=hash_password(password), role=role,
+                      locale=locale if locale in languages() else ctx.settings.instance.language,
+                      confirmed_at=utcnow() if confirmed else None)
     ctx.session.add(account)
     await ctx.emit("convene_account_created", account=account)
     return account
@@ -95,26 +102,28 @@ LINK_PATHS = {"confirm_email": "/confirm/", "reset_password": "/password/reset/"
 
 
 async def _send_link(ctx: Ctx, account: Account, purpose: str, subject: str, text: str, new_email: str | None = None) -> None:
-    """Issue a single-use token for ``purpose`` and mail its link (to the new address for email changes)."""
+    """Issue a single-use token for ``purpose`` and mail its link (to the new address for email changes),
+    written in the account's language."""
     token = await _issue_token(ctx, account, purpose, new_email=new_email)
     link = ctx.settings.url(LINK_PATHS[purpose] + token)
+    gettext = translations(account.locale).gettext
     await notify(ctx.session, Notification(
         kind=purpose, to_email=new_email or account.email, locale=account.locale,
-        subject=f"{subject} on {ctx.settings.instance.name}", text=f"{text} {link}", link=link,
+        subject=gettext(subject) % {"instance": ctx.settings.instance.name}, text=f"{gettext(text)} {link}", link=link,
     ))
 
 
 async def send_confirmation(ctx: Ctx, account: Account) -> None:
-    await _send_link(ctx, account, "confirm_email", "Confirm your account",
-                     "Welcome! Open this link to confirm your email address:")
+    await _send_link(ctx, account, "confirm_email", N_("Confirm your account on %(instance)s"),
+                     N_("Welcome! Open this link to confirm your email address:"))
 
 
-async def sign_up(ctx: Ctx, email: str, password: str) -> Account:
+async def sign_up(ctx: Ctx, email: str, password: str, locale: str | None = None) -> Account:
     """Open sign-up: policy checks, then an unconfirmed account and a confirmation message."""
     email = normalise_email(email)
     check_password(password)
     await _check_registration_allowed(ctx, email)
-    account = await create_account(ctx, email, password)
+    account = await create_account(ctx, email, password, locale=locale)
     await send_confirmation(ctx, account)
     return account
 
@@ -175,8 +184,8 @@ async def request_password_reset(ctx: Ctx, email: str) -> None:
     account = await ctx.session.scalar(select(Account).where(Account.email == email))
     if account is None:
         return
-    await _send_link(ctx, account, "reset_password", "Reset your password",
-                     "Someone asked to reset your password. If it was you, open:")
+    await _send_link(ctx, account, "reset_password", N_("Reset your password on %(instance)s"),
+                     N_("Someone asked to reset your password. If it was you, open:"))
 
 
 async def reset_password(ctx: Ctx, token: str, new_password: str) -> Account:
@@ -206,8 +215,8 @@ async def request_email_change(ctx: Ctx, account: Account, current_password: str
     new_email = normalise_email(new_email, "new_email")
     if await _email_taken(ctx, new_email):
         raise InvalidInput.field("new_email", "an account already uses this email address")
-    await _send_link(ctx, account, "change_email", "Confirm your new email address",
-                     "Open this link to use this address for your account:", new_email=new_email)
+    await _send_link(ctx, account, "change_email", N_("Confirm your new email address on %(instance)s"),
+                     N_("Open this link to use this address for your account:"), new_email=new_email)
 
 
 async def confirm_email_change(ctx: Ctx, token: str) -> Account:
@@ -216,18 +225,20 @@ async def confirm_email_change(ctx: Ctx, token: str) -> Account:
         raise Conflict("an account already uses this email address")
     old = account.email
     account.email = row.new_email
+    gettext = translations(account.locale).gettext
     await notify(ctx.session, Notification(
         kind="email_changed", to_email=old, locale=account.locale,
-        subject=f"Your email address on {ctx.settings.instance.name} changed",
-        text=f"Your account now uses {row.new_email}. If you did not ask for this, reset your password.",
+        subject=gettext("Your email address on %(instance)s changed") % {"instance": ctx.settings.instance.name},
+        text=gettext("Your account now uses %(email)s. If you did not ask for this, reset your password.")
+        % {"email": row.new_email},
     ))
     return account
 
 
 async def update_preferences(ctx: Ctx, account: Account, locale: str | None, timezone: str | None) -> None:
     if locale is not None:
-        if locale not in ("en", "fr"):
-            raise InvalidInput.field("locale", "must be one of: en, fr")
+        if locale not in languages():
+            raise InvalidInput.field("locale", Message("must be one of: %(languages)s", languages=", ".join(languages())))
         account.locale = locale
     if timezone is not None:
         account.timezone = check_timezone(timezone)

@@ -18,6 +18,7 @@ from core.context import Ctx
 from core.identities.service import create_identity
 from core.ratelimit import limit_login, limit_sign_up
 from core.web.forms import Form, FormState, attempt, text
+from core.web.language import reader_language
 from core.web.render import done, page, safe_next
 from core.web.session import end_session, start_session
 
@@ -43,7 +44,8 @@ async def signup(ctx: Ctx, web: Caller, request: Request, data: Form) -> Respons
 
     async def act() -> Response:
         await limit_sign_up(ctx, client_address(request))
-        account = await service.sign_up(ctx, text(data, "email"), text(data, "password"))
+        # the account keeps the language its pages were read in, so they stay in it after login
+        account = await service.sign_up(ctx, text(data, "email"), text(data, "password"), reader_language(request))
         await create_identity(ctx, account, text(data, "username"), text(data, "display_name"))
         return done("/login", "check-email")
 

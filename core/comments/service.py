@@ -12,6 +12,7 @@ from core.db.base import utcnow
 from core.comments.models import Comment
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.events.models import Event
+from core.i18n import Message
 from core.identities.models import Identity
 from core.sanitize import rich_text
 
@@ -20,7 +21,7 @@ TEXT_MAX = 5000
 
 def _clean(text: str) -> str:
     if len(text) > TEXT_MAX:
-        raise InvalidInput.field("text", f"must be at most {TEXT_MAX} characters")
+        raise InvalidInput.field("text", Message("must be at most %(count)s characters", count=TEXT_MAX))
     clean = rich_text(text)
     if not clean:
         raise InvalidInput.field("text", "this field is required")

@@ -19,6 +19,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from core.errors import InvalidInput, field_of_message
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event
+from core.i18n import Message
 from core.sanitize import plain_text, rich_text
 
 Short = Annotated[str, Meta(max_length=200)]
@@ -66,7 +67,8 @@ def _zones() -> frozenset[str]:
 
 def check_timezone(name: str, field: str = "timezone") -> str:
     if name not in _zones():
-        raise InvalidInput.field(field, f"unknown timezone {name[:64]!r} (use an IANA name such as Europe/Paris)")
+        raise InvalidInput.field(field, Message("unknown timezone %(name)s (use an IANA name such as Europe/Paris)",
+                                                  name=repr(name[:64])))
     return name
 
 

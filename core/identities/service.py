@@ -12,6 +12,7 @@ from core.context import Ctx
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.participation import leave_all
 from core.events.service import delete_events_of
+from core.i18n import Message
 from core.identities.models import Identity
 from core.media import remove_image, store_image
 from core.sanitize import plain_text, rich_text
@@ -56,11 +57,11 @@ def _check_profile(display_name: str | None, bio: str | None) -> dict[str, str]:
     if display_name is not None:
         display_name = plain_text(display_name)
         if len(display_name) > DISPLAY_NAME_MAX:
-            raise InvalidInput.field("display_name", f"must be at most {DISPLAY_NAME_MAX} characters")
+            raise InvalidInput.field("display_name", Message("must be at most %(count)s characters", count=DISPLAY_NAME_MAX))
         clean["display_name"] = display_name
     if bio is not None:
         if len(bio) > BIO_MAX:
-            raise InvalidInput.field("bio", f"must be at most {BIO_MAX} characters")
+            raise InvalidInput.field("bio", Message("must be at most %(count)s characters", count=BIO_MAX))
         clean["bio"] = rich_text(bio)
     return clean
 
@@ -76,7 +77,8 @@ async def create_identity(ctx: Ctx, account: Account, username: str, display_nam
         raise InvalidInput.field("username", "this name is already taken")
     existing = await identities_of(ctx, account)
     if len(existing) >= ctx.settings.limits.identities_per_account:
-        raise Conflict(f"an account may hold at most {ctx.settings.limits.identities_per_account} identities")
+        raise Conflict(Message("an account may hold at most %(count)s identities",
+                               count=ctx.settings.limits.identities_per_account))
     identity = Identity(account_id=account.id, username=username, is_default=not existing, **profile)
     ctx.session.add(identity)
     await ctx.session.flush()

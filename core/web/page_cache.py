@@ -8,7 +8,10 @@ as the change commits: ``Ctx.emit`` notes the event of every lifecycle hook, and
 request (or the worker job) forgets those pages after its commit.
 
 Only plain anonymous reads are stored: no session cookie, no query string, and not a
-request for another format (ActivityStreams JSON on the same URL). The cached answer
+request for another format (ActivityStreams JSON on the same URL). Each language has
+its own copy: the key holds the language the reader gets (core.web.language, from the
+switcher's cookie or the browser's Accept-Language), so nobody is served a page cached
+for a reader of another language. The cached answer
 holds no per-reader data (anonymous pages carry no CSRF token; the CSRF cookie is
 added outside the cache). The store is the process's memory in embedded mode and Redis
 when the broker is Redis, so every web process sees the same entries and deletions.
@@ -26,7 +29,9 @@ from litestar.types import HTTPScope
 
 from core.auth import SESSION_COOKIE
 from core.context import CHANGED_EVENTS
+from core.i18n import languages
 from core.settings import Settings
+from core.web.language import reader_language
 
 PAGE_TTL = 60  # also bounds how long a race between a read and a change can leave a page stale
 
@@ -41,14 +46,14 @@ def _is_plain_anonymous_read(headers: dict[str, str], query: str) -> bool:
     )
 
 
-def page_key(path: str) -> str:
-    return f"page:{path}"
+def page_key(path: str, language: str) -> str:
+    return f"page:{language}:{path}"
 
 
 def cache_key(request: Request[Any, Any, Any]) -> str:
     """The shared key for a plain anonymous read; a key of its own (never stored) otherwise."""
     if _is_plain_anonymous_read(dict(request.headers), request.url.query):
-        return page_key(request.url.path)
+        return page_key(request.url.path, reader_language(request))
     return f"private:{uuid.uuid4()}"
 
 
@@ -69,4 +74,5 @@ def page_store(settings: Settings) -> Store:
 async def forget_changed_pages(store: Store, info: dict[str, Any]) -> None:
     """After a commit: drop the cached pages of the events the transaction changed."""
     for event_uuid in info.pop(CHANGED_EVENTS, set()):
-        await store.delete(page_key(f"/events/{event_uuid}"))
+        for language in languages():
+            await store.delete(page_key(f"/events/{event_uuid}", language))

@@ -13,5 +13,6 @@ def web_route_handlers() -> list[Any]:
     from core.web.about import about
     from core.web.branding import logo
     from core.web.home import home
+    from core.web.language import switch_language
 
-    return [home, about, logo, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]
+    return [home, about, logo, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]

@@ -1,7 +1,8 @@
 """Answers every page gives: a template that knows who is looking, and redirects that confirm.
 
 Every page template gets ``me`` (the :class:`~core.auth.Caller`) so the header can show
-the identity a person acts as before they act, and ``locale`` for dates. Confirmations
+the identity a person acts as before they act; the template engine adds ``locale``, the
+reader's language (core.web.localised), for the words, dates and numbers. Confirmations
 travel in the query string of the redirect (``?done=<key>``): the key names a message
 in the theme, so nothing is stored on the server and no free text can be injected.
 """
@@ -23,8 +24,7 @@ def page(name: str, me: Caller, form: FormState | None = None, **context: Any) -
     ``form`` is the state of the page's form(s); a refused one sets the status code.
     """
     form = form or FormState()
-    locale = me.account.locale if me.account else "en"
-    return Template(name, context={"me": me, "locale": locale, "form": form, **context}, status_code=form.status_code)
+    return Template(name, context={"me": me, "form": form, **context}, status_code=form.status_code)
 
 
 def safe_next(value: str | None, default: str = "/") -> str:

@@ -4,19 +4,27 @@ So a theme overrides any template, core's or a plugin's, and falls back for the 
 The default theme's templates are also reachable as ``@default/<name>``, so a theme's
 ``base.html`` can extend the default one and change only some of its blocks instead of
 copying it (docs/themes.md).
+
+There is one environment per language, each with its catalogue installed
+(core.web.localised picks the reader's at render time): Jinja caches imported
+templates per environment, so a partial's module-level strings (partials/labels.html)
+are translated once per language and never shown in another reader's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+from babel.support import Translations
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
+from core.i18n import html_lang, language_name, languages, translate_message, translations
 from core.settings import ConfigError, Settings
 from core.web.branding import branding
 
@@ -57,7 +65,10 @@ def timezone_names() -> list[str]:
     return sorted(z for z in available_timezones() if not z.startswith(("posix/", "right/")))
 
 
-def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> Environment:
+def make_environment(settings: Settings, plugin_template_dirs: list[Path], language: str = "en",
+                     catalogue: Translations | None = None) -> Environment:
+    """The environment that renders pages in ``language`` with ``catalogue`` (none: as written)."""
+    catalogue = catalogue or Translations()
     themes = theme_dirs(settings, "templates")
     loaders = [FileSystemLoader(str(themes[0]))]
     loaders += [FileSystemLoader(str(d)) for d in plugin_template_dirs]
@@ -72,7 +83,11 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    # services' messages (form errors, error pages): translated as text, escaped as text
+    env.filters["translated"] = partial(translate_message, catalogue)
+    env.filters["number"] = partial(format_decimal, locale=language)
+    env.filters["html_lang"] = html_lang
     env.filters["local_time"] = local_time
     env.filters["local_moment"] = local_moment
     env.filters["labelled"] = labelled
@@ -80,4 +95,15 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path]) -> En
     env.globals["settings"] = settings
     env.globals["instance"] = settings.instance
     env.globals["branding"] = branding(settings)
+    env.globals["languages"] = [(code, language_name(code)) for code in languages()]
     return env
+
+
+def make_environments(settings: Settings, plugin_template_dirs: list[Path],
+                      plugin_catalogue_dirs: list[Path]) -> dict[str, Environment]:
+    """One environment per language offered, with core's, the plugins' and the theme's catalogues
+    merged in that order (a later one rewords an earlier one's string)."""
+    theme_catalogues = list(reversed(theme_dirs(settings, "locale")))
+    catalogue_dirs = (*plugin_catalogue_dirs, *theme_catalogues)
+    return {language: make_environment(settings, plugin_template_dirs, language, translations(language, catalogue_dirs))
+            for language in languages()}

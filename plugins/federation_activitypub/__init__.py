@@ -69,6 +69,11 @@ def convene_template_dirs() -> list[Path]:
 
 
 @hookimpl
+def convene_locale_dirs() -> list[Path]:
+    return [Path(__file__).resolve().parent / "locale"]
+
+
+@hookimpl
 def convene_menu_links() -> list[Link]:
     return [feed.MENU_LINK, search_pages.MENU_LINK]
 
