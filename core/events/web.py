@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
+from litestar.response import Redirect
 
 from core.auth import Caller
 from core.comments.service import comment_threads
@@ -20,11 +21,13 @@ from core.events import participation as participations
 from core.events import service
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.identities.service import own_identity
+from core.web.event_details import event_page_details
 from core.web.event_form import event_input, event_values, new_event_values
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
 from core.web.negotiation import negotiated
 from core.web.page_cache import PAGE_TTL
 from core.web.render import done, page
+from core.web.share import mastodon_share_url, server_hostname
 from core.web.slots import event_links, event_sidebar
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
@@ -50,6 +53,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         threads=await comment_threads(ctx, event),
         links=event_links(ctx.pm, event, ctx.settings),
         sidebar=event_sidebar(ctx.pm, event, me.current, ctx.settings),
+        **event_page_details(event, ctx.settings, me.account.timezone if me.account else None),
     )
 
 
@@ -57,6 +61,20 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
 async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
     answer, event = await negotiated(ctx, request, "event", uuid, lambda: service.visible_event(ctx, web.viewer, uuid))
     return answer if answer is not None else await event_page(ctx, web, event)
+
+
+@get("/events/{uuid:str}/share/mastodon", include_in_schema=False)
+async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
+                            server: Annotated[str, QueryParameter(name="instance", max_length=300)] = "") -> Response:
+    """Send the reader to their own server's share page with the event's title and link written for them;
+    a server name we cannot read is named next to the field on the event page."""
+    event = await service.visible_event(ctx, web.viewer, uuid)
+    host = server_hostname(server)
+    if host is None:
+        refused = FormState("share", {"instance": server}, {"instance": "enter your server's name, like mastodon.social"}, 400)
+        return await event_page(ctx, web, event, refused)
+    text = f"{event.title}\n{ctx.settings.url(event_url(event))}"
+    return Redirect(mastodon_share_url(host, text), status_code=303)
 
 
 async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
@@ -236,5 +254,5 @@ async def my_events(ctx: Ctx, web: Caller, tab: Annotated[str, QueryParameter(ma
     return page("my_events.html", web, tab=tab, tabs=MY_TABS, events=events)
 
 
-HANDLERS = [show, new_form, create, edit_form, edit, publish, cancel_form, cancel, delete_form, delete,
+HANDLERS = [show, share_on_mastodon, new_form, create, edit_form, edit, publish, cancel_form, cancel, delete_form, delete,
             join, leave, approve, reject, my_events]
