@@ -33,7 +33,7 @@ from core.routes import api_handlers, web_handlers
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
-from core.i18n import Message
+from core.i18n import N_, Message
 from core.web.localised import LocalisedTemplates
 from core.web.templating import make_environments, theme_dirs
 
@@ -93,7 +93,7 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
             key = str(item.get("key") or item.get("source") or "body")
             field, message = field_of_message(str(item.get("message", "invalid")), key)
             errors[field] = message
-    return _error_response(request, 400, "invalid input", errors or {"body": str(exc.detail)})
+    return _error_response(request, 400, N_("invalid input"), errors or {"body": str(exc.detail)})
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:
@@ -102,7 +102,7 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_response(request, 500, "something went wrong on our side; it has been logged")
+    return _error_response(request, 500, N_("something went wrong on our side; it has been logged"))
 
 
 def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from core.i18n import N_
+
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
 _NAMED = re.compile(r"(missing required|contains unknown) field `([^`]+)`")
 
@@ -22,7 +24,7 @@ def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
     named = _NAMED.search(message)
     if named:
         field = f"{field}.{named.group(2)}" if match and field != default else named.group(2)
-        message = "this field is required" if named.group(1) == "missing required" else "unknown field"
+        message = N_("this field is required") if named.group(1) == "missing required" else N_("unknown field")
     return field, message
 
 

@@ -118,8 +118,10 @@ def test_signing_up_on_french_pages_keeps_french_after_login_and_in_the_email(cl
     assert email["subject"] == "Confirmez votre compte sur Convene"
     client.get(confirm_link(client, "chloe@example.org"))
     client.headers.update(ENGLISH)
+    client.cookies.clear()
     response = submit(client, "/login", "/login", {"email": "chloe@example.org", "password": "correct horse"})
     assert "Vous êtes connecté·e." in response.text
+    assert "Vous êtes déconnecté·e." in submit(client, "/", "/logout").text, "still French after logging out"
 
 
 def test_form_errors_and_error_pages_are_translated_and_still_escaped(client):

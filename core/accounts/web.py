@@ -18,7 +18,7 @@ from core.context import Ctx
 from core.identities.service import create_identity
 from core.ratelimit import limit_login, limit_sign_up
 from core.web.forms import Form, FormState, attempt, text
-from core.web.language import reader_language
+from core.web.language import reader_language, remember_language
 from core.web.render import done, page, safe_next
 from core.web.session import end_session, start_session
 
@@ -81,7 +81,8 @@ async def login(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response
         if web.token:  # a new secret at each login, so a planted cookie is never promoted
             await service.close_credential(ctx, web.token)
         token = await service.open_credential(ctx, account, "session")
-        return start_session(done(back, "logged-in"), ctx.settings, token)
+        session = start_session(done(back, "logged-in"), ctx.settings, token)
+        return remember_language(session, account.locale, ctx.settings)
 
     return await attempt(ctx, web, "login", data, act, lambda form: _login_page(web, form, back))
 
@@ -147,8 +148,9 @@ async def _change(ctx: Ctx, web: Caller, form: str, data: dict[str, Any],
 @post("/settings/preferences", include_in_schema=False)
 async def preferences(ctx: Ctx, web: Caller, data: Form) -> Response:
     account = web.require_account()
-    return await _change(ctx, web, "preferences", data, lambda: service.update_preferences(
+    answer = await _change(ctx, web, "preferences", data, lambda: service.update_preferences(
         ctx, account, text(data, "locale"), text(data, "timezone")), "preferences-saved")
+    return remember_language(answer, account.locale, ctx.settings)
 
 
 @post("/settings/password", include_in_schema=False)

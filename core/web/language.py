@@ -77,7 +77,12 @@ async def switch_language(ctx: Ctx, web: Caller, request: Request[Any, Any, Any]
         raise InvalidInput.field("language", "this language is not offered here")
     if web.account:
         await update_preferences(ctx, web.account, language, None)
-    response = Redirect(_without_confirmation(safe_next(text(data, "next"))), status_code=303)
+    back = Redirect(_without_confirmation(safe_next(text(data, "next"))), status_code=303)
+    return remember_language(back, language, ctx.settings)
+
+
+def remember_language(response: Response[Any], language: str, settings: Settings) -> Response[Any]:
+    """Keep the language in the browser, so pages stay in it after the member logs out."""
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=COOKIE_LIFETIME, httponly=True, samesite="lax",
-                        secure=ctx.settings.public_url.startswith("https://"), path="/")
+                        secure=settings.public_url.startswith("https://"), path="/")
     return response
