@@ -129,3 +129,8 @@ def test_pages_keep_the_filters_in_their_links(client):
     second = explore(client, next_link.removeprefix("/?"))
     assert titles(second) == ["Walk 21", "Walk 22", "Walk 23"]
     assert html.unescape(re.search(r'<a rel="prev" href="([^"]+)"', second).group(1)) == "/?q=walk&category=SPORTS&page=1"
+
+
+def test_filter_messages_are_in_the_readers_language(client):
+    response = client.get("/?from=demain", headers={"Accept-Language": "fr"})
+    assert field_error(response.text, "explore", "from") == "saisissez une date au format AAAA-MM-JJ"

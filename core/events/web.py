@@ -20,6 +20,7 @@ from core.context import Ctx
 from core.events import participation as participations
 from core.events import service
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
+from core.i18n import N_
 from core.identities.service import own_identity
 from core.web.event_details import event_page_details
 from core.web.event_form import event_input, event_values, new_event_values
@@ -71,7 +72,7 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
     event = await service.visible_event(ctx, web.viewer, uuid)
     host = server_hostname(server)
     if host is None:
-        refused = FormState("share", {"instance": server}, {"instance": "enter your server's name, like mastodon.social"}, 400)
+        refused = FormState("share", {"instance": server}, {"instance": N_("enter your server's name, like mastodon.social")}, 400)
         return await event_page(ctx, web, event, refused)
     text = f"{event.title}\n{ctx.settings.url(event_url(event))}"
     return Redirect(mastodon_share_url(host, text), status_code=303)

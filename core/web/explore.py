@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from core.events.models import CATEGORIES
 from core.events.service import EventFilter
 from core.events.validation import tag_slug
+from core.i18n import N_
 
 ATTENDANCE = {"": None, "online": True, "in_person": False}
 FILTER_NAMES = ("q", "from", "to", "category", "tag", "attendance")
@@ -37,7 +38,7 @@ class ExploreFilters:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.errors[name] = "enter a date as YYYY-MM-DD"
+            self.errors[name] = N_("enter a date as YYYY-MM-DD")
             return None
 
     def _start_of(self, day: date | None) -> datetime | None:
@@ -47,15 +48,15 @@ class ExploreFilters:
         """The service's filter from the valid values; wrong ones are noted in ``errors``."""
         first, last = self._day("from"), self._day("to")
         if first and last and last < first:
-            self.errors["to"] = "the end must be on or after the start"
+            self.errors["to"] = N_("the end must be on or after the start")
             last = None
         category = self.values.get("category", "")
         if category and category not in CATEGORIES:
-            self.errors["category"] = "choose a category from the list"
+            self.errors["category"] = N_("choose a category from the list")
             category = ""
         attendance = self.values.get("attendance", "")
         if attendance not in ATTENDANCE:
-            self.errors["attendance"] = "choose online or in person"
+            self.errors["attendance"] = N_("choose online or in person")
             attendance = ""
         return EventFilter(
             text=self.values.get("q", "").strip(), tag=tag_slug(self.values.get("tag", "")), category=category,
