@@ -65,6 +65,15 @@ def test_a_member_whose_clock_reads_the_same_sees_one_time(client):
     assert "viewer-time" not in page and "data-local-times" not in page
 
 
+def test_a_member_who_never_chose_a_timezone_gets_the_browsers_like_a_visitor(client):
+    path = event_page(client)
+    sign_up(client, "ugo@example.org", "ugo")
+    log_in(client, "ugo@example.org")
+    page = client.get(path).text
+    assert "viewer-time" not in page, "UTC is every account's timezone until chosen, not a choice"
+    assert "data-local-times" in page
+
+
 def test_visitors_get_the_events_time_and_a_script_that_may_add_theirs(client):
     path = event_page(client)
     page = client.get(path).text

@@ -54,7 +54,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         threads=await comment_threads(ctx, event),
         links=event_links(ctx.pm, event, ctx.settings),
         sidebar=event_sidebar(ctx.pm, event, me.current, ctx.settings),
-        **event_page_details(event, ctx.settings, me.account.timezone if me.account else None),
+        **event_page_details(event, ctx.settings, me.account),
     )
 
 

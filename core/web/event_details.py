@@ -3,8 +3,9 @@ time beside the event's, a map link, and what other programs read (core.web.stru
 
 An event's times are shown in its own timezone, as the organiser meant them. A member
 whose timezone (their account's preference) would read another clock time also sees
-theirs; visitors have no preference we know, so a small script adds theirs from the
-browser (themes/default/static/event.js), and the page says everything without it.
+theirs. Visitors, and members who kept the default (UTC: never chosen, as far as we can
+tell), have no preference we know, so a small script adds theirs from the browser
+(themes/default/static/event.js); the page says everything without it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from core.accounts.models import Account
 from core.events.models import Event
 from core.settings import Settings
 from core.web.structured_data import event_page_url, event_schema, open_graph, script_json
 
 OSM = "https://www.openstreetmap.org/"
 MAP_ZOOM = 17
+UNCHOSEN_TIMEZONE = "UTC"  # every account's timezone until its owner picks one
+
+
+def timezone_preference(account: Account | None) -> str | None:
+    """The reader's chosen timezone, or None for visitors and members who kept the default."""
+    if account is None or account.timezone == UNCHOSEN_TIMEZONE:
+        return None
+    return account.timezone
 
 
 def other_timezone(event: Event, zone: str | None) -> str | None:
@@ -44,11 +54,13 @@ def map_link(event: Event) -> str:
     return f"{OSM}search?{urlencode({'query': query})}"
 
 
-def event_page_details(event: Event, settings: Settings, viewer_zone: str | None) -> dict[str, Any]:
+def event_page_details(event: Event, settings: Settings, reader: Account | None) -> dict[str, Any]:
     """Template values for event.html (all plain data; the template writes them out)."""
+    preference = timezone_preference(reader)
     return {
         "page_url": event_page_url(event, settings),
-        "viewer_zone": other_timezone(event, viewer_zone),
+        "viewer_zone": other_timezone(event, preference),
+        "browser_time": preference is None,
         "map_url": map_link(event),
         "open_graph": open_graph(event, settings),
         "json_ld": script_json(event_schema(event, settings)),
