@@ -37,6 +37,7 @@ def test_a_french_browser_gets_french_pages_with_french_dates(client):
     page = client.get(f"/events/{event['uuid']}", headers=FRENCH).text
     assert "dimanche 1 juin 2031, 12:00" in page
     assert "Organisation" in page and "Catégorie" in page and "Se connecter pour participer" in page
+    assert "0 personne inscrite" in page and "1\u202f200 places restantes sur 1\u202f200" in page
 
     assert "Sunday, June 1, 2031, 12:00\u202fPM" in client.get(f"/events/{event['uuid']}", headers=ENGLISH).text
 
@@ -120,8 +121,8 @@ def test_signing_up_on_french_pages_keeps_french_after_login_and_in_the_email(cl
     client.headers.update(ENGLISH)
     client.cookies.clear()
     response = submit(client, "/login", "/login", {"email": "chloe@example.org", "password": "correct horse"})
-    assert "Vous êtes connecté·e." in response.text
-    assert "Vous êtes déconnecté·e." in submit(client, "/", "/logout").text, "still French after logging out"
+    assert "Connexion réussie." in response.text
+    assert "Déconnexion réussie." in submit(client, "/", "/logout").text, "still French after logging out"
 
 
 def test_form_errors_and_error_pages_are_translated_and_still_escaped(client):

@@ -25,6 +25,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events.models import COUNTED_ROLES, Event, Participation
+from core.i18n import Message
 from core.identities.models import Identity
 from core.sanitize import plain_text
 
@@ -65,13 +66,13 @@ async def participation_of(ctx: Ctx, event: Event, identity: Identity) -> Partic
 
 async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") -> Participation:
     if len(message) > MESSAGE_MAX:
-        raise InvalidInput.field("message", f"must be at most {MESSAGE_MAX} characters")
+        raise InvalidInput.field("message", Message("must be at most %(count)s characters", count=MESSAGE_MAX))
     if event.draft:
         raise NotFound("no such event")
     if event.is_cancelled:
         raise Conflict("this event is cancelled")
     if event.join_mode == "external":
-        raise Conflict("people join this event on another site: " + event.external_participation_url)
+        raise Conflict(Message("people join this event on another site: %(url)s", url=event.external_participation_url))
     existing = await participation_of(ctx, event, identity)
     if existing is not None:
         if existing.role == "rejected":
