@@ -54,6 +54,8 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """``(host, port) -> addresses``: the name lookup, replaceable in tests."""
+Destination = Callable[[httpx.URL], Awaitable[None]]
+"""Asked before each request of a GET (the URL, then every redirect target); raises to stop it."""
 
 
 class FetchError(Exception):
@@ -359,12 +361,19 @@ class GuardedClient:
         await self._client.aclose()
 
     async def get(
-        self, url: str, *, accept: str = ACCEPT_ACTIVITY, signer: RequestSigner | None = None
+        self, url: str, *, accept: str = ACCEPT_ACTIVITY, signer: RequestSigner | None = None,
+        destination: Destination | None = None,
     ) -> FetchResponse:
-        """GET ``url``, following up to ``max_redirects`` redirects, each checked and signed anew."""
+        """GET ``url``, following up to ``max_redirects`` redirects, each checked and signed anew.
+
+        ``destination`` lets the caller refuse a host (the federation policy) wherever a
+        redirect leads.
+        """
         with _deadline(self.policy.total_timeout):
             current = normalize_url(url)
             for _ in range(self.policy.max_redirects + 1):
+                if destination is not None:
+                    await destination(current)
                 response = await self._send("GET", current, {"Accept": accept}, None, signer)
                 location = response.headers.get("location")
                 if response.status not in REDIRECT_STATUSES or location is None:
@@ -385,9 +394,11 @@ class GuardedClient:
             headers = {"Content-Type": content_type, "Accept": ACCEPT_ACTIVITY}
             return await self._send("POST", normalize_url(url), headers, body, signer)
 
-    async def fetch_object(self, url: str, *, signer: RequestSigner | None = None) -> dict[str, Any]:
+    async def fetch_object(
+        self, url: str, *, signer: RequestSigner | None = None, destination: Destination | None = None
+    ) -> dict[str, Any]:
         """An ActivityPub object: 2xx, ActivityStreams type, JSON within limits, matching id."""
-        response = await self.get(url, signer=signer)
+        response = await self.get(url, signer=signer, destination=destination)
         if not 200 <= response.status < 300:
             raise RefusedResponse(f"HTTP {response.status} from {response.url}", status=response.status)
         content_type = response.headers.get("content-type", "")

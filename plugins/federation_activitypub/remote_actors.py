@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
+import httpx
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -113,11 +114,14 @@ class RemoteActors:
         if not allowed:
             raise Refused(f"this instance does not federate with {host}")
 
+    async def _permitted(self, url: httpx.URL) -> None:
+        """Each URL a fetch is about to request, redirect targets included, passes ``_check_host``."""
+        await self._check_host(host_of(url), str(url))
+
     async def fetch_document(self, url: str) -> dict:
-        """Any object at ``url``, fetched signed by /relay unless its host is ours or excluded."""
-        await self._check_host(host_of(url), url)
+        """Any object at ``url``, fetched signed by /relay unless its host, or a redirect's, is ours or excluded."""
         signer = await self.instance.relay_signer(self.engine)
-        return await self.instance.client().fetch_object(url, signer=signer)
+        return await self.instance.client().fetch_object(url, signer=signer, destination=self._permitted)
 
     async def _webfinger(self, handle: str) -> str:
         """The actor URL that a WebFinger lookup gives for ``name@host``."""
@@ -132,7 +136,8 @@ class RemoteActors:
         for scheme in schemes:
             try:
                 response = await self.instance.client().get(
-                    f"{scheme}://{host}/.well-known/webfinger?resource={resource}", accept="application/jrd+json"
+                    f"{scheme}://{host}/.well-known/webfinger?resource={resource}", accept="application/jrd+json",
+                    destination=self._permitted,
                 )
                 break
             except TransportFailure:

@@ -25,7 +25,7 @@ from peer_fixtures import (  # noqa: F401 (fixtures)
     signed_post,
     sweep,
 )
-from security_fixtures import LocalServer, actor_key, answer, local_server  # noqa: F401 (fixtures)
+from security_fixtures import LocalServer, actor_key, answer, local_server, other_server  # noqa: F401 (fixtures)
 from sqlalchemy import func, select, update
 from webhelpers import csrf_token, field_error, field_value, log_in, submit
 
@@ -321,3 +321,16 @@ def test_search_and_follow_fetch_nothing_from_a_blocked_domain(instance: TestCli
     followed = instance.post("/api/v1/identities/alice/follow", json={"target": mallory.id}, headers=alice)
     assert followed.status_code == 422 and "does not federate with" in field_errors(followed)["target"]
     assert mallory.server.received == []
+
+
+def test_a_fetch_is_not_redirected_to_a_blocked_domain(
+    instance: TestClient, local_server: LocalServer, other_server: LocalServer
+) -> None:
+    alice = sign_up(instance, "alice@example.org", "alice")
+    assert block(instance, admin(instance), "127.0.0.1").status_code == 201
+    local_server.redirect("/users/moved", other_server.url("/users/mallory"))
+    moved = f"http://localhost:{local_server.port}/users/moved"
+    found = instance.get("/api/v1/search", params={"q": moved}, headers=alice)
+    assert found.status_code == 422 and "does not federate with 127.0.0.1" in field_errors(found)["q"]
+    assert [r.path for r in local_server.received] == ["/users/moved"], "localhost is not blocked"
+    assert other_server.received == [], "the redirect was not followed"
