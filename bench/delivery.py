@@ -93,7 +93,9 @@ class Organiser:
     def __init__(self, instance: Instance, control_port: int) -> None:
         self.instance = instance
         self.http = httpx.AsyncClient(base_url=instance.base, timeout=120)
-        self.sink = httpx.AsyncClient(base_url=f"http://127.0.0.1:{control_port}", timeout=30)
+        # a fresh connection per poll: a kept one may be closed by the sink just as it is reused
+        self.sink = httpx.AsyncClient(base_url=f"http://127.0.0.1:{control_port}", timeout=30,
+                                      limits=httpx.Limits(max_keepalive_connections=0))
 
     async def log_in(self, audiences: list[Audience]) -> None:
         """A bearer token; and each identity's actor fetched once, which makes its key (as an earlier post would)."""
@@ -149,14 +151,15 @@ async def measure(instance: Instance, engine: AsyncEngine, organiser: Organiser,
                                     timeout=60 + audience.deliveries / 5)
             cpu = {name: cpu_seconds(pid) - cpu[name] for name, pid in pids.items()}
             figures = await outbox_figures(engine, DELIVER_JOB, after_id)
-            seen = stats["valid"].get(activity_id, {"count": 0, "last": float("nan")})
+            seen = stats["valid"].get(activity_id, {"count": 0, "first": float("nan"), "last": float("nan")})
             result = {
                 "audience": audience.name, "followers": audience.followers, "instances": audience.instances,
                 "expected": audience.deliveries, "verified": seen["count"],
                 "invalid": sum(stats["invalid"].values()) - sum(before["invalid"].values()),
                 "sink_refusals": stats["invalid"], "connections": stats["connections"] - before["connections"],
                 "dead": figures.dead,
-                "publish_ms": (answered - started) * 1000, "seconds": seen["last"] - started,
+                "publish_ms": (answered - started) * 1000, "first_delivery_s": seen["first"] - started,
+                "seconds": seen["last"] - started,
                 "deliveries_per_second": seen["count"] / max(seen["last"] - answered, 1e-6),
                 **{f"{name}_cpu_ms_per_delivery": seconds * 1000 / max(seen["count"], 1)
                    for name, seconds in cpu.items()},

@@ -106,7 +106,7 @@ def inbound_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def delivery_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| followers | instances | inbox | deliveries | verified | publish request ms | to last delivery s "
+    lines = ["| followers | instances | inbox | deliveries | verified | publish request ms | to first / last delivery s "
              "| deliveries/s | worker CPU ms/delivery | sink CPU ms/delivery | connections |",
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in dict.fromkeys(row["audience"] for row in rows):
@@ -115,7 +115,8 @@ def delivery_table(rows: list[dict[str, Any]]) -> list[str]:
         verified = f"{min(r['verified'] for r in group):,}" + (" (some invalid)" if any(r["invalid"] for r in group) else "")
         lines.append(
             f"| {first['followers']:,} | {first['instances']:,} | {'shared' if name.startswith('shared') else 'personal'} "
-            f"| {first['expected']:,} | {verified} | {median(group, 'publish_ms'):,.0f} | {median(group, 'seconds'):.2f} "
+            f"| {first['expected']:,} | {verified} | {median(group, 'publish_ms'):,.0f} "
+            f"| {median(group, 'first_delivery_s'):.2f} / {median(group, 'seconds'):.2f} "
             f"| {median(group, 'deliveries_per_second'):,.0f} | {median(group, 'worker_cpu_ms_per_delivery'):.2f} "
             f"| {median(group, 'sink_cpu_ms_per_delivery'):.2f} | {median(group, 'connections'):,.0f} |")
     return lines

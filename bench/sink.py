@@ -40,6 +40,7 @@ from plugins.federation_activitypub.signatures import SignatureError, verify_req
 
 Receive = Any
 Send = Any
+KEEP_ALIVE_SECONDS = 75  # nginx's default, in front of most fediverse servers (uvicorn's own is 5)
 
 
 class Sink:
@@ -129,7 +130,7 @@ def main() -> None:
     instances = [listening_socket() for _ in range(args.instances)]
     control_port = control.getsockname()[1]
     config = uvicorn.Config(Sink(control_port), lifespan="off", log_level="warning", access_log=False,
-                            http="h11", loop="asyncio")
+                            http="h11", loop="asyncio", timeout_keep_alive=KEEP_ALIVE_SECONDS)
     ports = {"control": control_port, "instances": [sock.getsockname()[1] for sock in instances]}
     args.ports_file.write_text(json.dumps(ports))
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C that stopped it
