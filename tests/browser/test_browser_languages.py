@@ -1,0 +1,64 @@
+"""Languages in Chromium: a French browser reads French pages, and the footer's switcher
+works without JavaScript on every page, the cached anonymous event pages included (their
+form carries no per-visitor token; Chromium's Origin and Sec-Fetch-Site headers are what
+lets it through). A member's switch is saved as their preference."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
+
+from browser_actions import fill_in, status
+from live_site import PASSWORD, Site
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def french_browser(browser: Browser, site: Site) -> AsyncIterator[Page]:
+    """A browser whose person reads French (Accept-Language: fr-FR) and runs no scripts."""
+    context = await browser.new_context(base_url=site.url, locale="fr-FR", java_script_enabled=False)
+    yield await context.new_page()
+    await context.close()
+
+
+async def switch_language(page: Page, label: str, button: str) -> None:
+    footer = page.get_by_role("contentinfo")
+    await footer.get_by_role("combobox").select_option(label=label)
+    await footer.get_by_role("button", name=button).click()
+
+
+async def test_a_french_visitor_reads_french_and_switches_from_the_footer(french_browser: Page, site: Site) -> None:
+    organiser = await site.member("org@example.org", "org")
+    event = await site.event(organiser, title="Chorale", begins_at="2031-06-01T18:00:00")
+    page = french_browser
+    await page.goto(f"/events/{event['uuid']}")
+    await expect(page.locator("html")).to_have_attribute("lang", "fr")
+    await expect(page.locator("dl.facts")).to_contain_text("dimanche 1 juin 2031, 18:00")
+    await page.reload()  # this copy comes from the anonymous page cache
+    await expect(page.get_by_role("contentinfo").get_by_label("Langue")).to_have_value("fr")
+
+    await switch_language(page, "English", "Changer de langue")
+    await expect(page).to_have_url(re.compile(rf"/events/{event['uuid']}$"))
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator("dl.facts")).to_contain_text("Sunday, June 1, 2031")
+    await page.get_by_role("link", name="Log in", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+
+async def test_a_members_switch_is_saved_as_their_language(french_browser: Page, site: Site) -> None:
+    await site.member("dee@example.org", "dee")
+    page = french_browser
+    await page.goto("/login")
+    await fill_in(page, {"Adresse e-mail": "dee@example.org", "Mot de passe": PASSWORD})
+    await page.get_by_role("button", name="Se connecter").click()
+    # an account made in English: its pages are English, whatever the browser asks for
+    await expect(status(page)).to_have_text("You are logged in.")
+    await switch_language(page, "Français", "Change language")
+    await expect(page.get_by_role("link", name="Paramètres")).to_be_visible()
+    await page.get_by_role("link", name="Paramètres").click()
+    await expect(page.get_by_role("region", name="Langue et fuseau horaire").get_by_label("Langue")).to_have_value("fr")
