@@ -15,7 +15,7 @@ SameSite=Lax, so a forged post never reaches a member's account.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from litestar import Request, Response, post
 from litestar.response import Redirect
@@ -59,13 +59,6 @@ def sent_from_this_site(request: Request[Any, Any, Any], settings: Settings) -> 
     return origin is None or origin == f"{public.scheme}://{public.netloc}"
 
 
-def _without_confirmation(path: str) -> str:
-    """The page to go back to, without the ``done`` message it showed: it was said already."""
-    parts = urlsplit(path)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "done"], safe="/")
-    return urlunsplit(("", "", parts.path, query, parts.fragment))
-
-
 @post("/language", include_in_schema=False, exclude_from_csrf=True)
 async def switch_language(ctx: Ctx, web: Caller, request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     """Remember the chosen language in a cookie, and as the member's preference when logged in
@@ -77,7 +70,7 @@ async def switch_language(ctx: Ctx, web: Caller, request: Request[Any, Any, Any]
         raise InvalidInput.field("language", "this language is not offered here")
     if web.account:
         await update_preferences(ctx, web.account, language, None)
-    back = Redirect(_without_confirmation(safe_next(text(data, "next"))), status_code=303)
+    back = Redirect(safe_next(text(data, "next")), status_code=303)
     return remember_language(back, language, ctx.settings)
 
 
