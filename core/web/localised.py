@@ -37,6 +37,7 @@ class LocalisedTemplates:
 
     def __init__(self, environments: Mapping[str, Environment]) -> None:
         self.environments = environments
+        # what Litestar's own Jinja engine offers templates, so a theme may use them here too
         for key, template_callable in {"url_for_static_asset": url_for_static_asset, "csrf_token": csrf_token,
                                        "url_for": url_for}.items():
             self.register_template_callable(key, template_callable)
