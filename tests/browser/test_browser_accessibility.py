@@ -54,7 +54,7 @@ async def test_pages_an_organiser_sees(page: Page, site: Site) -> None:
     await audit_each(page, [
         "/", scene.event, scene.draft, "/events/new", f"{scene.event}/edit", f"{scene.event}/cancel",
         f"{scene.event}/delete", "/settings", "/identities", "/identities/olive_sings/edit", "/my/events",
-        "/my/events?tab=drafts", "/@olive"], findings)
+        "/my/events?tab=drafts", "/@olive", "/search", "/feed"], findings)
     assert not findings, findings
 
 
