@@ -9,7 +9,8 @@ one process's memory that another would need.
 
 Every place that talks to another server asks ``permits`` first: the inbox (a refused
 sender gets 403 before anything is stored or fetched), delivery (rows queued before
-the block included), and fetches of actors, keys and objects (search, follows).
+the block included), and fetches of actors, keys and objects (search, follows), at
+every redirect.
 
 A rule covers its domain's subdomains (``domains.covering_names``); a block wins over
 an allow; in ``open`` mode allow rules are kept but have no effect.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
 from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -31,7 +31,6 @@ from test_participations import mobilizon_join
 from test_remote_events import activity, event_object, outcome, send, stored
 from webhelpers import png_bytes
 
-from core.comments.models import Comment
 from core.identities.models import Identity
 from core.outbox import OutboxRow
 from helpers import new_event, sign_up, wait_for
