@@ -3,12 +3,12 @@
 from core.accounts.models import Account, AccountToken, Credential
 from core.comments.models import Comment
 from core.db.base import Base
-from core.events.models import Event, Participation, Tag
+from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.identities.models import Identity
 from core.outbox import OutboxRow
 from core.ratelimit import RateCounter
 
 metadata = Base.metadata
 
-__all__ = ["Account", "AccountToken", "Comment", "Credential", "Event", "Identity", "OutboxRow", "Participation", "RateCounter",
+__all__ = ["Account", "AccountToken", "Comment", "Credential", "DeletedEvent", "Event", "Identity", "OutboxRow", "Participation", "RateCounter",
            "Tag", "metadata"]

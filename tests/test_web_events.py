@@ -115,7 +115,17 @@ def test_delete_after_a_confirmation_page(client):
     assert client.get(path).status_code == 200  # looking at the confirmation deleted nothing
     response = submit(client, f"{path}/delete", f"{path}/delete")
     assert "The event was deleted." in response.text
-    assert client.get(path).status_code == 404
+    gone = second_browser(client).get(path)
+    assert gone.status_code == 410, "an old link to a deleted event says it was deleted, not that it never was"
+    assert "<h1>This event was deleted</h1>" in gone.text and 'href="/"' in gone.text
+
+
+def test_a_deleted_draft_or_private_event_stays_unknown(client):
+    member(client, "alice@example.org", "alice")
+    for fields in ({}, {"visibility": "private", "action": "publish"}):
+        path = event_path(create(client, **fields))
+        submit(client, f"{path}/delete", f"{path}/delete")
+        assert client.get(path).status_code == 404, "deleting it reveals nothing of an address nobody was given"
 
 
 def test_someone_elses_draft_is_not_found(client):
@@ -135,7 +145,9 @@ def test_someone_elses_published_event_cannot_be_edited(client):
     member(bob, "bob@example.org", "bob")
     page = bob.get(path)
     assert "You organise this event" not in page.text
-    assert bob.get(f"{path}/edit").status_code == 403
+    refused = bob.get(f"{path}/edit")
+    assert refused.status_code == 403
+    assert "<h1>You may not do this</h1>" in refused.text and "only the organiser may do this" in refused.text
 
 
 def test_my_events_tabs(client):

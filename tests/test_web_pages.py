@@ -34,7 +34,8 @@ def test_a_page_for_members_sends_visitors_to_login_and_back(client):
 def test_unknown_pages_and_events_get_the_friendly_error_page(client):
     response = client.get("/events/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
-    assert "no such event" in response.text and "Back to the home page" in response.text
+    assert "<h1>Page not found</h1>" in response.text and "no such event" in response.text
+    assert "Back to the home page" in response.text
     assert client.get("/events/not-a-uuid").status_code == 404
 
 

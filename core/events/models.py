@@ -108,6 +108,17 @@ class Event(Base):
 Index("ix_events_upcoming", Event.draft, Event.visibility, func.coalesce(Event.ends_at, Event.begins_at))
 
 
+class DeletedEvent(Base):
+    """The address of a deleted event that anyone could read: kept (and nothing else of the
+    event) so the page says "this event was deleted" (410) rather than "no such page" (404)
+    to people following an old link."""
+
+    __tablename__ = "deleted_events"
+
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Participation(Base):
     __tablename__ = "participations"
     __table_args__ = (UniqueConstraint("event_id", "identity_id"),)

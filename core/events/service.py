@@ -13,7 +13,7 @@ from core.accounts.models import Account
 from core.context import Ctx
 from core.db.base import utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from core.events.models import ATTENDING_ROLES, Event, Participation, Tag, event_tags
+from core.events.models import ATTENDING_ROLES, DeletedEvent, Event, Participation, Tag, event_tags
 from core.events.validation import EventInput, clean_event_input
 from core.identities.models import Identity
 from core.media import remove_image, store_image
@@ -68,6 +68,15 @@ async def event_by_uuid(ctx: Ctx, value: str | uuid_module.UUID) -> Event:
     if event is None:
         raise NotFound("no such event")
     return event
+
+
+async def was_deleted(ctx: Ctx, value: str) -> bool:
+    """Whether ``value`` is the uuid of a public or unlisted event deleted here."""
+    try:
+        key = uuid_module.UUID(value)
+    except ValueError:
+        return False
+    return await ctx.session.get(DeletedEvent, key) is not None
 
 
 def is_organiser(viewer: Viewer, event: Event) -> bool:
@@ -173,6 +182,9 @@ async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
 
 async def delete_event(ctx: Ctx, event: Event) -> None:
     await ctx.emit("convene_event_deleted", event=event)
+    if not event.draft and event.visibility != "private":
+        # only an address anyone could have been given; a draft's or private event's stays unknown
+        ctx.session.add(DeletedEvent(uuid=event.uuid))
     remove_image(ctx.settings.media_dir, event.banner)
     await ctx.session.delete(event)
     await ctx.session.flush()

@@ -17,6 +17,7 @@ from litestar.response import Redirect
 from core.auth import Caller
 from core.comments.service import comment_threads
 from core.context import Ctx
+from core.errors import NotFound
 from core.events import participation as participations
 from core.events import service
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
@@ -34,6 +35,7 @@ from core.web.slots import event_links, event_sidebar
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 MY_TABS = ("organising", "going", "pending", "drafts", "past")
 MY_EVENTS_PER_PAGE = 20
+GONE = 410
 
 
 def event_url(event: Event) -> str:
@@ -60,7 +62,14 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
 
 @get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL)
 async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
-    answer, event = await negotiated(ctx, request, "event", uuid, lambda: service.visible_event(ctx, web.viewer, uuid))
+    """The event; a deleted one says so (410 Gone), so people following an old link are not left guessing."""
+    try:
+        answer, event = await negotiated(ctx, request, "event", uuid,
+                                         lambda: service.visible_event(ctx, web.viewer, uuid))
+    except NotFound:
+        if await service.was_deleted(ctx, uuid):
+            return page("event_deleted.html", web, FormState(status_code=GONE))
+        raise
     return answer if answer is not None else await event_page(ctx, web, event)
 
 

@@ -1,6 +1,6 @@
 """An event's life in Chromium: the form with native date and time inputs, a draft only
 its organiser sees, publishing, editing, cancelling with a message, deleting after a
-confirmation page."""
+confirmation page, after which its old link says it was deleted."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from axe_audit import blocking_violations
 from browser_actions import fill_in, log_in, status
 from browser_windows import Windows
 from live_site import Site
@@ -58,8 +59,11 @@ async def test_draft_publish_edit_cancel_and_delete(page: Page, windows: Windows
     await expect(page.get_by_role("heading", level=1)).to_have_text("Delete “Repair café and soup”?")
     await page.get_by_role("button", name="Delete the event").click()
     await expect(status(page)).to_have_text("The event was deleted.")
-    assert (await visitor.goto(event_path)).status == 404
-    await expect(visitor.get_by_role("link", name="Back to the home page")).to_be_visible()
+    assert (await visitor.goto(event_path)).status == 410
+    await expect(visitor.get_by_role("heading", level=1)).to_have_text("This event was deleted")
+    assert not await blocking_violations(visitor)
+    await visitor.get_by_role("link", name="Back to the home page").click()
+    await expect(visitor.get_by_role("heading", level=1)).to_have_text("Upcoming events")
 
 
 async def test_form_errors_are_shown_next_to_their_field_and_values_kept(page: Page, site: Site) -> None:
