@@ -23,7 +23,7 @@ from core.events import service
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.i18n import N_
 from core.identities.service import own_identity
-from core.web.event_details import event_page_details
+from core.web.event_details import event_page_details, timezone_preference
 from core.web.event_form import event_input, event_values, new_event_values
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
 from core.web.negotiation import negotiated
@@ -97,9 +97,10 @@ async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
 # -- the event form -----------------------------------------------------------------
 
 
-def _form_page(me: Caller, form: FormState, event: Event | None = None) -> Response:
+def _form_page(me: Caller, form: FormState, event: Event | None = None, browser_timezone: bool = False) -> Response:
+    """``browser_timezone``: the timezone field holds an unchosen default the browser may replace."""
     return page("event_form.html", me, form, event=event, categories=CATEGORIES, visibilities=VISIBILITIES,
-                join_modes=JOIN_MODES)
+                join_modes=JOIN_MODES, browser_timezone=browser_timezone)
 
 
 async def _banner(ctx: Ctx, event: Event, data: dict[str, Any]) -> None:
@@ -120,7 +121,8 @@ def _publishing(data: dict[str, Any]) -> bool:
 async def new_form(web: Caller) -> Response:
     account = web.require_account()
     acting = web.current.username if web.current else ""
-    return _form_page(web, FormState("event", new_event_values(acting, account.timezone)))
+    return _form_page(web, FormState("event", new_event_values(acting, account.timezone)),
+                      browser_timezone=timezone_preference(account) is None)
 
 
 @post("/events/new", include_in_schema=False)

@@ -9,6 +9,7 @@ form's errors, a friendly 404), so only a 5xx of the page itself counts.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.async_api import Browser, ConsoleMessage, Error, Page
 
@@ -40,8 +41,11 @@ class Windows:
         self.base_url = base_url
         self.pages: dict[Page, ConsoleErrors] = {}
 
-    async def open(self, viewport: dict[str, int] = DESKTOP) -> Page:
-        context = await self.browser.new_context(base_url=self.base_url, viewport=viewport)
+    async def open(self, viewport: dict[str, int] = DESKTOP, **browser_options: Any) -> Page:
+        """A new person's browser; ``browser_options`` are Playwright's context options for who
+        they are and what their browser allows (``locale``, ``timezone_id``, ``java_script_enabled``,
+        ``permissions``...)."""
+        context = await self.browser.new_context(base_url=self.base_url, viewport=viewport, **browser_options)
         page = await context.new_page()
         errors = ConsoleErrors()
         page.on("console", errors.on_console)

@@ -6,24 +6,23 @@ lets it through). A member's switch is saved as their preference."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from browser_actions import fill_in, status
+from browser_windows import Windows
 from live_site import PASSWORD, Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def french_browser(browser: Browser, site: Site) -> AsyncIterator[Page]:
-    """A browser whose person reads French (Accept-Language: fr-FR) and runs no scripts."""
-    context = await browser.new_context(base_url=site.url, locale="fr-FR", java_script_enabled=False)
-    yield await context.new_page()
-    await context.close()
+async def french_browser(windows: Windows) -> Page:
+    """A browser whose person reads French (Accept-Language: fr-FR) and runs no scripts; a window
+    of the harness, so a page that fails to load one of its files fails the test."""
+    return await windows.open(locale="fr-FR", java_script_enabled=False)
 
 
 async def switch_language(page: Page, label: str, button: str) -> None:
