@@ -62,9 +62,10 @@ def sink(folder: Path, instances: int) -> Iterator[tuple[subprocess.Popen, dict[
 async def run_delivery(inst: Instance, engine: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     audiences = [*(delivery.Audience(n, True) for n in args.followers),
                  *(delivery.Audience(n, False) for n in args.personal_followers)]
-    with sink(inst.folder, max(a.instances for a in audiences)) as (sink_proc, ports):
+    # the web process first: its port was only chosen, and the sink's thousand ports could take it
+    with inst.web() as web, sink(inst.folder, max(a.instances for a in audiences)) as (sink_proc, ports):
         await delivery.seed_audiences(engine, audiences, ports["instances"])
-        with inst.web() as web, inst.worker(args.worker_threads) as worker:
+        with inst.worker(args.worker_threads) as worker:
             organiser = delivery.Organiser(inst, ports["control"])
             await organiser.log_in(audiences)
             pids = {"worker": worker.pid, "web": web.pid, "sink": sink_proc.pid}
