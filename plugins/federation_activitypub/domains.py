@@ -15,16 +15,18 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from core.i18n import Message
 from plugins.federation_activitypub.fetch import FetchError, normalize_host
 
 DOMAIN_MAX = 253
+NOT_A_DOMAIN = Message("not a domain name: use letters, digits, hyphens and dots, such as example.org")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 class InvalidDomain(ValueError):
-    """Not something a domain rule can name; ``reason`` says what to type instead."""
+    """Not something a domain rule can name; ``reason`` says what to type instead (a msgid)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Message) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -33,25 +35,25 @@ def normalize_domain(text: str) -> str:
     """The canonical form of a domain typed by a person, or ``InvalidDomain``."""
     value = text.strip()
     if not value:
-        raise InvalidDomain("enter a domain name, such as example.org")
+        raise InvalidDomain(Message("enter a domain name, such as example.org"))
     if "://" in value or "/" in value:
-        raise InvalidDomain("enter the domain alone, without https:// or a path: example.org")
+        raise InvalidDomain(Message("enter the domain alone, without https:// or a path: example.org"))
     if "@" in value:
-        raise InvalidDomain("enter a domain, not an account: the part after the @")
+        raise InvalidDomain(Message("enter a domain, not an account: the part after the @"))
     address = _ip_address(value)
     if address is not None:
         return address
     if ":" in value:
-        raise InvalidDomain("leave out the port: a rule covers every port of its domain")
+        raise InvalidDomain(Message("leave out the port: a rule covers every port of its domain"))
     if value.startswith("*."):
-        raise InvalidDomain("leave out '*.': a rule on a domain covers its subdomains already")
+        raise InvalidDomain(Message("leave out '*.': a rule on a domain covers its subdomains already"))
     try:
         domain = normalize_host(value)
     except FetchError as exc:
-        raise InvalidDomain(f"not a domain name ({exc.reason})") from exc
+        raise InvalidDomain(NOT_A_DOMAIN) from exc
     labels = domain.split(".")
     if len(domain) > DOMAIN_MAX or len(labels) < 2 or labels[-1].isdigit() or not all(map(_LABEL.match, labels)):
-        raise InvalidDomain("not a domain name: use letters, digits, hyphens and dots, such as example.org")
+        raise InvalidDomain(NOT_A_DOMAIN)
     return domain
 
 

@@ -28,12 +28,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import Message
 from core.sanitize import plain_text
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.domains import InvalidDomain, covering_names, normalize_domain
 
 RULE_KINDS = ("block", "allow")
 REASON_MAX = 500
+# why a domain cannot be given a rule, by the kind of the rule it has and where that is
+ALREADY = {
+    ("block", True): Message("%(domain)s is already blocked in the configuration file"),
+    ("allow", True): Message("%(domain)s is already allowed in the configuration file"),
+    ("block", False): Message("%(domain)s is already blocked here"),
+    ("allow", False): Message("%(domain)s is already allowed here"),
+}
 
 
 class ApDomainRule(Base):
@@ -98,17 +106,16 @@ async def add_rule(session: AsyncSession, config: FederationConfig, domain: str,
         raise InvalidInput.field("domain", exc.reason) from exc
     reason = plain_text(reason)
     if len(reason) > REASON_MAX:
-        raise InvalidInput.field("reason", f"must be at most {REASON_MAX} characters")
+        raise InvalidInput.field("reason", Message("must be at most %(count)s characters", count=REASON_MAX))
     existing = await _existing_rule(session, config, domain)
     if existing is not None:
-        where = "in the configuration file" if existing.from_config else "here"
-        raise InvalidInput.field("domain", f"{domain} is already {existing.kind}ed {where}")
+        raise InvalidInput.field("domain", Message(ALREADY[existing.kind, existing.from_config].msgid, domain=domain))
     rule = ApDomainRule(domain=domain, kind=kind, reason=reason)
     try:
         async with session.begin_nested():  # a savepoint: the request goes on if a concurrent admin won
             session.add(rule)
     except IntegrityError:
-        raise InvalidInput.field("domain", f"{domain} was given a rule a moment ago") from None
+        raise InvalidInput.field("domain", Message("%(domain)s was given a rule a moment ago", domain=domain)) from None
     return Rule.of(rule)
 
 
@@ -117,14 +124,14 @@ async def remove_rule(session: AsyncSession, config: FederationConfig, domain: s
     try:
         domain = normalize_domain(domain)
     except InvalidDomain as exc:
-        raise NotFound(f"no rule for {domain!r}: {exc.reason}") from exc
+        raise NotFound(Message("no rule for %(domain)s", domain=domain)) from exc
     rule = await session.scalar(select(ApDomainRule).where(ApDomainRule.domain == domain))
     if rule is not None:
         await session.delete(rule)
         return
     if domain in config.blocked_domains or domain in config.allowed_domains:
-        raise Conflict(f"{domain} is set in the configuration file; change it there")
-    raise NotFound(f"no rule for {domain}")
+        raise Conflict(Message("%(domain)s is set in the configuration file; change it there", domain=domain))
+    raise NotFound(Message("no rule for %(domain)s", domain=domain))
 
 
 async def _existing_rule(session: AsyncSession, config: FederationConfig, domain: str) -> Rule | None:

@@ -334,3 +334,18 @@ def test_a_fetch_is_not_redirected_to_a_blocked_domain(
     assert found.status_code == 422 and "does not federate with 127.0.0.1" in field_errors(found)["q"]
     assert [r.path for r in local_server.received] == ["/users/moved"], "localhost is not blocked"
     assert other_server.received == [], "the redirect was not followed"
+
+
+def test_a_french_administrator_reads_the_refusal_in_french(data_dir: Path) -> None:
+    with TestClient(create_app(federating_settings(data_dir)), base_url=PUBLIC_URL) as client:
+        admin(client)
+
+        async def speaks_french(session: Any) -> None:
+            await session.execute(update(Account).where(Account.email == "ops@example.org").values(locale="fr"))
+            await session.commit()
+
+        log_in(client, "ops@example.org")
+        run(client, speaks_french)
+        page = submit(client, "/admin/federation", "/admin/federation/domains",
+                      {"domain": "evil.example:8443", "kind": "block"})
+    assert field_error(page.text, "add", "domain") == "retirez le port : une règle couvre tous les ports de son domaine"
