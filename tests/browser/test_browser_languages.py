@@ -1,7 +1,8 @@
 """Languages in Chromium: a French browser reads French pages, and the footer's switcher
 works without JavaScript on every page, the cached anonymous event pages included (their
 form carries no per-visitor token; Chromium's Origin and Sec-Fetch-Site headers are what
-lets it through). A member's switch is saved as their preference."""
+lets it through). A member's switch is saved as their preference. The event page's script
+writes a French reader's own time in French."""
 
 from __future__ import annotations
 
@@ -61,3 +62,12 @@ async def test_a_members_switch_is_saved_as_their_language(french_browser: Page,
     await expect(page.get_by_role("link", name="Paramètres")).to_be_visible()
     await page.get_by_role("link", name="Paramètres").click()
     await expect(page.get_by_role("region", name="Langue et fuseau horaire").get_by_label("Langue")).to_have_value("fr")
+
+
+async def test_a_french_reader_abroad_gets_their_own_time_in_french(windows: Windows, site: Site) -> None:
+    organiser = await site.member("org@example.org", "org")
+    event = await site.event(organiser, title="Chorale", begins_at="2031-06-01T18:00:00", timezone="Europe/Paris")
+    page = await windows.open(locale="fr-FR", timezone_id="America/New_York")  # scripts run: event.js speaks French
+    await page.goto(f"/events/{event['uuid']}")
+    await expect(page.locator(".viewer-time")).to_have_text(
+        re.compile(r"^Votre heure \(America/New_York\)\s:\sdimanche 1 juin 2031 à 12:00$"))
