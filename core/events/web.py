@@ -2,7 +2,8 @@
 and leaving, and "My events".
 
 An event someone may not see answers 404 on every page and action, the same as an
-unknown one, so a draft's or a private event's address reveals nothing.
+unknown one, so a draft's or a private event's address reveals nothing. The page of a
+public or unlisted event deleted here answers 410, saying it was deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect
+from litestar.status_codes import HTTP_410_GONE
 
 from core.auth import Caller
 from core.comments.service import comment_threads
@@ -35,7 +37,6 @@ from core.web.slots import event_links, event_sidebar
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 MY_TABS = ("organising", "going", "pending", "drafts", "past")
 MY_EVENTS_PER_PAGE = 20
-GONE = 410
 
 
 def event_url(event: Event) -> str:
@@ -68,7 +69,7 @@ async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
                                          lambda: service.visible_event(ctx, web.viewer, uuid))
     except NotFound:
         if await service.was_deleted(ctx, uuid):
-            return page("event_deleted.html", web, FormState(status_code=GONE))
+            return page("event_deleted.html", web, FormState(status_code=HTTP_410_GONE))
         raise
     return answer if answer is not None else await event_page(ctx, web, event)
 
