@@ -107,8 +107,8 @@ def inbound_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def delivery_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| followers | instances | inbox | deliveries | verified | publish request ms | to first / last delivery s "
-             "| deliveries/s | worker CPU ms/delivery | sink CPU ms/delivery | connections |",
+    lines = [("| followers | instances | inbox | deliveries | verified | publish request ms | to first / last delivery s "
+              "| deliveries/s | worker CPU ms/delivery | sink CPU ms/delivery | connections |"),
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in dict.fromkeys(row["audience"] for row in rows):
         group = [row for row in rows if row["audience"] == name]
@@ -152,9 +152,9 @@ def main() -> None:
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
             "database": "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite",
             "cpus": os.cpu_count(), "load_average_at_start": load, **vars(args)}
-    lines = [f"Convene {commit} on {meta['database']}, {meta['date']}, {meta['cpus']} CPUs, load average "
-             f"{load:.1f} at start; one web process, one worker with {args.worker_threads} threads, Redis broker; "
-             f"medians of {args.rounds} rounds."]
+    lines = [(f"Convene {commit} on {meta['database']}, {meta['date']}, {meta['cpus']} CPUs, load average "
+              f"{load:.1f} at start; one web process, one worker with {args.worker_threads} threads, Redis broker; "
+              f"medians of {args.rounds} rounds.")]
     if "inbound" in results:
         lines += ["", *inbound_table(results["inbound"]), "", f"Outcomes: {results['inbound_outcomes'][0]}"]
     if "delivery" in results:

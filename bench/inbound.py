@@ -29,7 +29,13 @@ from typing import Any
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fedinstance import Instance, OutboxFigures, cpu_seconds, last_outbox_id, outbox_figures
+from fedinstance import (
+    Instance,
+    OutboxFigures,
+    cpu_seconds,
+    last_outbox_id,
+    outbox_figures,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -57,7 +63,7 @@ class ActorServer:
         documents = self.documents
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:
                 body = documents.get(self.path)
                 self.send_response(200 if body else 404)
                 self.send_header("Content-Type", "application/activity+json")
