@@ -26,7 +26,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.db.engine import make_engine, make_sessionmaker, refresh_statistics
 from core.errors import DomainError, InvalidInput, field_of_message
-from core.notifications import notification_handler
+from core.notifications import deliver_notification
 from core.plugins import load_plugins
 from core.ratelimit import forget_old_windows
 from core.routes import api_handlers, web_handlers
@@ -109,7 +109,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
     """Build the instance. ``run_worker`` defaults to True in embedded mode (no broker_url)."""
     pm, plugin_configs = load_plugins(settings)
     engine = make_engine(settings)
-    handlers: dict[str, Any] = {"notification": notification_handler(pm)}
+    handlers: dict[str, Any] = {"notification": deliver_notification}
     for plugin_handlers in pm.hook.convene_outbox_handlers():
         handlers.update(plugin_handlers)
     sessionmaker = make_sessionmaker(engine)
@@ -131,7 +131,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             log.info("purged %d unconfirmed accounts", count)
 
     pages = page_store(settings)
-    tasks = TaskRunner(settings, handlers, maintenance=[hourly],
+    tasks = TaskRunner(settings, pm, handlers, maintenance=[hourly],
                        after_commit=lambda info: forget_changed_pages(pages, info))
     run_worker = settings.embedded_broker if run_worker is None else run_worker
     pm.hook.convene_startup(settings=settings)

@@ -80,7 +80,7 @@ def convene_cli_commands() -> list[click.Command]:
 
 @hookspec
 def convene_outbox_handlers() -> dict[str, OutboxHandler]:
-    """Return ``{kind: async handler(session, payload)}`` for outbox rows of those kinds."""
+    """Return ``{kind: async handler(ctx, payload)}`` for outbox rows of those kinds."""
 
 
 @hookspec

@@ -10,14 +10,16 @@ reveals whether a notification was produced (and so which identities share an ac
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-import pluggy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.plugins import call_all
+
+if TYPE_CHECKING:
+    from core.context import Ctx
 
 log = logging.getLogger("convene.notifications")
 
@@ -35,14 +37,12 @@ async def notify(session: AsyncSession, notification: Notification) -> None:
     await outbox.enqueue(session, "notification", msgspec.to_builtins(notification))
 
 
-def notification_handler(pm: pluggy.PluginManager) -> outbox.OutboxHandler:
-    async def deliver(_session: AsyncSession, payload: dict[str, Any]) -> None:
-        notification = msgspec.convert(payload, Notification)
-        delivered = await call_all(pm, "convene_deliver_notification", notification=notification)
-        if not any(delivered):
-            log.warning(
-                "no notification channel enabled; message for %s: %s %s",
-                notification.to_email, notification.subject, notification.link,
-            )
-
-    return deliver
+async def deliver_notification(ctx: Ctx, payload: dict[str, Any]) -> None:
+    """The ``notification`` outbox handler: offer the message to every channel plugin."""
+    notification = msgspec.convert(payload, Notification)
+    delivered = await call_all(ctx.pm, "convene_deliver_notification", notification=notification)
+    if not any(delivered):
+        log.warning(
+            "no notification channel enabled; message for %s: %s %s",
+            notification.to_email, notification.subject, notification.link,
+        )

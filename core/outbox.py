@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from core.context import Ctx
+
 log = logging.getLogger(__name__)
 
-OutboxHandler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
+OutboxHandler = Callable[["Ctx", dict[str, Any]], Awaitable[None]]
+"""``(ctx, payload)``: like a lifecycle hook, a job gets the session, the plugins and the settings."""
 
 # About two days of exponential back-off: 30 s, 1 min, 2 min ... capped at 12 h per wait (13 waits).
 MAX_ATTEMPTS = 14

@@ -18,9 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 import dramatiq
+import pluggy
 from dramatiq.brokers.stub import StubBroker
 
 from core import outbox
+from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
 from core.settings import Settings
 
@@ -48,9 +50,11 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
 class TaskRunner:
     """Sends outbox rows to the broker and, in a worker, runs them."""
 
-    def __init__(self, settings: Settings, handlers: dict[str, outbox.OutboxHandler], maintenance: Iterable[Maintenance] = (),
+    def __init__(self, settings: Settings, pm: pluggy.PluginManager, handlers: dict[str, outbox.OutboxHandler],
+                 maintenance: Iterable[Maintenance] = (),
                  after_commit: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
         self.settings = settings
+        self.pm = pm
         self.handlers = handlers
         self.maintenance = list(maintenance)
         self.after_commit = after_commit
@@ -102,7 +106,7 @@ class TaskRunner:
             else:
                 try:
                     async with self.sessionmaker() as work_session:
-                        await handler(work_session, row.payload)
+                        await handler(Ctx(work_session, self.pm, self.settings), row.payload)
                         await work_session.commit()
                         self.kick(work_session.info.pop("outbox_new", []))
                         if self.after_commit is not None:

@@ -16,6 +16,7 @@ from helpers import PG_URL, SECRET, make_settings, outbox_rows, wait_for
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import MAX_ATTEMPTS, OutboxRow, PermanentFailure, backoff
+from core.plugins import load_plugins
 from core.tasks import TaskRunner
 
 
@@ -59,13 +60,13 @@ def test_a_row_claimed_by_a_killed_worker_is_taken_again(settings):
 def test_failures_back_off_and_permanent_failures_stop(settings):
     calls: list[str] = []
 
-    async def flaky(session, payload):
+    async def flaky(ctx, payload):
         calls.append(payload["mode"])
         if payload["mode"] == "permanent":
             raise PermanentFailure("peer answered 410")
         raise ConnectionError("peer unreachable")
 
-    runner = TaskRunner(settings, {"flaky": flaky})
+    runner = TaskRunner(settings, load_plugins(settings)[0], {"flaky": flaky})
 
     async def scenario():
         from core.outbox import enqueue
@@ -123,16 +124,16 @@ def test_work_queued_by_a_job_runs_at_once_not_at_the_next_sweep(settings):
     """A job's follow-up (an Accept answering a Follow, say) is sent when the job commits."""
     ran: list[str] = []
 
-    async def first(session, payload):
+    async def first(ctx, payload):
         from core.outbox import enqueue
 
         ran.append("first")
-        await enqueue(session, "second", {})
+        await enqueue(ctx.session, "second", {})
 
-    async def second(session, payload):
+    async def second(ctx, payload):
         ran.append("second")
 
-    runner = TaskRunner(settings, {"first": first, "second": second})
+    runner = TaskRunner(settings, load_plugins(settings)[0], {"first": first, "second": second})
     runner.start_worker()
 
     async def queue_first():

@@ -25,10 +25,11 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.context import Ctx
 from core.db.base import utcnow
 from core.outbox import OutboxRow, PermanentFailure, enqueue
 from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
-from plugins.federation_activitypub.instance import Instance, instance_for
+from plugins.federation_activitypub.instance import Instance, instance_of
 from plugins.federation_activitypub.keys import load_private_key
 from plugins.federation_activitypub.models import ApActor, ApDomain
 from plugins.federation_activitypub.policy import permits
@@ -53,9 +54,9 @@ async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str
     return await enqueue(session, DELIVER_JOB, payload)
 
 
-async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def deliver(ctx: Ctx, payload: dict[str, Any]) -> None:
     """The ``ap_deliver`` outbox handler."""
-    instance = instance_for(session)
+    session, instance = ctx.session, instance_of(ctx.settings)
     inbox = payload["inbox"]
     domain = await _destination(session, instance, inbox)
     health = await session.get(ApDomain, domain)

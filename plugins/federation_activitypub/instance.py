@@ -1,14 +1,11 @@
-"""What federation code needs about the instance it runs for, in a request or in the worker.
+"""What federation code keeps per instance inside a process, in a request or in the worker.
 
-Outbox handlers receive only ``(session, payload)``, yet a delivery needs the instance's
-settings (its public URL, whether loopback peers are allowed, the federation policy).
-``convene_startup`` registers each instance by its database URL, and a worker session
-finds its instance through the engine it is bound to: a database belongs to one
-instance, so the mapping is exact even when tests run two instances in one process.
-
-It also keeps what is worth sharing inside a process: one ``GuardedClient`` per event
-loop (httpx connections belong to the loop that opened them) and the instance actor's
-signer (its key never changes once made).
+One ``GuardedClient`` per event loop (httpx connections belong to the loop that opened
+them), the instance actor's signer (its key never changes once made) and the decoded
+plugin config. ``instance_of(ctx.settings)`` finds it: ``convene_startup`` registers
+each instance by its database URL (a database belongs to one instance, so two
+instances in one test process never share one), and an application built again for
+the same database replaces the old one.
 """
 
 from __future__ import annotations
@@ -19,14 +16,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import msgspec
-import pluggy
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core import __version__
-from core.context import Ctx
-from core.plugins import load_plugins
 from core.settings import Settings
 from plugins.federation_activitypub.actors import local_actor, relay_identity
 from plugins.federation_activitypub.config import FederationConfig
@@ -49,14 +43,6 @@ class Instance:
     @cached_property
     def config(self) -> FederationConfig:
         return msgspec.convert(self.settings.plugin_config(PLUGIN_NAME), FederationConfig)
-
-    @cached_property
-    def pm(self) -> pluggy.PluginManager:
-        """The instance's plugins, for worker code that calls core services (which emit hooks)."""
-        return load_plugins(self.settings)[0]
-
-    def ctx(self, session: AsyncSession) -> Ctx:
-        return Ctx(session, self.pm, self.settings)
 
     def client(self) -> GuardedClient:
         """The one guarded HTTP client of this instance on the running event loop."""
@@ -110,13 +96,3 @@ def instance_of(settings: Settings) -> Instance:
     """The instance of a request's settings (registered again if another app took its database)."""
     instance = _instances.get(_key(settings.database_url))
     return instance if instance is not None and instance.settings is settings else register(settings)
-
-
-def instance_for(session: AsyncSession) -> Instance:
-    """The instance whose database this (worker) session is bound to."""
-    bind = session.bind
-    assert isinstance(bind, AsyncEngine)
-    instance = _instances.get(_key(bind.url.render_as_string(hide_password=False)))
-    if instance is None:
-        raise LookupError("no federating instance registered for this database (convene_startup did not run)")
-    return instance

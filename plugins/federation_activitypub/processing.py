@@ -17,11 +17,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from core.context import Ctx
 from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
-from plugins.federation_activitypub.instance import instance_for
+from plugins.federation_activitypub.instance import instance_of
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
 from plugins.federation_activitypub.purge import purge
@@ -62,19 +60,20 @@ def handler_for(activity: dict[str, Any]) -> ActivityHandler | None:
     return HANDLERS.get(kind)
 
 
-async def process_inbox(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
     """The ``ap_inbox`` outbox handler: ``payload["id"]`` is the stored activity's row."""
+    session = ctx.session
     stored = await session.get(ApInboxActivity, payload["id"])
     if stored is None or stored.outcome:
         return
-    instance = instance_for(session)
+    instance = instance_of(ctx.settings)
     handler = handler_for(stored.payload)
     if handler is None:
         outcome = f"ignored: {str(stored.payload['type'])[:50]} is not handled"
     else:
         try:
             sender = await RemoteActors(instance, session.bind).by_id(stored.actor)
-            outcome = await handler(instance.ctx(session), stored.payload, sender)
+            outcome = await handler(ctx, stored.payload, sender)
         except Refused as exc:
             outcome = f"refused: {exc.reason}"
             log.warning("inbox activity %s from %s refused: %s", stored.activity_id, stored.actor, exc.reason)
