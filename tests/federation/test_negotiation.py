@@ -44,4 +44,5 @@ def test_event_url_serves_an_fep_8a8e_event_and_a_tombstone_once_deleted(client)
     assert client.delete(f"/api/v1/events/{event['uuid']}", headers=alice).status_code == 204
     gone = client.get(f"/events/{event['uuid']}", headers=AP)
     assert gone.status_code == 410 and gone.json()["type"] == "Tombstone" and gone.json()["formerType"] == "Event"
-    assert client.get(f"/events/{event['uuid']}").status_code == 404, "people still see a plain not-found page"
+    page = client.get(f"/events/{event['uuid']}")
+    assert page.status_code == 410 and "This event was deleted" in page.text, "people get a page saying so"
