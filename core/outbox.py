@@ -67,6 +67,16 @@ async def enqueue(session: AsyncSession, kind: str, payload: dict[str, Any], del
     return row
 
 
+async def enqueue_all(session: AsyncSession, kind: str, payloads: list[dict[str, Any]]) -> list[OutboxRow]:
+    """``enqueue`` for many rows at once (a fan-out): one batched INSERT instead of one per row."""
+    now = utcnow()
+    rows = [OutboxRow(kind=kind, payload=payload, next_attempt_at=now) for payload in payloads]
+    session.add_all(rows)
+    await session.flush()
+    session.info.setdefault("outbox_new", []).extend(row.id for row in rows)
+    return rows
+
+
 async def claim(session: AsyncSession, row_id: int) -> OutboxRow | None:
     """Take a due row for this worker, or None if it is done, not due, or being run elsewhere."""
     now = utcnow()
@@ -101,7 +111,12 @@ async def finish(session: AsyncSession, row: OutboxRow, error: BaseException | N
 
 
 async def due_rows(session: AsyncSession, grace: timedelta = timedelta(), limit: int = 500) -> list[int]:
-    """Rows that should have been run ``grace`` ago but were not: their message was lost."""
+    """Rows that should have been run ``grace`` ago but were not: their message was lost.
+
+    A row's message may simply wait behind a long queue, so each row returned is marked
+    as sent again now (``next_attempt_at``, which keeps it due): the next sweep leaves it
+    alone for another ``grace`` instead of sending a duplicate every time.
+    """
     now = utcnow()
     result = await session.scalars(
         select(OutboxRow.id)
@@ -112,4 +127,8 @@ async def due_rows(session: AsyncSession, grace: timedelta = timedelta(), limit:
         .order_by(OutboxRow.id)
         .limit(limit)
     )
-    return list(result)
+    ids = list(result)
+    if ids:
+        await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(next_attempt_at=now))
+        await session.commit()
+    return ids

@@ -28,7 +28,8 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SWEEP_GRACE = timedelta(seconds=30)
+# a message older than this is presumed lost; a backlog drains for minutes without one
+SWEEP_GRACE = timedelta(minutes=5)
 Maintenance = Callable[[Any], Awaitable[None]]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -27,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
 from core.db.base import utcnow
-from core.outbox import OutboxRow, PermanentFailure, enqueue
+from core.outbox import OutboxRow, PermanentFailure, enqueue_all
 from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
 from plugins.federation_activitypub.instance import Instance, instance_of
 from plugins.federation_activitypub.keys import load_private_key
@@ -44,14 +45,22 @@ class DeliveryFailed(Exception):
     """The inbox did not take the activity this time; the outbox will try again later."""
 
 
-async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str, Any], sender: ApActor) -> OutboxRow:
-    """Send ``activity`` to ``inbox`` signed by ``sender``, once the transaction commits.
+async def enqueue_deliveries(
+    session: AsyncSession, inboxes: Sequence[str], activity: dict[str, Any], sender: ApActor
+) -> list[OutboxRow]:
+    """Send ``activity`` to each inbox signed by ``sender``, once the transaction commits.
 
-    ``sender`` comes from ``actors.local_actor``: its key exists before any delivery
-    needs it, so concurrent deliveries never race to make it.
+    One outbox row per inbox, written in one batch (a fan-out to thousands of servers
+    must not cost a statement each). ``sender`` comes from ``actors.local_actor``: its
+    key exists before any delivery needs it, so concurrent deliveries never race to make it.
     """
-    payload = {"inbox": inbox, "activity": activity, "identity_id": sender.identity_id}
-    return await enqueue(session, DELIVER_JOB, payload)
+    payloads = [{"inbox": inbox, "activity": activity, "identity_id": sender.identity_id} for inbox in inboxes]
+    return await enqueue_all(session, DELIVER_JOB, payloads)
+
+
+async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str, Any], sender: ApActor) -> OutboxRow:
+    """``enqueue_deliveries`` to one inbox."""
+    return (await enqueue_deliveries(session, [inbox], activity, sender))[0]
 
 
 async def deliver(ctx: Ctx, payload: dict[str, Any]) -> None:

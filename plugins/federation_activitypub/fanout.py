@@ -21,7 +21,7 @@ from core.events.models import Event, Participation
 from core.identities.models import Identity
 from plugins.federation_activitypub.activities import event_activity, event_deletion
 from plugins.federation_activitypub.actors import local_actor
-from plugins.federation_activitypub.delivery import enqueue_delivery
+from plugins.federation_activitypub.delivery import enqueue_deliveries
 from plugins.federation_activitypub.models import ApActor, ApFollow
 
 FEDERATED_VISIBILITIES = ("public", "unlisted")
@@ -52,8 +52,7 @@ async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, An
     inboxes = sorted(set(await follower_inboxes(ctx.session, identity.id)) | set(also))
     if inboxes:
         sender = await local_actor(ctx.session, ctx.settings, identity)
-        for inbox in inboxes:
-            await enqueue_delivery(ctx.session, inbox, activity, sender)
+        await enqueue_deliveries(ctx.session, inboxes, activity, sender)
     return len(inboxes)
 
 

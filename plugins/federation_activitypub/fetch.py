@@ -48,6 +48,8 @@ ACCEPT_ACTIVITY = f'{ACTIVITY_JSON}, application/ld+json; profile="{ACTIVITYSTRE
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+POOL_CONNECTIONS = 100
+KEEPALIVE_SECONDS = 30.0
 _UNSAFE_URL_CHARACTERS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
@@ -265,6 +267,8 @@ def _guarded_transport(guard: _AddressGuard) -> httpx.AsyncHTTPTransport:
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
         network_backend=_GuardedNetworkBackend(guard),
+        # deliveries spread over many servers: keep more of them open than httpcore's 10
+        max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS, keepalive_expiry=KEEPALIVE_SECONDS,
     )
     return transport
 
