@@ -66,3 +66,29 @@ async def _confirm(settings, email: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(update(Account).where(Account.email == email).values(confirmed_at=utcnow()))
     await engine.dispose()
+
+
+def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
+    settings = make_settings(data_dir)
+    app = create_app(settings)
+    with serve(app) as base:
+        async def scenario() -> tuple[list[int], list[list[str]]]:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+                email = "tagger@example.org"
+                r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": "tagger"})
+                assert r.status_code == 201, r.text
+                await _confirm(settings, email)
+                token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
+                h = {"Authorization": f"Bearer {token}"}
+                creations = [
+                    http.post("/api/v1/events", headers=h, json={
+                        "title": f"Race {n}", "begins_at": "2031-01-01T10:00:00", "tags": ["brand-new", f"own-{n}"],
+                        "publish": True})
+                    for n in range(12)
+                ]
+                answers = await asyncio.gather(*creations)
+                return [a.status_code for a in answers], [a.json().get("tags", []) for a in answers]
+
+        statuses, tags = asyncio.run(scenario())
+    assert statuses == [201] * 12, statuses
+    assert all("brand-new" in t for t in tags), tags

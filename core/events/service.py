@@ -12,6 +12,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from core.accounts.models import Account
 from core.context import Ctx
 from core.db.base import utcnow
+from core.db.insert_new import insert_new
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.models import ATTENDING_ROLES, DeletedEvent, Event, Participation, Tag, event_tags
 from core.events.validation import EventInput, clean_event_input
@@ -34,13 +35,17 @@ ANONYMOUS = Viewer(None)
 
 
 async def _tags(ctx: Ctx, slugs: list[str]) -> list[Tag]:
+    """The tags of these slugs, made when new; two events bringing the same new tag at
+    once both get it (``ON CONFLICT DO NOTHING``) instead of one failing on the unique slug."""
     if not slugs:
         return []
-    found = {t.slug: t for t in await ctx.session.scalars(select(Tag).where(Tag.slug.in_(slugs)))}
-    for slug in slugs:
-        if slug not in found:
-            found[slug] = Tag(slug=slug, title=slug)
-            ctx.session.add(found[slug])
+    query = select(Tag).where(Tag.slug.in_(slugs))
+    found = {t.slug: t for t in await ctx.session.scalars(query)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        for slug in missing:
+            await insert_new(ctx.session, Tag.id, {"slug": slug, "title": slug})
+        found = {t.slug: t for t in await ctx.session.scalars(query)}
     return [found[s] for s in slugs]
 
 

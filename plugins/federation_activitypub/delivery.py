@@ -36,7 +36,7 @@ from plugins.federation_activitypub.models import ApActor, ApDomain
 from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.retired_keys import ApRetiredKey, retired_key
 from plugins.federation_activitypub.signatures import Signer
-from plugins.federation_activitypub.sql import insert_new
+from core.db.insert_new import insert_new
 
 DELIVER_JOB = "ap_deliver"
 

@@ -38,7 +38,7 @@ from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.remote_actors import KeyResolver, RemoteActors
 from plugins.federation_activitypub.replay import first_use
 from plugins.federation_activitypub.signatures import SignatureError, verify_request
-from plugins.federation_activitypub.sql import insert_new
+from core.db.insert_new import insert_new
 
 MAX_BODY_BYTES = 1_000_000
 INBOX_JOB = "ap_inbox"

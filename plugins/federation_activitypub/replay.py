@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
 from plugins.federation_activitypub.signatures import VerifiedSignature
-from plugins.federation_activitypub.sql import insert_new
+from core.db.insert_new import insert_new
 
 
 class ApSeenSignature(Base):

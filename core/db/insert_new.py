@@ -1,4 +1,4 @@
-"""One statement the federation tables need on both databases: insert unless already there."""
+"""One statement that PostgreSQL and SQLite spell differently: insert unless already there."""
 
 from __future__ import annotations
 
