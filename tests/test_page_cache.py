@@ -42,7 +42,7 @@ def test_anonymous_page_is_cached_and_changes_empty_it(client):
     assert "Bringing lemonade" in client.get(url).text, "a comment empties it too"
 
     client.delete(f"/api/v1/events/{event['uuid']}", headers=alice)
-    assert client.get(url).status_code == 404, "a deleted event is not served from the cache"
+    assert client.get(url).status_code == 410, "a deleted event is not served from the cache"
 
 
 def header_of(page: str) -> str:
