@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from core.context import CHANGED_EVENTS, Ctx
 from core.db.base import utcnow
-from core.events.models import Event
+from core.events.models import DeletedEvent, Event
 from core.events.service import apply_values
 from core.events.validation import tag_slug
 from core.web.slots import Link
@@ -104,8 +104,7 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     event = await ctx.session.get(Event, record.local_id) if record.local_id is not None else None
     if event is not None:
         await _check_may_delete(ctx, event, sender, ap_id)
-        _mark_changed(ctx, event)
-        await ctx.session.delete(event)
+        await _drop_copy(ctx, event)
     record.deleted_at, record.local_id = utcnow(), None
     return f"deleted {ap_id}"
 
@@ -115,7 +114,13 @@ async def forget_event(ctx: Ctx, event: Event) -> None:
     record = await ctx.session.scalar(select(ApObject).where(ApObject.kind == "event", ApObject.local_id == event.id))
     if record is not None:
         record.deleted_at, record.local_id = utcnow(), None
+    await _drop_copy(ctx, event)
+
+
+async def _drop_copy(ctx: Ctx, event: Event) -> None:
+    """Delete our copy; its page here says the event was deleted (410), as a local one's does."""
     _mark_changed(ctx, event)
+    ctx.session.add(DeletedEvent(uuid=event.uuid))
     await ctx.session.delete(event)
 
 

@@ -104,6 +104,8 @@ def test_update_cancel_and_delete_change_the_same_row(instance: TestClient, mall
     send(instance, mallory, activity(mallory, "Delete", {"id": obj["id"], "type": "Tombstone"}))
     assert stored(instance, obj["id"]) is None
     assert instance.get(f"/api/v1/events/{uuid}").status_code == 404
+    page = instance.get(f"/events/{uuid}")
+    assert page.status_code == 410, "a reader following the copy's old link learns it was deleted"
 
 
 def test_someone_elses_event_cannot_be_changed_or_deleted(
