@@ -40,8 +40,9 @@ KEYWORDS = {
     "InvalidInput.field": (2,),
     # core.i18n.Message(msgid, **values): a message with a number or a name in it
     "Message": None,
-    # core.web.slots.Link(label, url): menu and event links contributed by plugins
+    # core.web.slots.Link(label, url) and MenuLink(label, url): links contributed by plugins
     "Link": None,
+    "MenuLink": None,
 }
 
 

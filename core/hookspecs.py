@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from core.identities.models import Identity
     from core.notifications import Notification
     from core.outbox import OutboxHandler
-    from core.web.slots import Link
+    from core.web.slots import Link, MenuLink
 
 hookspec = pluggy.HookspecMarker("convene")
 
@@ -69,7 +69,7 @@ def convene_locale_dirs() -> list[Path]:
 
 
 @hookspec
-def convene_menu_links() -> list[Link]:
+def convene_menu_links() -> list[MenuLink]:
     """Return links for the main menu, shown to members who are logged in."""
 
 

@@ -35,7 +35,7 @@ async def convene_event_published(ctx, event):
 
 @hookimpl
 def convene_outbox_handlers():
-    async def announce(session, payload):
+    async def announce(ctx, payload):
         DELIVERED.append(payload)
 
     return {"sample_announce": announce}

@@ -18,6 +18,14 @@ class Link(msgspec.Struct, frozen=True):
     media_type: str = ""
 
 
+class MenuLink(msgspec.Struct, frozen=True):
+    """A link in the main menu of members; ``role`` limits it to accounts of that role."""
+
+    label: str
+    url: str
+    role: str = ""
+
+
 def event_links(pm: pluggy.PluginManager, event: Event, settings: Settings) -> list[Link]:
     return [link for links in pm.hook.convene_event_links(event=event, settings=settings) for link in links or []]
 

@@ -19,13 +19,12 @@ from core.events.models import Event, Participation
 from core.identities.models import Identity
 from core.outbox import OutboxHandler
 from core.plugins import hookimpl
-from core.web.slots import Link
 from core.settings import Settings
+from core.web.slots import Link, MenuLink
+from plugins.federation_activitypub import admin, feed, participations, search_pages
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
-from plugins.federation_activitypub import participations
 from plugins.federation_activitypub.actor_collections import collection_handlers
 from plugins.federation_activitypub.actor_updates import identity_deleted, identity_updated
-from plugins.federation_activitypub.admin import admin_handlers
 from plugins.federation_activitypub.api import api_handlers
 from plugins.federation_activitypub.comment_delivery import comment_sent, comment_withdrawn
 from plugins.federation_activitypub.comment_pages import comment_handlers
@@ -33,7 +32,6 @@ from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted
-from plugins.federation_activitypub import feed, search_pages
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import register
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
@@ -60,7 +58,7 @@ def convene_startup(settings: Settings) -> None:
 @hookimpl
 def convene_route_handlers() -> list[Any]:
     return [*discovery_handlers(), *inbox_handlers(), *collection_handlers(), *api_handlers(), *search_handlers(),
-            *feed.feed_handlers(), *search_pages.search_page_handlers(), *comment_handlers(), *admin_handlers()]
+            *feed.feed_handlers(), *search_pages.search_page_handlers(), *comment_handlers(), *admin.admin_handlers()]
 
 
 @hookimpl
@@ -74,8 +72,8 @@ def convene_locale_dirs() -> list[Path]:
 
 
 @hookimpl
-def convene_menu_links() -> list[Link]:
-    return [feed.MENU_LINK, search_pages.MENU_LINK]
+def convene_menu_links() -> list[MenuLink]:
+    return [feed.MENU_LINK, search_pages.MENU_LINK, admin.MENU_LINK]
 
 
 @hookimpl

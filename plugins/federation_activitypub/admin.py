@@ -22,11 +22,13 @@ from core.context import Ctx
 from core.errors import Forbidden
 from core.web.forms import Form, FormState, attempt, text
 from core.web.render import done, page
+from core.web.slots import MenuLink
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.instance import instance_of
 from plugins.federation_activitypub.policy import REASON_MAX, Rule, add_rule, effective_rules, remove_rule
 
 PAGE = "/admin/federation"
+MENU_LINK = MenuLink("Federation", PAGE, role="administrator")
 
 
 def require_admin(caller: Caller) -> Account:

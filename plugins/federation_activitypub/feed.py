@@ -20,13 +20,13 @@ from core.events import service
 from core.events.models import Event
 from core.events.schemas import EventPage, event_out
 from core.web.render import page
-from core.web.slots import Link
+from core.web.slots import MenuLink
 from plugins.federation_activitypub.fanout import FEDERATED_VISIBILITIES
 from plugins.federation_activitypub.models import ApFollow
 
 PER_PAGE = 20
 PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
-MENU_LINK = Link("Following", "/feed", rel="feed")
+MENU_LINK = MenuLink("Following", "/feed")
 
 
 def followed_events(identity_ids: frozenset[int]) -> Select:

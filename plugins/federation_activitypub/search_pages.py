@@ -24,12 +24,12 @@ from core.identities.models import Identity
 from core.identities.service import own_identity
 from core.web.forms import Form, FormState, attempt, refused, text
 from core.web.render import done, page
-from core.web.slots import Link
+from core.web.slots import MenuLink
 from plugins.federation_activitypub import follows
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.search import find
 
-MENU_LINK = Link("Search", "/search", rel="search")
+MENU_LINK = MenuLink("Search", "/search")
 QUERY_MAX = 2000
 EVENTS_SHOWN = 20
 

@@ -160,10 +160,12 @@ def test_only_administrators_see_the_policy_page(data_dir: Path) -> None:
         sign_up(client, "alice@example.org", "alice")
         log_in(client, "alice@example.org")
         assert client.get("/admin/federation").status_code == 403
+        assert 'href="/admin/federation"' not in client.get("/").text
         token = csrf_token(client.get("/identities").text)
         forged = client.post("/admin/federation/domains", data={"domain": "evil.example", "_csrf_token": token})
         assert forged.status_code == 403 and "only administrators" in forged.text
         promote(client, "alice@example.org")
+        assert 'href="/admin/federation"' in client.get("/").text  # the menu offers it to administrators
         assert client.get("/admin/federation").status_code == 200
         assert "evil.example" not in client.get("/admin/federation").text
 
