@@ -23,7 +23,8 @@ PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
 PerPage = Annotated[int, Parameter(ge=1, le=service.MAX_PER_PAGE)]
 
 
-def _page(ctx: Ctx, page: service.Page) -> EventPage:
+def page_out(ctx: Ctx, page: service.Page) -> EventPage:
+    """A page of events as the API answers it."""
     return EventPage([event_out(e, ctx.settings, ctx.pm) for e in page.items], page.total, page.page, page.per_page)
 
 
@@ -46,7 +47,7 @@ class EventController(Controller):
     ) -> EventPage:
         """Upcoming public events, soonest first, with optional filters."""
         filters = service.EventFilter(text, tag, category, starts_after, starts_before, online)
-        return _page(ctx, await service.paginate(ctx, service.public_listing(filters), page, per_page))
+        return page_out(ctx, await service.paginate(ctx, service.public_listing(filters), page, per_page))
 
     @post("", status_code=201)
     async def create(self, ctx: Ctx, api: Caller, data: EventCreate) -> EventOut:
@@ -103,5 +104,5 @@ class MyEventsController(Controller):
         """Your events across all your identities: organising, going, pending, drafts or past."""
         api.require_account()
         query = service.my_listing(api.identity_ids, kind)
-        return _page(ctx, await service.paginate(ctx, query, page, per_page))
+        return page_out(ctx, await service.paginate(ctx, query, page, per_page))
 

@@ -32,7 +32,7 @@ from core.events.participation import leave_all
 from core.identities.models import Identity
 from core.settings import Settings
 from plugins.federation_activitypub import notes, remote_events
-from plugins.federation_activitypub.actors import actor_id
+from plugins.federation_activitypub.actors import actor_id, actor_row
 from plugins.federation_activitypub.documents import AS_PUBLIC, actor_document
 from plugins.federation_activitypub.fanout import send_to_followers
 from plugins.federation_activitypub.instance import instance_of
@@ -63,22 +63,17 @@ def person_deletion(settings: Settings, identity: Identity) -> dict[str, Any]:
 
 
 async def identity_updated(ctx: Ctx, identity: Identity) -> None:
-    actor = await _federated_actor(ctx, identity)
+    actor = await actor_row(ctx.session, identity.id)
     if actor is not None:
         await send_to_followers(ctx, identity, person_update(ctx.settings, identity, actor))
 
 
 async def identity_deleted(ctx: Ctx, identity: Identity) -> None:
     """Tell the followers, and keep the key for this and the deliveries queued just before (its events')."""
-    actor = await _federated_actor(ctx, identity)
+    actor = await actor_row(ctx.session, identity.id)
     if actor is not None:
         await send_to_followers(ctx, identity, person_deletion(ctx.settings, identity))
         await retire(ctx.session, actor)
-
-
-async def _federated_actor(ctx: Ctx, identity: Identity) -> ApActor | None:
-    """The identity's actor row, made when it first federated (a follower's Follow makes it)."""
-    return await ctx.session.scalar(select(ApActor).where(ApActor.identity_id == identity.id))
 
 
 # --- inbound -----------------------------------------------------------------------------

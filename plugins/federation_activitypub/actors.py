@@ -30,9 +30,14 @@ def local_actor_urls(settings: Settings, username: str) -> dict[str, str]:
     }
 
 
+async def actor_row(session: AsyncSession, identity_id: int) -> ApActor | None:
+    """The ActivityPub row of an identity, local or remote, if it has one."""
+    return await session.scalar(select(ApActor).where(ApActor.identity_id == identity_id))
+
+
 async def local_actor(session: AsyncSession, settings: Settings, identity: Identity) -> ApActor:
     """The ActivityPub row of a local identity, with an RSA-2048 key made on first need."""
-    row = await session.scalar(select(ApActor).where(ApActor.identity_id == identity.id))
+    row = await actor_row(session, identity.id)
     if row is not None:
         return row
     urls = local_actor_urls(settings, identity.username)

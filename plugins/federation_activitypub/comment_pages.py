@@ -21,7 +21,7 @@ from core.context import Ctx
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT
 from plugins.federation_activitypub.comment_delivery import conversation_of
-from plugins.federation_activitypub.comment_ids import comment_ap_id, is_shared, local_comment_id
+from plugins.federation_activitypub.object_ids import comment_ap_id, is_shared, local_comment_id
 from plugins.federation_activitypub.discovery import ap_response
 from plugins.federation_activitypub.documents import note_document, tombstone_document
 from plugins.federation_activitypub.fanout import federates

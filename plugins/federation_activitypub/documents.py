@@ -145,7 +145,7 @@ def event_document(settings: Settings, event: Event) -> dict[str, Any]:
 
 @dataclass
 class NoteAddress:
-    """Where a comment stands in the conversation: ActivityPub ids, as ``comment_ids`` finds them."""
+    """Where a comment stands in the conversation: ActivityPub ids, as ``object_ids`` finds them."""
 
     event: str  # the event's id: the Note's ``context``
     in_reply_to: str  # the parent comment's id, or the event's

@@ -68,11 +68,6 @@ async def event_changed(ctx: Ctx, event: Event, kind: str) -> None:
         await send_to_followers(ctx, event.organizer, event_activity(ctx.settings, event, kind), also=participants)
 
 
-async def send_event_update(ctx: Ctx, event: Event) -> None:
-    """The event's new state (its participant count) to the servers that hold a copy."""
-    await event_changed(ctx, event, "Update")
-
-
 async def event_deleted(ctx: Ctx, event: Event) -> None:
     if federates(event):
         participants = await participant_inboxes(ctx.session, event.id)

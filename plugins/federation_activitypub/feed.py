@@ -7,25 +7,25 @@ published to followers (public or unlisted; private events never travel).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Response, get
-from litestar.params import Parameter
 from sqlalchemy import Select, select
 
 from core.auth import Caller
 from core.context import Ctx
 from core.db.base import utcnow
 from core.events import service
+from core.events.api import PageNumber, PerPage, page_out
 from core.events.models import Event
-from core.events.schemas import EventPage, event_out
+from core.events.schemas import EventPage
+from core.events.web import PageNumber as WebPageNumber
 from core.web.render import page
 from core.web.slots import MenuLink
 from plugins.federation_activitypub.fanout import FEDERATED_VISIBILITIES
 from plugins.federation_activitypub.models import ApFollow
 
 PER_PAGE = 20
-PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
 MENU_LINK = MenuLink("Following", "/feed")
 
 
@@ -40,16 +40,14 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
 
 
 @get("/api/v1/me/feed", tags=["federation"])
-async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1,
-                   per_page: Annotated[int, Parameter(ge=1, le=service.MAX_PER_PAGE)] = PER_PAGE) -> EventPage:
+async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1, per_page: PerPage = PER_PAGE) -> EventPage:
     """Upcoming events of the people your identities follow, soonest first."""
     api.require_account()
-    found = await service.paginate(ctx, followed_events(api.identity_ids), page, per_page)
-    return EventPage([event_out(e, ctx.settings, ctx.pm) for e in found.items], found.total, found.page, found.per_page)
+    return page_out(ctx, await service.paginate(ctx, followed_events(api.identity_ids), page, per_page))
 
 
 @get("/feed", include_in_schema=False)
-async def feed_page(ctx: Ctx, web: Caller, number: Annotated[int, Parameter(query="page", ge=1, le=10_000)] = 1) -> Response:
+async def feed_page(ctx: Ctx, web: Caller, number: WebPageNumber = 1) -> Response:
     web.require_account()
     events = await service.paginate(ctx, followed_events(web.identity_ids), number, PER_PAGE)
     return page("federation/feed.html", web, events=events)

@@ -18,7 +18,6 @@ name the Join, so both sides find the participation by it.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -29,11 +28,12 @@ from core.events import participation as core_participation
 from core.events.models import Event, Participation
 from core.identities.models import Identity
 from plugins.federation_activitypub import activities, follows
-from plugins.federation_activitypub.actors import local_actor
+from plugins.federation_activitypub.actors import actor_row, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
-from plugins.federation_activitypub.fanout import send_event_update
+from plugins.federation_activitypub.fanout import event_changed
 from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
+from plugins.federation_activitypub.object_ids import event_ap_id, local_event_at
 from plugins.federation_activitypub.parse import Refused, ref
 
 KIND = "participation"
@@ -48,12 +48,12 @@ async def requested(ctx: Ctx, participation: Participation) -> None:
     event, identity = participation.event, participation.identity
     if event.organizer.is_local:
         if participation.takes_a_place:
-            await send_event_update(ctx, event)
+            await event_changed(ctx, event, "Update")
         return
     if identity.is_local:
         organiser = await _actor_of(ctx, event.organizer)
         sender = await local_actor(ctx.session, ctx.settings, identity)
-        join = activities.join(sender.ap_id, await event_ap_id(ctx, event), organiser.ap_id, participation.message)
+        join = activities.join(sender.ap_id, await _event_id(ctx, event), organiser.ap_id, participation.message)
         ctx.session.add(ApObject(ap_id=join["id"], kind=KIND, local_id=participation.id))
         await enqueue_delivery(ctx.session, organiser.shared_inbox or organiser.inbox, join, sender)
 
@@ -65,18 +65,18 @@ async def answered(ctx: Ctx, participation: Participation, accepted: bool) -> No
         return
     if not participation.identity.is_local:
         await _answer(ctx, participation, accepted)
-    await send_event_update(ctx, event)
+    await event_changed(ctx, event, "Update")
 
 
 async def cancelled(ctx: Ctx, participation: Participation) -> None:
     """Someone left: leaving a remote event sends Leave to its server; a local event's copies get the count."""
     event, identity = participation.event, participation.identity
     if event.organizer.is_local:
-        await send_event_update(ctx, event)
+        await event_changed(ctx, event, "Update")
     elif identity.is_local:
         organiser = await _actor_of(ctx, event.organizer)
         sender = await local_actor(ctx.session, ctx.settings, identity)
-        leave = activities.leave(sender.ap_id, await event_ap_id(ctx, event), organiser.ap_id)
+        leave = activities.leave(sender.ap_id, await _event_id(ctx, event), organiser.ap_id)
         await enqueue_delivery(ctx.session, organiser.shared_inbox or organiser.inbox, leave, sender)
     await _forget_join(ctx, participation)
 
@@ -147,26 +147,17 @@ async def on_reject(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
 # --- helpers ------------------------------------------------------------------------
 
 
-async def event_ap_id(ctx: Ctx, event: Event) -> str:
+async def _event_id(ctx: Ctx, event: Event) -> str:
     """The ActivityPub id of an event: our URL for ours, the recorded id for a copy."""
-    if event.organizer.is_local:
-        return ctx.settings.url(f"/events/{event.uuid}")
-    ap_id = await ctx.session.scalar(
-        select(ApObject.ap_id).where(ApObject.kind == "event", ApObject.local_id == event.id)
-    )
+    ap_id = await event_ap_id(ctx.session, ctx.settings, event)
     if ap_id is None:
         raise Conflict("this event's server is not known")
     return ap_id
 
 
 async def _local_event(ctx: Ctx, url: str) -> Event:
-    prefix = ctx.settings.url("/events/")
-    try:
-        key = uuid.UUID(url.removeprefix(prefix).strip("/")) if url.startswith(prefix) else None
-    except ValueError:
-        key = None
-    event = await ctx.session.scalar(select(Event).where(Event.uuid == key)) if key else None
-    if event is None or event.draft or not event.organizer.is_local or event.visibility == "private":
+    event = await local_event_at(ctx.session, ctx.settings, url)
+    if event is None:
         raise Refused(f"{url} is not an event of this instance")
     return event
 
@@ -184,32 +175,31 @@ def _join_of(activity: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _actor_of(ctx: Ctx, identity: Identity) -> ApActor:
-    row = await ctx.session.scalar(select(ApActor).where(ApActor.identity_id == identity.id))
+    row = await actor_row(ctx.session, identity.id)
     if row is None:
         raise Conflict("this event's organiser cannot be reached")
     return row
 
 
-async def _join_id(ctx: Ctx, participation: Participation) -> str | None:
-    return await ctx.session.scalar(
-        select(ApObject.ap_id).where(ApObject.kind == KIND, ApObject.local_id == participation.id)
-    )
+async def _join_record(ctx: Ctx, participation: Participation) -> ApObject | None:
+    """The Join that made (or last asked again for) this participation."""
+    return await ctx.session.scalar(select(ApObject).where(ApObject.kind == KIND, ApObject.local_id == participation.id))
 
 
 async def _forget_join(ctx: Ctx, participation: Participation) -> None:
-    record = await ctx.session.scalar(select(ApObject).where(ApObject.kind == KIND, ApObject.local_id == participation.id))
+    record = await _join_record(ctx, participation)
     if record is not None:
         await ctx.session.delete(record)
 
 
 async def _answer(ctx: Ctx, participation: Participation, accepted: bool) -> None:
     """Accept or Reject the remote identity's Join, from the organiser, to its inbox."""
-    join_id = await _join_id(ctx, participation)
-    if join_id is None:
+    record = await _join_record(ctx, participation)
+    if record is None:
         return  # joined before federation knew of it: there is no Join to answer
     participant = await _actor_of(ctx, participation.identity)
     organiser = await local_actor(ctx.session, ctx.settings, participation.event.organizer)
-    join = {"id": join_id, "type": "Join", "actor": participant.ap_id,
+    join = {"id": record.ap_id, "type": "Join", "actor": participant.ap_id,
             "object": ctx.settings.url(f"/events/{participation.event.uuid}")}
     answer = activities.accept(organiser.ap_id, join) if accepted else activities.reject(organiser.ap_id, join)
     await enqueue_delivery(ctx.session, participant.inbox, answer, organiser)
@@ -217,7 +207,7 @@ async def _answer(ctx: Ctx, participation: Participation, accepted: bool) -> Non
 
 async def _answer_again(ctx: Ctx, participation: Participation, activity: dict[str, Any]) -> str:
     """A second Join by someone who already takes part (their server retried): say again where it stands."""
-    record = await ctx.session.scalar(select(ApObject).where(ApObject.kind == KIND, ApObject.local_id == participation.id))
+    record = await _join_record(ctx, participation)
     if record is None:
         ctx.session.add(ApObject(ap_id=activity["id"], kind=KIND, local_id=participation.id))
     else:
@@ -244,6 +234,6 @@ async def _our_join_answered(ctx: Ctx, activity: dict[str, Any], sender: ApActor
     participation = await ctx.session.get(Participation, record.local_id)
     if participation is None:
         return None
-    if host_of(await event_ap_id(ctx, participation.event)) != host_of(sender.ap_id):
+    if host_of(await _event_id(ctx, participation.event)) != host_of(sender.ap_id):
         raise Refused(f"{sender.ap_id} cannot answer for an event on another host")
     return participation

@@ -42,6 +42,7 @@ from plugins.federation_activitypub.keys import (
     published_key,
 )
 from plugins.federation_activitypub.limits import PayloadRejected, parse_json
+from plugins.federation_activitypub.actors import actor_row
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import RemoteActor, Refused, parse_actor
 from plugins.federation_activitypub.policy import permits
@@ -221,7 +222,7 @@ async def _actor_row_for_name(session: AsyncSession, actor: RemoteActor, domain:
         identity = Identity(username=actor.username, domain=domain, account_id=None)
         session.add(identity)
         await session.flush()
-    row = await session.scalar(select(ApActor).where(ApActor.identity_id == identity.id))
+    row = await actor_row(session, identity.id)
     if row is not None and row.ap_id != actor.ap_id:
         raise Refused(f"{domain} already has another actor named {actor.username}")
     if row is None:

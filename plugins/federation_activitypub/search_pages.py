@@ -26,7 +26,8 @@ from core.web.forms import Form, FormState, attempt, refused, text
 from core.web.render import done, page
 from core.web.slots import MenuLink
 from plugins.federation_activitypub import follows
-from plugins.federation_activitypub.models import ApActor, ApFollow
+from plugins.federation_activitypub.actors import actor_row
+from plugins.federation_activitypub.models import ApFollow
 from plugins.federation_activitypub.search import find
 
 MENU_LINK = MenuLink("Search", "/search")
@@ -54,7 +55,7 @@ async def search_page(ctx: Ctx, web: Caller, q: Annotated[str, Parameter(max_len
 async def _person_page(ctx: Ctx, web: Caller, person: Identity, form: FormState) -> Response:
     listing = public_listing(EventFilter()).where(Event.organizer_id == person.id)
     events = await paginate(ctx, listing, 1, EVENTS_SHOWN)
-    actor = await ctx.session.scalar(select(ApActor).where(ApActor.identity_id == person.id))
+    actor = await actor_row(ctx.session, person.id)
     follow = None
     if web.current is not None:
         follow = await ctx.session.scalar(

@@ -59,12 +59,18 @@ async def comment_ap_id(session: AsyncSession, settings: Settings, comment: Comm
     return await _remote_id(session, "comment", comment.id)
 
 
+async def local_event_at(session: AsyncSession, settings: Settings, ap_id: str) -> Event | None:
+    """Our event that ``ap_id`` names, when it federates (never a draft or a private one)."""
+    event_uuid = _local_uuid(settings, ap_id, EVENTS_PATH)
+    event = await session.scalar(select(Event).where(Event.uuid == event_uuid)) if event_uuid else None
+    return event if event is not None and event.organizer.is_local and federates(event) else None
+
+
 async def reply_target(session: AsyncSession, settings: Settings, ap_id: str) -> ReplyTarget | None:
     """The event or comment that ``ap_id`` names here, or None when it names nothing we share."""
-    event_uuid = _local_uuid(settings, ap_id, EVENTS_PATH)
-    if event_uuid is not None:
-        event = await session.scalar(select(Event).where(Event.uuid == event_uuid))
-        return ReplyTarget(event) if event is not None and event.organizer.is_local and federates(event) else None
+    if _local_uuid(settings, ap_id, EVENTS_PATH) is not None:
+        event = await local_event_at(session, settings, ap_id)
+        return ReplyTarget(event) if event is not None else None
     comment_uuid = _local_uuid(settings, ap_id, COMMENTS_PATH)
     if comment_uuid is not None:
         comment = await session.scalar(select(Comment).where(Comment.uuid == comment_uuid))
