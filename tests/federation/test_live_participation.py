@@ -91,10 +91,12 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
                               json={"target": f"@alice@{a_url.removeprefix('http://')}"}, headers=carol, timeout=20)
         assert followed.status_code == 202, followed.text
         wait_for(lambda: get(f"{a_url}/@alice/followers")["totalItems"] == 1)
+
         def feed(headers: dict[str, str]) -> list[str]:
             return [e["title"] for e in get(f"{b_url}/api/v1/me/feed", headers)["items"]]
 
-        assert feed(carol) == ["Trail run"]  # the event B already holds
+        # B counts the follow once it has processed A's Accept, a moment after A recorded it
+        wait_for(lambda: feed(carol) == ["Trail run"])  # the event B already holds
         httpx.post(f"{a_url}/api/v1/events", json={**EVENT, "title": "Night run", "begins_at": "2031-07-01T21:00:00"},
                    headers=alice).raise_for_status()
         wait_for(lambda: feed(carol) == ["Trail run", "Night run"])
