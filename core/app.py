@@ -27,9 +27,10 @@ from core.db.base import utcnow
 from core.db.engine import make_engine, make_sessionmaker, refresh_statistics
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.notifications import deliver_notification
-from core.plugins import load_plugins
+from core.plugins import call_sync
 from core.ratelimit import forget_old_windows
 from core.routes import api_handlers, web_handlers
+from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
@@ -46,9 +47,10 @@ async def provide_ctx(state: State) -> AsyncGenerator[Ctx, None]:
     """One transaction per request: committed when the handler succeeds, rolled back otherwise.
 
     Outbox rows written in the transaction are handed to the broker only after commit.
+    The viewer is anonymous until the request's caller is known (core.auth sets it).
     """
     async with state.sessionmaker() as session:
-        ctx = Ctx(session, state.pm, state.settings)
+        ctx = Ctx(session, state.runtime)
         try:
             yield ctx
         except BaseException:
@@ -107,10 +109,11 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
     """Build the instance. ``run_worker`` defaults to True in embedded mode (no broker_url)."""
-    pm, plugin_configs = load_plugins(settings)
+    runtime = Runtime.start(settings)
+    pm = runtime.pm
     engine = make_engine(settings)
     handlers: dict[str, Any] = {"notification": deliver_notification}
-    for plugin_handlers in pm.hook.convene_outbox_handlers():
+    for plugin_handlers in call_sync(pm, "convene_outbox_handlers"):
         handlers.update(plugin_handlers)
     sessionmaker = make_sessionmaker(engine)
 
@@ -122,7 +125,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             return
         last_run["at"] = utcnow()
         async with runner.sessionmaker() as session:
-            ctx = Ctx(session, pm, settings)
+            ctx = Ctx(session, runtime)
             count = await purge_unconfirmed(ctx)
             await forget_old_windows(ctx)
             await session.commit()
@@ -131,10 +134,10 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             log.info("purged %d unconfirmed accounts", count)
 
     pages = page_store(settings)
-    tasks = TaskRunner(settings, pm, handlers, maintenance=[hourly],
+    tasks = TaskRunner(runtime, handlers, maintenance=[hourly],
                        after_commit=lambda info: forget_changed_pages(pages, info))
     run_worker = settings.embedded_broker if run_worker is None else run_worker
-    pm.hook.convene_startup(settings=settings)
+    call_sync(pm, "convene_startup", runtime=runtime)
 
     def start() -> None:
         if run_worker:
@@ -145,10 +148,10 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         tasks.stop()
         await engine.dispose()
 
-    plugin_routes = [h for hs in pm.hook.convene_route_handlers() for h in hs]
-    environments = make_environments(settings, [d for ds in pm.hook.convene_template_dirs() for d in ds],
-                                     [d for ds in pm.hook.convene_locale_dirs() for d in ds])
-    menu_links = [link for links in pm.hook.convene_menu_links() for link in links or []]
+    plugin_routes = [h for hs in call_sync(pm, "convene_route_handlers") for h in hs]
+    environments = make_environments(settings, [d for ds in call_sync(pm, "convene_template_dirs") for d in ds],
+                                     [d for ds in call_sync(pm, "convene_locale_dirs") for d in ds])
+    menu_links = [link for links in call_sync(pm, "convene_menu_links") for link in links]
     for env in environments.values():
         env.globals["menu_links"] = menu_links
     settings.media_dir.mkdir(parents=True, exist_ok=True)
@@ -164,8 +167,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
         ],
         dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
-        state=State({"settings": settings, "pm": pm, "sessionmaker": sessionmaker, "tasks": tasks, "page_store": pages,
-                     "plugin_configs": plugin_configs, "engine": engine}),
+        state=State({"settings": settings, "pm": pm, "runtime": runtime, "sessionmaker": sessionmaker, "tasks": tasks,
+                     "page_store": pages, "engine": engine}),
         stores={"response_cache": pages},
         response_cache_config=ResponseCacheConfig(key_builder=cache_key, cache_response_filter=may_store),
         template_config=TemplateConfig(engine=LocalisedTemplates(environments)),

@@ -2,7 +2,8 @@
 
 The two never mix: the API accepts only bearer tokens, so the web's cookie cannot be
 used cross-site against it, and the web pages (protected by CSRF tokens) accept only
-the cookie. Both resolve to the same ``Viewer`` that services use for permissions.
+the cookie. Both resolve to the same ``Viewer`` (core.viewer), which they also set on the
+request's ``ctx``, so services and hooks read who is acting the same way everywhere.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from core.accounts.models import Account, Credential
 from core.accounts.service import credential_for
 from core.context import Ctx
 from core.errors import NotAuthenticated
-from core.events.service import ANONYMOUS, Viewer
 from core.identities.models import Identity
 from core.identities.service import identities_of
+from core.viewer import ANONYMOUS, Viewer
 
 SESSION_COOKIE = "convene_session"
 
@@ -36,7 +37,7 @@ class Caller:
     def viewer(self) -> Viewer:
         if self.account is None:
             return ANONYMOUS
-        return Viewer(self.account, frozenset(i.id for i in self.identities))
+        return Viewer.member(self.account, self.identities, self.current)
 
     @property
     def identity_ids(self) -> frozenset[int]:
@@ -75,6 +76,7 @@ async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
 async def provide_web_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:
     caller = await _caller(ctx, request.cookies.get(SESSION_COOKIE), "session")
     request.state.caller = caller  # so an error page still shows who is logged in
+    ctx.viewer = caller.viewer
     return caller
 
 
@@ -86,4 +88,5 @@ async def provide_api_caller(request: Request, ctx: NamedDependency[Ctx]) -> Cal
     caller = await _caller(ctx, token.strip(), "api")
     if header and caller.account is None:
         raise NotAuthenticated("this token is invalid or was revoked")
+    ctx.viewer = caller.viewer
     return caller

@@ -24,12 +24,12 @@ def _settings(ctx: click.Context) -> Settings:
 def _plugin_commands() -> list[click.Command]:
     """Commands contributed by enabled plugins (skipped quietly when there is no config yet)."""
     try:
-        from core.plugins import load_plugins
+        from core.plugins import call_sync, load_plugins
 
         pm, _ = load_plugins(load_settings())
     except ConfigError:
         return []
-    return [cmd for cmds in pm.hook.convene_cli_commands() for cmd in cmds]
+    return [cmd for cmds in call_sync(pm, "convene_cli_commands") for cmd in cmds]
 
 
 @click.group()

@@ -7,15 +7,16 @@ Four kinds (see ARCHITECTURE.md):
   flushed and before it is committed: an implementation that must reach the outside
   writes an outbox row with ``core.outbox.enqueue(ctx.session, ...)`` so the work
   commits or rolls back with the change. They never do slow work inline;
-* decision hooks answer ``Decision`` or ``None`` (abstain); the first answer wins and
-  its reason is shown to the user;
+* decision hooks answer ``Decision`` or ``None`` (abstain); every implementation is
+  asked and any deny wins (core.decisions);
 * transform hooks extend a representation.
 
-Async hooks receive ``ctx`` (``core.context.Ctx``: the transaction's session, the plugin
-manager and the instance settings), so a plugin can call core services as the core does.
-They are called through ``core.plugins.call_all`` / ``core.plugins.first_answer``,
-never through ``pm.hook.x()`` directly, because pluggy itself does not await.
-Each hook is documented in docs/hooks.md under its exact signature (tests enforce it).
+Async hooks receive ``ctx`` (``core.context.Ctx``: the transaction's session, the
+runtime with the settings and each plugin's config, the viewer), so a plugin can call
+core services as the core does. Every hook is called through pluggy (core.plugins):
+``ctx.call`` / ``ctx.emit`` / ``ctx.decide`` for async ones, ``core.plugins.call_sync``
+for registration. Each hook is documented in docs/hooks.md under its exact signature
+(tests enforce it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import click
-    import msgspec
 
     from core.accounts.models import Account
     from core.comments.models import Comment
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from core.identities.models import Identity
     from core.notifications import Notification
     from core.outbox import OutboxHandler
+    from core.plugins import ConfigSchema
+    from core.runtime import Runtime
     from core.web.slots import Link, MenuLink
 
 hookspec = pluggy.HookspecMarker("convene")
@@ -48,9 +50,14 @@ hookspec = pluggy.HookspecMarker("convene")
 # ---------------------------------------------------------------------------
 
 
+@hookspec(historic=True)
+def convene_addhooks(pm: pluggy.PluginManager) -> None:
+    """Add the plugin's own hook specs with ``pm.add_hookspecs(module)``, so other plugins can extend it."""
+
+
 @hookspec
-def convene_config_schema() -> tuple[str, type[msgspec.Struct]] | None:
-    """Return ``(plugin_name, Struct)`` describing the keys of ``[plugins.<plugin_name>]``."""
+def convene_config_schema() -> ConfigSchema | None:
+    """Return a ``ConfigSchema`` describing the keys of ``[plugins.<plugin>]`` (and their environment overrides)."""
 
 
 @hookspec
@@ -89,8 +96,8 @@ def convene_migrations_dir() -> Path | None:
 
 
 @hookspec
-def convene_startup(settings: Any) -> None:
-    """Called once when the web application or a worker starts, with the instance settings."""
+def convene_startup(runtime: Runtime) -> None:
+    """Called once when the web application or a worker starts; raise ConfigError to refuse to start."""
 
 
 # ---------------------------------------------------------------------------
@@ -184,41 +191,41 @@ async def convene_comment_deleted(ctx: Ctx, comment: Comment) -> None:
 
 
 @hookspec
-async def convene_deliver_notification(notification: Notification) -> bool | None:
+async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> bool | None:
     """Deliver a notification (email, push...); return True when delivered. Runs in the worker."""
 
 
 # ---------------------------------------------------------------------------
-# decisions (first non-None answer wins; None abstains)
+# decisions (every implementation is asked; any deny wins; None abstains)
 # ---------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_can_register(ctx: Ctx, email: str) -> Decision | None:
     """May this email address sign up (after the instance's registration mode allowed it)?"""
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_can_create_event(ctx: Ctx, identity: Identity, data: dict[str, Any]) -> Decision | None:
     """May this identity create or publish an event with these fields?"""
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_can_join_event(ctx: Ctx, identity: Identity, event: Event) -> Decision | None:
     """May this identity join this event (after the core's own rules: status, capacity)?"""
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_can_view_event(ctx: Ctx, viewer: Identity | None, event: Event) -> Decision | None:
     """May this viewer (None = anonymous) see this published event?"""
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_check_content(ctx: Ctx, author: Identity, kind: str, text: str) -> Decision | None:
     """Is this user-written text acceptable? ``kind`` is e.g. ``event``, ``comment``, ``profile``."""
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_accept_remote_activity(ctx: Ctx, activity: dict[str, Any], origin: str) -> Decision | None:
     """May this inbound activity from domain ``origin`` be processed?"""
 
@@ -228,7 +235,7 @@ async def convene_accept_remote_activity(ctx: Ctx, activity: dict[str, Any], ori
 # ---------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
+@hookspec
 async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: Any) -> Any | None:
     """Answer a public page's URL in another format the client asked for, as a Litestar Response."""
 

@@ -55,9 +55,37 @@ class Message(str):
         return message
 
 
+class Reasons(str):
+    """Several messages shown as one (the reasons of several plugins refusing one thing).
+
+    As a plain string it is the English sentences joined; a template translates each
+    one, from whichever catalogue knows it, before joining them.
+    """
+
+    messages: tuple[str, ...]
+
+    def __new__(cls, messages: Sequence[str]) -> Reasons:
+        text = messages[0] if len(messages) == 1 else " ".join(_sentence(m) for m in messages)
+        joined = super().__new__(cls, text)
+        joined.messages = tuple(messages)
+        return joined
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence of its own, so several read well one after the other."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def translate_message(translations: Translations, message: str) -> str:
     """A service's message in the catalogue's language, as plain text (never markup: values
     in it may come from the person, so the template escapes it like any text)."""
+    if isinstance(message, Reasons):
+        if len(message.messages) == 1:
+            return translate_message(translations, message.messages[0])
+        return " ".join(_sentence(translate_message(translations, m)) for m in message.messages)
     if not isinstance(message, Message):
         return translations.gettext(message)
     words = translations.gettext(message.msgid)

@@ -16,7 +16,6 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
-from core.plugins import call_all
 
 if TYPE_CHECKING:
     from core.context import Ctx
@@ -40,7 +39,7 @@ async def notify(session: AsyncSession, notification: Notification) -> None:
 async def deliver_notification(ctx: Ctx, payload: dict[str, Any]) -> None:
     """The ``notification`` outbox handler: offer the message to every channel plugin."""
     notification = msgspec.convert(payload, Notification)
-    delivered = await call_all(ctx.pm, "convene_deliver_notification", notification=notification)
+    delivered = await ctx.call("convene_deliver_notification", notification=notification)
     if not any(delivered):
         log.warning(
             "no notification channel enabled; message for %s: %s %s",

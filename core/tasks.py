@@ -18,12 +18,12 @@ from datetime import timedelta
 from typing import Any
 
 import dramatiq
-import pluggy
 from dramatiq.brokers.stub import StubBroker
 
 from core import outbox
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
+from core.runtime import Runtime
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,15 +51,15 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
 class TaskRunner:
     """Sends outbox rows to the broker and, in a worker, runs them."""
 
-    def __init__(self, settings: Settings, pm: pluggy.PluginManager, handlers: dict[str, outbox.OutboxHandler],
+    def __init__(self, runtime: Runtime, handlers: dict[str, outbox.OutboxHandler],
                  maintenance: Iterable[Maintenance] = (),
                  after_commit: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
-        self.settings = settings
-        self.pm = pm
+        self.runtime = runtime
+        self.settings = runtime.settings
         self.handlers = handlers
         self.maintenance = list(maintenance)
         self.after_commit = after_commit
-        self.broker = make_broker(settings)
+        self.broker = make_broker(runtime.settings)
         self.actor = dramatiq.actor(
             self._process, broker=self.broker, actor_name="convene_outbox", queue_name="convene", max_retries=0
         )
@@ -107,7 +107,7 @@ class TaskRunner:
             else:
                 try:
                     async with self.sessionmaker() as work_session:
-                        await handler(Ctx(work_session, self.pm, self.settings), row.payload)
+                        await handler(Ctx(work_session, self.runtime), row.payload)
                         await work_session.commit()
                         self.kick(work_session.info.pop("outbox_new", []))
                         if self.after_commit is not None:

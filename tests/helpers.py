@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from core.outbox import OutboxRow
-from core.settings import Settings, settings_from_dict
+from core.settings import DEFAULT_PLUGINS, Settings, settings_from_dict
 
 PG_URL = os.environ.get("CONVENE_TEST_DATABASE_URL", "")
 SECRET = "test-secret-key-that-is-long-enough-for-convene"
@@ -27,6 +27,13 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         raw["database_url"] = PG_URL
     raw.update(overrides)
     return settings_from_dict(raw)
+
+
+def loopback_plugins(plugins: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``[plugins]`` table (the default plugins unless given) with federation allowed to reach loopback peers."""
+    table = {"enabled": list(DEFAULT_PLUGINS), **(plugins or {})}
+    table["federation_activitypub"] = {**table.get("federation_activitypub", {}), "allow_private_addresses": True}
+    return table
 
 
 def outbox_rows(client: TestClient, kind: str | None = None) -> list[OutboxRow]:

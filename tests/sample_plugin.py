@@ -6,7 +6,7 @@ import msgspec
 
 from core.decisions import Decision
 from core.outbox import enqueue
-from core.plugins import hookimpl
+from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Link
 
 DELIVERED: list[dict] = []
@@ -18,7 +18,7 @@ class SampleConfig(msgspec.Struct, forbid_unknown_fields=True):
 
 @hookimpl
 def convene_config_schema():
-    return ("sample", SampleConfig)
+    return ConfigSchema("sample", SampleConfig)
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from helpers import PG_URL, SECRET, make_settings, outbox_rows, wait_for
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import MAX_ATTEMPTS, OutboxRow, PermanentFailure, backoff
-from core.plugins import load_plugins
+from core.runtime import Runtime
 from core.tasks import TaskRunner
 
 
@@ -66,7 +66,7 @@ def test_failures_back_off_and_permanent_failures_stop(settings):
             raise PermanentFailure("peer answered 410")
         raise ConnectionError("peer unreachable")
 
-    runner = TaskRunner(settings, load_plugins(settings)[0], {"flaky": flaky})
+    runner = TaskRunner(Runtime.start(settings), {"flaky": flaky})
 
     async def scenario():
         from core.outbox import enqueue
@@ -133,7 +133,7 @@ def test_work_queued_by_a_job_runs_at_once_not_at_the_next_sweep(settings):
     async def second(ctx, payload):
         ran.append("second")
 
-    runner = TaskRunner(settings, load_plugins(settings)[0], {"first": first, "second": second})
+    runner = TaskRunner(Runtime.start(settings), {"first": first, "second": second})
     runner.start_worker()
 
     async def queue_first():

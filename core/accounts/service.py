@@ -52,7 +52,7 @@ async def _check_registration_allowed(ctx: Ctx, email: str) -> None:
         domain = email.rsplit("@", 1)[1]
         if domain not in {d.lower() for d in policy.email_domains}:
             raise InvalidInput.field("email", "sign-up on this instance is limited to some email domains")
-    await ctx.require("convene_can_register", email=email)
+    await ctx.require_allowed("convene_can_register", email=email)
 
 
 async def create_account(ctx: Ctx, email: str, password: str, role: str = "user", confirmed: bool = False,

@@ -51,10 +51,11 @@ async def post_comment(ctx: Ctx, author: Identity, event: Event, text: str, in_r
             raise InvalidInput.field("in_reply_to", "no such comment on this event") from None
         if parent.is_deleted:
             raise InvalidInput.field("in_reply_to", "this comment was deleted")
-    await ctx.require("convene_check_content", author=author, kind="comment", text=clean)
+    await ctx.require_allowed("convene_check_content", author=author, kind="comment", text=clean)
     comment = Comment(event_id=event.id, author=author, author_id=author.id, text=clean,
                       in_reply_to_id=parent.id if parent else None)
     ctx.session.add(comment)
+    ctx.pages_changed(event)
     await ctx.emit("convene_comment_created", comment=comment)
     return comment
 
@@ -63,8 +64,9 @@ async def edit_comment(ctx: Ctx, editor_ids: frozenset[int], comment: Comment, t
     if comment.author_id not in editor_ids or comment.is_deleted:
         raise Forbidden("only the author may edit this comment")
     clean = _clean(text)
-    await ctx.require("convene_check_content", author=comment.author, kind="comment", text=clean)
+    await ctx.require_allowed("convene_check_content", author=comment.author, kind="comment", text=clean)
     comment.text, comment.updated_at = clean, utcnow()
+    ctx.pages_changed(await ctx.session.get_one(Event, comment.event_id))
     await ctx.emit("convene_comment_updated", comment=comment)
 
 
@@ -75,6 +77,7 @@ async def delete_comment(ctx: Ctx, actor_ids: frozenset[int], event: Event, comm
     if comment.is_deleted:
         raise NotFound("no such comment")
     comment.text, comment.deleted_at = "", utcnow()
+    ctx.pages_changed(event)
     await ctx.emit("convene_comment_deleted", comment=comment)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from core.plugins import load_plugins
+from core.plugins import call_sync, load_plugins
 from core.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -17,7 +17,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def alembic_config(settings: Settings) -> Config:
     """Core's migrations plus a branch for each enabled plugin that has tables."""
     pm, _ = load_plugins(settings)
-    folders = [MIGRATIONS / "versions", *(d for d in pm.hook.convene_migrations_dir() if d)]
+    folders = [MIGRATIONS / "versions", *call_sync(pm, "convene_migrations_dir")]
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))

@@ -78,7 +78,7 @@ async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") ->
         if existing.role == "rejected":
             raise Conflict("the organiser declined your participation")
         raise Conflict("you already take part in this event with this identity")
-    await ctx.require("convene_can_join_event", identity=identity, event=event)
+    await ctx.require_allowed("convene_can_join_event", identity=identity, event=event)
     role = "participant" if event.join_mode == "free" and event.organizer.is_local else "not_approved"
     if role == "participant":
         await _take_place(ctx, event)
@@ -90,6 +90,7 @@ async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") ->
         await ctx.session.flush()
     except IntegrityError:  # the same identity joined concurrently; the request rolls back
         raise Conflict("you already take part in this event with this identity") from None
+    ctx.pages_changed(participation.event)
     await ctx.emit("convene_participation_requested", participation=participation)
     return participation
 
@@ -106,6 +107,7 @@ async def leave(ctx: Ctx, identity: Identity, event: Event) -> None:
 async def _remove(ctx: Ctx, participation: Participation) -> None:
     if participation.takes_a_place:
         await _give_place_back(ctx, participation.event)
+    ctx.pages_changed(participation.event)
     await ctx.emit("convene_participation_cancelled", participation=participation)
     await ctx.session.delete(participation)
 
@@ -140,6 +142,7 @@ async def approve(ctx: Ctx, participation: Participation) -> None:
     await _take_place(ctx, participation.event)
     participation.role = "participant"
     participation.updated_at = utcnow()
+    ctx.pages_changed(participation.event)
     await ctx.emit("convene_participation_approved", participation=participation)
 
 
@@ -150,6 +153,7 @@ async def reject(ctx: Ctx, participation: Participation) -> None:
         await _give_place_back(ctx, participation.event)
     participation.role = "rejected"
     participation.updated_at = utcnow()
+    ctx.pages_changed(participation.event)
     await ctx.emit("convene_participation_rejected", participation=participation)
 
 

@@ -11,6 +11,7 @@ from msgspec import Meta
 from core.events.models import Event, Participation
 from core.events.validation import EventInput
 from core.identities.schemas import IdentityOut, identity_out
+from core.plugins import call_sync
 from core.settings import Settings
 from core.web.slots import Link, event_links
 
@@ -95,7 +96,7 @@ def event_out(event: Event, settings: Settings, pm: pluggy.PluginManager) -> Eve
                              event.address_locality, event.address_region, event.address_country,
                              event.latitude, event.longitude)
     extra: dict[str, object] = {}
-    pm.hook.convene_event_json(event=event, data=extra)
+    call_sync(pm, "convene_event_json", event=event, data=extra)
     return EventOut(
         uuid=event.uuid, url=settings.url(f"/events/{event.uuid}"), title=event.title, description=event.description,
         begins_at=event.begins_at, ends_at=event.ends_at, timezone=event.timezone, address=address,

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 
-from core.accounts.models import Account
 from core.context import Ctx
 from core.db.base import utcnow
 from core.db.insert_new import insert_new
@@ -19,19 +18,9 @@ from core.events.validation import EventInput, clean_event_input
 from core.identities.models import Identity
 from core.media import remove_image, store_image
 from core.sanitize import plain_text
+from core.viewer import Viewer
 
 MAX_PER_PAGE = 100
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: an account (or nobody) and the identities it holds."""
-
-    account: Account | None
-    identity_ids: frozenset[int] = frozenset()
-
-
-ANONYMOUS = Viewer(None)
 
 
 async def _tags(ctx: Ctx, slugs: list[str]) -> list[Tag]:
@@ -101,11 +90,8 @@ async def can_view(ctx: Ctx, viewer: Viewer, event: Event) -> bool:
             Participation.role.in_(ATTENDING_ROLES))))
         if not attending:
             return False
-    acting = None
-    if viewer.identity_ids:
-        acting = await ctx.session.get(Identity, min(viewer.identity_ids))
-    decision = await ctx.decide("convene_can_view_event", viewer=acting, event=event)
-    return decision is None or decision.allowed
+    verdict = await ctx.decide("convene_can_view_event", viewer=viewer.identity, event=event)
+    return verdict.outcome == "allow"
 
 
 async def visible_event(ctx: Ctx, viewer: Viewer, value: str | uuid_module.UUID) -> Event:
@@ -123,8 +109,8 @@ def require_organiser(viewer: Viewer, event: Event) -> None:
 
 async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish: bool = False) -> Event:
     values = clean_event_input(data, None)
-    await ctx.require("convene_can_create_event", identity=organizer, data=values)
-    await ctx.require("convene_check_content", author=organizer, kind="event",
+    await ctx.require_allowed("convene_can_create_event", identity=organizer, data=values)
+    await ctx.require_allowed("convene_check_content", author=organizer, kind="event",
                       text=f"{values.get('title', '')}\n{values.get('description', '')}")
     event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
@@ -141,11 +127,12 @@ async def update_event(ctx: Ctx, event: Event, data: EventInput) -> list[str]:
         raise Conflict("a cancelled event cannot be edited")
     values = clean_event_input(data, event)
     if "title" in values or "description" in values:
-        await ctx.require("convene_check_content", author=event.organizer, kind="event",
+        await ctx.require_allowed("convene_check_content", author=event.organizer, kind="event",
                           text=f"{values.get('title', event.title)}\n{values.get('description', event.description)}")
     changed = await apply_values(ctx, event, values)
     if changed:
         event.updated_at = utcnow()
+        ctx.pages_changed(event)
         if not event.draft:
             await ctx.emit("convene_event_updated", event=event, changed=changed)
     return changed
@@ -159,6 +146,7 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
     remove_image(ctx.settings.media_dir, event.banner)
     event.banner = new
     event.updated_at = utcnow()
+    ctx.pages_changed(event)
     if not event.draft:
         await ctx.emit("convene_event_updated", event=event, changed=["banner"])
 
@@ -166,9 +154,10 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
 async def publish_event(ctx: Ctx, event: Event) -> None:
     if not event.draft:
         raise Conflict("this event is already published")
-    await ctx.require("convene_can_create_event", identity=event.organizer, data={"title": event.title})
+    await ctx.require_allowed("convene_can_create_event", identity=event.organizer, data={"title": event.title})
     event.draft = False
     event.published_at = utcnow()
+    ctx.pages_changed(event)
     await ctx.emit("convene_event_published", event=event)
 
 
@@ -182,10 +171,12 @@ async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
     event.status = "cancelled"
     event.cancellation_message = plain_text(message)
     event.updated_at = utcnow()
+    ctx.pages_changed(event)
     await ctx.emit("convene_event_cancelled", event=event)
 
 
 async def delete_event(ctx: Ctx, event: Event) -> None:
+    ctx.pages_changed(event)
     await ctx.emit("convene_event_deleted", event=event)
     if not event.draft and event.visibility != "private":
         # only an address anyone could have been given; a draft's or private event's stays unknown

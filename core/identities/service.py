@@ -82,7 +82,7 @@ async def create_identity(ctx: Ctx, account: Account, username: str, display_nam
     identity = Identity(account_id=account.id, username=username, is_default=not existing, **profile)
     ctx.session.add(identity)
     await ctx.session.flush()
-    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
     await ctx.emit("convene_identity_created", identity=identity)
     return identity
 
@@ -94,7 +94,7 @@ async def update_identity(
     profile = _check_profile(display_name, bio)
     for key, value in profile.items():
         setattr(identity, key, value)
-    await ctx.require("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
     new_avatar = None
     if avatar:
         limits = ctx.settings.limits

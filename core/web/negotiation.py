@@ -13,7 +13,6 @@ from litestar import Request, Response
 
 from core.context import Ctx
 from core.errors import NotFound
-from core.plugins import first_answer
 
 
 async def negotiated(ctx: Ctx, request: Request, kind: str, key: str, find: Any) -> tuple[Response | None, Any]:
@@ -26,7 +25,8 @@ async def negotiated(ctx: Ctx, request: Request, kind: str, key: str, find: Any)
         obj = await find()
     except NotFound:
         obj = None
-    answer = await first_answer(ctx.pm, "convene_negotiate", ctx=ctx, request=request, kind=kind, key=key, obj=obj)
+    answers = await ctx.call("convene_negotiate", request=request, kind=kind, key=key, obj=obj)
+    answer = answers[0] if answers else None
     if answer is None and obj is None:
         raise NotFound(f"no such {kind}")
     return answer, obj

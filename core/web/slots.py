@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from core.events.models import Event
 from core.identities.models import Identity
+from core.plugins import call_sync
 from core.settings import Settings
 
 
@@ -27,9 +28,9 @@ class MenuLink(msgspec.Struct, frozen=True):
 
 
 def event_links(pm: pluggy.PluginManager, event: Event, settings: Settings) -> list[Link]:
-    return [link for links in pm.hook.convene_event_links(event=event, settings=settings) for link in links or []]
+    return [link for links in call_sync(pm, "convene_event_links", event=event, settings=settings) for link in links]
 
 
 def event_sidebar(pm: pluggy.PluginManager, event: Event, viewer: Identity | None, settings: Settings) -> list[Markup]:
-    fragments = pm.hook.convene_event_sidebar(event=event, viewer=viewer, settings=settings)
+    fragments = call_sync(pm, "convene_event_sidebar", event=event, viewer=viewer, settings=settings)
     return [Markup(f) for f in fragments if f]

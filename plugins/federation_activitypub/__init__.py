@@ -18,7 +18,7 @@ from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
 from core.outbox import OutboxHandler
-from core.plugins import hookimpl
+from core.plugins import ConfigSchema, hookimpl
 from core.settings import Settings
 from core.web.slots import Link, MenuLink
 from plugins.federation_activitypub import admin, feed, participations, search_pages
@@ -33,7 +33,7 @@ from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
-from plugins.federation_activitypub.instance import register
+from plugins.federation_activitypub.instance import PLUGIN_NAME
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
 from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
@@ -41,18 +41,13 @@ from plugins.federation_activitypub.search import search_handlers
 
 
 @hookimpl
-def convene_config_schema() -> tuple[str, type[FederationConfig]]:
-    return ("federation_activitypub", FederationConfig)
+def convene_config_schema() -> ConfigSchema:
+    return ConfigSchema(PLUGIN_NAME, FederationConfig, environment={"CONVENE_ALLOW_PRIVATE_ADDRESSES": "allow_private_addresses"})
 
 
 @hookimpl
 def convene_migrations_dir() -> Path:
     return Path(__file__).resolve().parent / "migrations"
-
-
-@hookimpl
-def convene_startup(settings: Settings) -> None:
-    register(settings)
 
 
 @hookimpl

@@ -35,7 +35,7 @@ from plugins.federation_activitypub import notes, remote_events
 from plugins.federation_activitypub.actors import actor_id, actor_row
 from plugins.federation_activitypub.documents import AS_PUBLIC, actor_document
 from plugins.federation_activitypub.fanout import send_to_followers
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, ref
 from plugins.federation_activitypub.remote_actors import RemoteActors
@@ -87,7 +87,7 @@ async def on_update(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     target = ref(document.get("id"), "object.id")
     if target != sender.ap_id:
         raise Refused(f"{sender.ap_id} may update only itself, not {target}")
-    await RemoteActors(instance_of(ctx.settings), ctx.session.bind).from_document(document)
+    await RemoteActors(federation(ctx), ctx.session.bind).from_document(document)
     return f"refreshed actor {target}"
 
 

@@ -24,7 +24,7 @@ from core.web.forms import Form, FormState, attempt, text
 from core.web.render import done, page
 from core.web.slots import MenuLink
 from plugins.federation_activitypub.config import FederationConfig
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.policy import REASON_MAX, Rule, add_rule, effective_rules, remove_rule
 
 PAGE = "/admin/federation"
@@ -39,7 +39,7 @@ def require_admin(caller: Caller) -> Account:
 
 
 def _config(ctx: Ctx) -> FederationConfig:
-    return instance_of(ctx.settings).config
+    return federation(ctx).config
 
 
 # --- the page ------------------------------------------------------------------------

@@ -23,6 +23,9 @@ class FederationConfig(msgspec.Struct, forbid_unknown_fields=True):
     unavailable_after_hours: int = 48
     # processed inbound activities are kept this long (to recognise one sent again), then purged
     inbox_retention_days: Annotated[int, msgspec.Meta(ge=MIN_INBOX_RETENTION_DAYS)] = 30
+    # True only where peers on loopback or a private network are legitimate (tests, a private network of
+    # instances); CONVENE_ALLOW_PRIVATE_ADDRESSES=true overrides it
+    allow_private_addresses: bool = False
 
     def __post_init__(self) -> None:
         self.allowed_domains = _domains("allowed_domains", self.allowed_domains)

@@ -30,7 +30,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.outbox import OutboxRow, PermanentFailure, enqueue_all
 from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
-from plugins.federation_activitypub.instance import Instance, instance_of
+from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.keys import load_private_key
 from plugins.federation_activitypub.models import ApActor, ApDomain
 from plugins.federation_activitypub.policy import permits
@@ -65,7 +65,7 @@ async def enqueue_delivery(session: AsyncSession, inbox: str, activity: dict[str
 
 async def deliver(ctx: Ctx, payload: dict[str, Any]) -> None:
     """The ``ap_deliver`` outbox handler."""
-    session, instance = ctx.session, instance_of(ctx.settings)
+    session, instance = ctx.session, federation(ctx)
     inbox = payload["inbox"]
     domain = await _destination(session, instance, inbox)
     health = await session.get(ApDomain, domain)
@@ -87,7 +87,7 @@ async def deliver(ctx: Ctx, payload: dict[str, Any]) -> None:
         raise PermanentFailure(f"{inbox} answered HTTP {response.status}")
 
 
-async def _destination(session: AsyncSession, instance: Instance, inbox: str) -> str:
+async def _destination(session: AsyncSession, instance: Federation, inbox: str) -> str:
     """The inbox's domain, if the federation policy lets us post there now (not when it was queued)."""
     try:
         domain = host_of(inbox)
@@ -114,7 +114,7 @@ def _cached_signer(key_id: str, private_key_pem: str) -> Signer:
     return Signer(key_id, load_private_key(private_key_pem))
 
 
-async def _record_failure(session: AsyncSession, instance: Instance, domain: str) -> None:
+async def _record_failure(session: AsyncSession, instance: Federation, domain: str) -> None:
     """Start or extend the domain's failing period; committed now, since the handler then raises."""
     await insert_new(session, ApDomain.domain, {"domain": domain, "unavailable": False})
     row = await session.get_one(ApDomain, domain, populate_existing=True)

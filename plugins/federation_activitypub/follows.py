@@ -21,7 +21,7 @@ from plugins.federation_activitypub import activities
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
 from plugins.federation_activitypub.fetch import FetchError
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import Refused, ref
 from plugins.federation_activitypub.remote_actors import RemoteActors
@@ -134,7 +134,7 @@ async def _follow_named(ctx: Ctx, obj: Any, sender_id: int, sender_follows: bool
 
 async def remote_actor(ctx: Ctx, target: str) -> ApActor:
     """The remote actor a person typed (``@name@host`` or a URL), as a field error when unusable."""
-    actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
+    actors = RemoteActors(federation(ctx), ctx.session.bind)
     try:
         return await actors.by_handle_or_url(target)
     except (FetchError, Refused) as exc:

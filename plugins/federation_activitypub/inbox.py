@@ -30,7 +30,7 @@ from core.outbox import enqueue
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of
 from plugins.federation_activitypub.follows import local_identity_by_handle
-from plugins.federation_activitypub.instance import Instance, instance_of
+from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused, ref
@@ -76,14 +76,14 @@ async def _answer(ctx: Ctx, request: Request) -> Response:
 
 
 async def receive(ctx: Ctx, request: Request) -> Response:
-    instance = instance_of(ctx.settings)
+    instance = federation(ctx)
     body = await _read_body(request)
     activity, actor = _activity(body)
     origin = await _allowed_origin(ctx, instance, actor)
     await _verify_signature(ctx, instance, request, body, actor)
-    decision = await ctx.decide("convene_accept_remote_activity", activity=activity, origin=origin)
-    if decision is not None and not decision.allowed:
-        raise InboxRefusal(403, decision.reason or "refused by this instance's policy")
+    verdict = await ctx.decide("convene_accept_remote_activity", activity=activity, origin=origin)
+    if verdict.outcome != "allow":
+        raise InboxRefusal(403, verdict.reason)
     stored = await insert_new(ctx.session, ApInboxActivity.id, {
         "activity_id": activity["id"], "actor": actor, "payload": activity, "outcome": ""})
     if stored is None:
@@ -123,7 +123,7 @@ def _activity(body: bytes) -> tuple[dict[str, Any], str]:
         raise InboxRefusal(400, exc.reason) from exc
 
 
-async def _allowed_origin(ctx: Ctx, instance: Instance, actor: str) -> str:
+async def _allowed_origin(ctx: Ctx, instance: Federation, actor: str) -> str:
     try:
         origin = host_of(actor)
     except FetchError as exc:
@@ -143,7 +143,7 @@ def _request_url(ctx: Ctx, request: Request) -> str:
     return ctx.settings.public_url + path + (f"?{query}" if query else "")
 
 
-async def _verify_signature(ctx: Ctx, instance: Instance, request: Request, body: bytes, actor: str) -> None:
+async def _verify_signature(ctx: Ctx, instance: Federation, request: Request, body: bytes, actor: str) -> None:
     # The key lookup opens sessions of its own. End the request's transaction (it has only read) so its
     # connection goes back to the pool: otherwise concurrent requests each hold one while waiting for a
     # second, and a burst as large as the pool deadlocks until the pool's timeout.

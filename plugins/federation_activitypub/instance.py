@@ -1,26 +1,22 @@
 """What federation code keeps per instance inside a process, in a request or in the worker.
 
 One ``GuardedClient`` per event loop (httpx connections belong to the loop that opened
-them), the instance actor's signer (its key never changes once made) and the decoded
-plugin config. ``instance_of(ctx.settings)`` finds it: ``convene_startup`` registers
-each instance by its database URL (a database belongs to one instance, so two
-instances in one test process never share one), and an application built again for
-the same database replaces the old one.
+them), the instance actor's signer (its key never changes once made) and the plugin's
+config. It lives in the instance's runtime (``federation(ctx)``), never in a module
+global, so two instances in one process (as the tests run them) share nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from dataclasses import dataclass, field
-from functools import cached_property
 
-import msgspec
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core import __version__
+from core.context import Ctx
+from core.runtime import Runtime
 from core.settings import Settings
 from plugins.federation_activitypub.actors import local_actor, relay_identity
 from plugins.federation_activitypub.config import FederationConfig
@@ -32,17 +28,12 @@ from plugins.federation_activitypub.signatures import Signer
 PLUGIN_NAME = "federation_activitypub"
 
 
-@dataclass
-class Instance:
-    settings: Settings
-    _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GuardedClient] = field(
-        default_factory=weakref.WeakKeyDictionary
-    )
-    _relay_signer: Signer | None = None
-
-    @cached_property
-    def config(self) -> FederationConfig:
-        return msgspec.convert(self.settings.plugin_config(PLUGIN_NAME), FederationConfig)
+class Federation:
+    def __init__(self, runtime: Runtime) -> None:
+        self.settings: Settings = runtime.settings
+        self.config: FederationConfig = runtime.config(PLUGIN_NAME)
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GuardedClient] = weakref.WeakKeyDictionary()
+        self._relay_signer: Signer | None = None
 
     def client(self) -> GuardedClient:
         """The one guarded HTTP client of this instance on the running event loop."""
@@ -50,7 +41,7 @@ class Instance:
         client = self._clients.get(loop)
         if client is None:
             policy = FetchPolicy(
-                allow_private=self.settings.allow_private_addresses,
+                allow_private=self.config.allow_private_addresses,
                 user_agent=f"Convene/{__version__} (+{self.settings.public_url}/)",
             )
             client = self._clients[loop] = GuardedClient(policy)
@@ -79,20 +70,6 @@ async def _committed_relay_actor(engine: AsyncEngine, settings: Settings) -> ApA
         return row
 
 
-_instances: dict[str, Instance] = {}
-
-
-def _key(database_url: str) -> str:
-    return make_url(database_url).render_as_string(hide_password=False)
-
-
-def register(settings: Settings) -> Instance:
-    """Called at start-up: the latest application built for a database speaks for it."""
-    instance = _instances[_key(settings.database_url)] = Instance(settings)
-    return instance
-
-
-def instance_of(settings: Settings) -> Instance:
-    """The instance of a request's settings (registered again if another app took its database)."""
-    instance = _instances.get(_key(settings.database_url))
-    return instance if instance is not None and instance.settings is settings else register(settings)
+def federation(ctx: Ctx) -> Federation:
+    """The federation plugin's objects for the instance ``ctx`` belongs to."""
+    return ctx.runtime.state(PLUGIN_NAME, Federation)

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.context import Ctx
 from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
 from plugins.federation_activitypub.purge import purge
@@ -66,7 +66,7 @@ async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
     stored = await session.get(ApInboxActivity, payload["id"])
     if stored is None or stored.outcome:
         return
-    instance = instance_of(ctx.settings)
+    instance = federation(ctx)
     handler = handler_for(stored.payload)
     if handler is None:
         outcome = f"ignored: {str(stored.payload['type'])[:50]} is not handled"

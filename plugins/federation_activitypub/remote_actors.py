@@ -33,7 +33,7 @@ from plugins.federation_activitypub.fetch import (
     normalize_host,
     normalize_url,
 )
-from plugins.federation_activitypub.instance import Instance
+from plugins.federation_activitypub.instance import Federation
 from plugins.federation_activitypub.keys import (
     KeyFormatError,
     PublicKey,
@@ -55,7 +55,7 @@ USERNAME_MAX = 64
 class RemoteActors:
     """Finding and refreshing remote actors for one instance, on its database engine."""
 
-    def __init__(self, instance: Instance, engine: AsyncEngine) -> None:
+    def __init__(self, instance: Federation, engine: AsyncEngine) -> None:
         self.instance = instance
         self.engine = engine
 
@@ -132,7 +132,7 @@ class RemoteActors:
         host = normalize_host(host)
         await self._check_host(host, handle)
         # plain http only where loopback peers are allowed (development and tests)
-        schemes = ("https", "http") if self.instance.settings.allow_private_addresses else ("https",)
+        schemes = ("https", "http") if self.instance.config.allow_private_addresses else ("https",)
         resource = quote(f"acct:{name}@{host}", safe=":@")
         for scheme in schemes:
             try:

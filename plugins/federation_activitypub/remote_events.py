@@ -24,14 +24,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.context import CHANGED_EVENTS, Ctx
+from core.context import Ctx
 from core.db.base import utcnow
 from core.events.models import DeletedEvent, Event
 from core.events.service import apply_values
 from core.events.validation import tag_slug
 from core.web.slots import Link
 from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.parse import Refused, RemoteEvent, parse_event, ref
 from plugins.federation_activitypub.remote_actors import RemoteActors
@@ -64,7 +64,7 @@ async def acting_for(ctx: Ctx, sender: ApActor, actor_id: str) -> ApActor:
         return sender
     if host_of(actor_id) != host_of(sender.ap_id):
         raise Refused(f"{sender.ap_id} cannot act for {actor_id}, an actor on another host")
-    actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
+    actors = RemoteActors(federation(ctx), ctx.session.bind)
     with refusing_fetch_errors(actor_id):
         document = await actors.fetch_document(actor_id)
     if document.get("type") != "Group":
@@ -119,7 +119,7 @@ async def forget_event(ctx: Ctx, event: Event) -> None:
 
 async def _drop_copy(ctx: Ctx, event: Event) -> None:
     """Delete our copy; its page here says the event was deleted (410), as a local one's does."""
-    _mark_changed(ctx, event)
+    ctx.pages_changed(event)
     ctx.session.add(DeletedEvent(uuid=event.uuid))
     await ctx.session.delete(event)
 
@@ -151,7 +151,7 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
         if await apply_values(ctx, event, _columns(remote)) or remote.updated is not None:
             event.updated_at = remote.updated or utcnow()
     await ctx.session.refresh(event, ["organizer"])
-    _mark_changed(ctx, event)
+    ctx.pages_changed(event)
     return event
 
 
@@ -210,7 +210,3 @@ async def _check_may_delete(ctx: Ctx, event: Event, sender: ApActor, ap_id: str)
         raise Refused(f"{ap_id} belongs to another actor than {sender.ap_id}")
     await acting_for(ctx, sender, organiser)
 
-
-def _mark_changed(ctx: Ctx, event: Event) -> None:
-    """So the anonymous page cache forgets the event's page when this transaction commits."""
-    ctx.session.info.setdefault(CHANGED_EVENTS, set()).add(str(event.uuid))

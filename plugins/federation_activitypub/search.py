@@ -27,7 +27,7 @@ from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of, normalize_host
 from plugins.federation_activitypub.follows import local_identity_at, local_identity_by_handle
-from plugins.federation_activitypub.instance import instance_of
+from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, parse_event
 from plugins.federation_activitypub.remote_actors import RemoteActors
@@ -78,7 +78,7 @@ def _local_profile(identity: Identity | None) -> Identity:
 
 
 async def _remote(ctx: Ctx, target: str) -> Event | Identity:
-    actors = RemoteActors(instance_of(ctx.settings), ctx.session.bind)
+    actors = RemoteActors(federation(ctx), ctx.session.bind)
     if not _is_url(target):
         return await _identity(ctx, await actors.by_handle_or_url(target))
     document = await actors.fetch_document(target)

@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from browser_actions import log_in
 from core.db.migrate import upgrade
-from helpers import make_settings
+from helpers import loopback_plugins, make_settings
 from live_site import Site, live_site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 @pytest.fixture
 def site(data_dir: Path) -> Iterator[Site]:
     """This instance (the browser's), allowed to fetch from loopback."""
-    with live_site(data_dir, allow_private_addresses=True) as running:
+    with live_site(data_dir, plugins=loopback_plugins()) as running:
         yield running
 
 
@@ -31,7 +31,7 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("elsewhere")
     database_url = f"sqlite+aiosqlite:///{folder / 'convene.sqlite3'}"
     upgrade(make_settings(folder, database_url=database_url))
-    with live_site(folder, allow_private_addresses=True, database_url=database_url) as running:
+    with live_site(folder, plugins=loopback_plugins(), database_url=database_url) as running:
         yield running
 
 

@@ -22,7 +22,7 @@ from security_fixtures import LocalServer, ReceivedRequest, answer
 
 from core.app import create_app
 from core.settings import Settings
-from helpers import make_settings
+from helpers import loopback_plugins, make_settings
 from plugins.federation_activitypub.keys import public_key_to_pem
 from plugins.federation_activitypub.signatures import Signer
 
@@ -91,7 +91,7 @@ def signed_post(
 
 def federating_settings(data_dir: Any, **overrides: Any) -> Settings:
     """An instance that may reach loopback peers, optionally with a federation policy."""
-    return make_settings(data_dir, allow_private_addresses=True, **overrides)
+    return make_settings(data_dir, plugins=loopback_plugins(overrides.pop("plugins", None)), **overrides)
 
 
 def run(client: TestClient, query: Callable[..., Any]) -> Any:
