@@ -1,7 +1,9 @@
 """Events made private, and public again: the servers that hold a copy drop it, then get it anew.
 
-Checked in the outbox right after the change returns: the deliveries a change queues
-are written in its own transaction, so what is not there by then is never sent.
+Our side is checked in the outbox right after the change returns: the deliveries a
+change queues are written in its own transaction, so what is not there by then is
+never sent. The receiving side is a loopback peer (``mallory``) whose signed
+activities the worker processes, as in test_remote_events.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from peer_fixtures import RemoteActor, host_actor, instance, mallory  # noqa: F4
 from security_fixtures import LocalServer, actor_key, local_server, other_key, other_server  # noqa: F401 (fixtures)
 from test_delivery import followed_by
 from test_participations import mobilizon_join
-from test_remote_events import send
+from test_remote_events import activity, event_object, outcome, send, stored
 
 from helpers import new_event, outbox_rows, sign_up
 
@@ -125,3 +127,51 @@ def test_a_private_event_and_its_comments_are_not_served_to_other_servers(instan
     assert [a.status_code for a in answers] == [404, 404, 404], "gone as if it never existed: no 410, no Tombstone"
     assert not any("Picnic" in a.text or "blanket" in a.text for a in answers)
     assert instance.get(f"/comments/{comment['uuid']}", follow_redirects=False).status_code == 404
+
+
+# --- remote events made private on their server -----------------------------------------------------------
+
+
+def dated_delete(actor: RemoteActor, obj: dict[str, Any], deleted: str, number: int = 1) -> dict[str, Any]:
+    """The Delete Convene sends for an event made private: a Tombstone that says when."""
+    tombstone = {"id": obj["id"], "type": "Tombstone", "formerType": "Event", "deleted": deleted}
+    return activity(actor, "Delete", tombstone, number)
+
+
+def test_a_remote_event_made_private_then_public_again_is_dropped_then_stored_anew(
+    instance: TestClient, mallory: RemoteActor
+) -> None:
+    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
+    send(instance, mallory, activity(mallory, "Create", obj))
+    first_copy = stored(instance, obj["id"])["uuid"]
+    send(instance, mallory, dated_delete(mallory, obj, "2030-01-02T10:00:00Z"))
+    assert stored(instance, obj["id"]) is None
+    assert instance.get(f"/events/{first_copy}").status_code == 410
+
+    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": "2030-01-03T10:00:00Z"}, number=2))
+    again = stored(instance, obj["id"])
+    assert again is not None and again["title"] == "Bike repair café"
+    assert instance.get(f"/events/{again['uuid']}").status_code == 200
+
+
+def test_what_was_sent_before_an_event_was_made_private_and_arrives_late_is_ignored(
+    instance: TestClient, mallory: RemoteActor
+) -> None:
+    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
+    send(instance, mallory, dated_delete(mallory, obj, "2030-01-02T10:00:00Z"))
+    for number, kind in enumerate(["Create", "Update"], start=1):
+        late = activity(mallory, kind, obj, number)
+        send(instance, mallory, late)
+        assert outcome(instance, late["id"]).startswith("ignored: "), kind
+    assert stored(instance, obj["id"]) is None
+
+
+def test_a_delete_older_than_the_copy_arriving_late_leaves_it(instance: TestClient, mallory: RemoteActor) -> None:
+    """Made private, then public again: the Create of the second time may overtake the Delete of the first."""
+    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
+    send(instance, mallory, activity(mallory, "Create", obj))
+    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": "2030-01-03T10:00:00Z"}, number=2))
+    late = dated_delete(mallory, obj, "2030-01-02T10:00:00Z")
+    send(instance, mallory, late)
+    assert outcome(instance, late["id"]).startswith("ignored: ")
+    assert stored(instance, obj["id"]) is not None
