@@ -31,7 +31,7 @@ from plugins.federation_activitypub.comment_pages import comment_handlers
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
-from plugins.federation_activitypub.fanout import event_changed, event_deleted
+from plugins.federation_activitypub.fanout import event_changed, event_deleted, event_edited
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import PLUGIN_NAME
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
@@ -92,8 +92,8 @@ async def convene_event_published(ctx: Ctx, event: Event) -> None:
 
 
 @hookimpl
-async def convene_event_updated(ctx: Ctx, event: Event) -> None:
-    await event_changed(ctx, event, "Update")
+async def convene_event_updated(ctx: Ctx, event: Event, changed: list[str]) -> None:
+    await event_edited(ctx, event, changed)
 
 
 @hookimpl

@@ -83,3 +83,27 @@ def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any
 def event_deletion(settings: Settings, event: Event) -> dict[str, Any]:
     """``Delete`` of an event, with the Tombstone its URL answers from now on."""
     return deletion(event_document(settings, event), "Event")
+
+
+def event_withdrawal(settings: Settings, event: Event) -> dict[str, Any]:
+    """``Delete`` of an event made private: other servers drop their copy, as of a deleted event.
+
+    Its id is fresh, since an event may be made private more than once. Its Tombstone
+    says when (``deleted``: the moment of that change, on our clock, as the Event's
+    ``updated`` is), so a receiver can tell an older Create or Update that arrives late,
+    to be ignored, from the event made public again later, to be stored anew.
+    """
+    activity = event_deletion(settings, event)
+    activity["id"] = _fresh_id(activity["object"]["id"], "deletes")
+    activity["object"]["deleted"] = event.updated_at.isoformat().replace("+00:00", "Z")
+    return activity
+
+
+def event_recreation(settings: Settings, event: Event) -> dict[str, Any]:
+    """``Create`` of a private event made public or unlisted, for servers that dropped their copy or never had one.
+
+    Its id is fresh: they have seen the first Create's, and drop an id seen before.
+    """
+    activity = event_activity(settings, event, "Create")
+    activity["id"] = _fresh_id(activity["object"]["id"], "creates")
+    return activity

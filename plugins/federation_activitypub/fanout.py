@@ -6,6 +6,11 @@ actors on the same server that publish a shared inbox get one copy there (Mastod
 Mobilizon and Convene all do), the others each get theirs.
 The lifecycle hooks call this inside the request's transaction: it only writes outbox
 rows, which commit (or roll back) with the change that caused them.
+
+Private events never leave the instance, so an event made private is withdrawn from
+the servers that hold a copy with the Delete they would get if it were deleted, and
+one made public or unlisted again is sent to them anew, as a Create: an Update of an
+object they do not hold is ignored by Mastodon, for one.
 """
 
 from __future__ import annotations
@@ -19,10 +24,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
-from plugins.federation_activitypub.activities import event_activity, event_deletion
+from plugins.federation_activitypub.activities import (
+    event_activity,
+    event_deletion,
+    event_recreation,
+    event_withdrawal,
+)
 from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.delivery import enqueue_deliveries
 from plugins.federation_activitypub.models import ApActor, ApFollow
+from plugins.federation_activitypub.visibility import former_visibility
 
 FEDERATED_VISIBILITIES = ("public", "unlisted")
 
@@ -56,19 +67,43 @@ async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, An
     return len(inboxes)
 
 
+def published_here(event: Event) -> bool:
+    """Local and published: other servers may hold a copy, unless it was private all along."""
+    return event.organizer.is_local and not event.draft
+
+
 def federates(event: Event) -> bool:
     """Local, published, and public or unlisted: private events never leave the instance."""
-    return event.organizer.is_local and not event.draft and event.visibility in FEDERATED_VISIBILITIES
+    return published_here(event) and event.visibility in FEDERATED_VISIBILITIES
+
+
+async def send_about_event(ctx: Ctx, event: Event, activity: dict[str, Any]) -> None:
+    """To every server that holds a copy of the event: its organiser's followers' and its remote participants'."""
+    participants = await participant_inboxes(ctx.session, event.id)
+    await send_to_followers(ctx, event.organizer, activity, also=participants)
 
 
 async def event_changed(ctx: Ctx, event: Event, kind: str) -> None:
-    """Create (published) or Update (edited, cancelled) of a local event, to followers and participants."""
+    """Create (published) or Update (cancelled) of a local event, to followers and participants."""
     if federates(event):
-        participants = await participant_inboxes(ctx.session, event.id)
-        await send_to_followers(ctx, event.organizer, event_activity(ctx.settings, event, kind), also=participants)
+        await send_about_event(ctx, event, event_activity(ctx.settings, event, kind))
+
+
+async def event_edited(ctx: Ctx, event: Event, changed: Sequence[str]) -> None:
+    """Update of an edited local event; Delete when it was made private, Create when it was private."""
+    if not published_here(event):
+        return
+    if "visibility" in changed and event.visibility == "private":
+        activity = event_withdrawal(ctx.settings, event)  # it was public or unlisted: servers hold a copy
+    elif "visibility" in changed and former_visibility(event) == "private":
+        activity = event_recreation(ctx.settings, event)  # servers dropped their copy, or never had one
+    elif federates(event):
+        activity = event_activity(ctx.settings, event, "Update")
+    else:
+        return
+    await send_about_event(ctx, event, activity)
 
 
 async def event_deleted(ctx: Ctx, event: Event) -> None:
     if federates(event):
-        participants = await participant_inboxes(ctx.session, event.id)
-        await send_to_followers(ctx, event.organizer, event_deletion(ctx.settings, event), also=participants)
+        await send_about_event(ctx, event, event_deletion(ctx.settings, event))

@@ -336,6 +336,17 @@ def parse_note(obj: dict[str, Any]) -> RemoteNote:
     )
 
 
+def deletion_time(obj: Any) -> datetime | None:
+    """When a Delete's object says it was deleted (a Tombstone's ``deleted``); None for a bare id or no date.
+
+    A date we cannot read counts as none: the deletion itself still holds.
+    """
+    try:
+        return _time(obj.get("deleted"), "object.deleted", required=False) if isinstance(obj, dict) else None
+    except Refused:
+        return None
+
+
 def parse_actor(obj: dict[str, Any]) -> RemoteActor:
     """A Person, Group, Application or Service actor with its inbox and public key."""
     kind = obj.get("type")

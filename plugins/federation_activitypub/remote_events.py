@@ -9,6 +9,11 @@ they show are marked changed so the anonymous page cache forgets them on commit.
 Only the actor an event is attributed to may create, change or delete it, or a member
 of that actor when it is a group (``acting_for``), and only on its own host; a Delete
 that arrives before its Create leaves a tombstone, so the late Create is ignored.
+An event made private on its server is deleted there too (Convene sends the Delete of
+a deleted event), and may be made public again: a tombstone dates the deletion (by the
+Tombstone's ``deleted`` when it has one, our clock's now otherwise), and an event whose
+``updated`` is later comes back, while a Create, Update or dated Delete older than
+what we hold is one that arrived late, and is ignored.
 
 The banner and the other attachments are kept as URLs (``banner_url``, ``attachments``)
 and never fetched by this server: readers' browsers load the banner over https from
@@ -33,7 +38,7 @@ from core.web.slots import Link
 from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
 from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApObject
-from plugins.federation_activitypub.parse import Refused, RemoteEvent, parse_event, ref
+from plugins.federation_activitypub.parse import Refused, RemoteEvent, deletion_time, parse_event, ref
 from plugins.federation_activitypub.remote_actors import RemoteActors
 
 COLUMN_URL_MAX = 500
@@ -93,19 +98,25 @@ async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) ->
 
 async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     """Delete of an event (by id, Tombstone or Event): tombstone it, whether or not we have it."""
-    ap_id = ref(activity.get("object"), "object")
+    obj = activity.get("object")
+    ap_id = ref(obj, "object")
     _check_same_host(ap_id, sender)
+    dated = deletion_time(obj)
+    deleted = dated or utcnow()
     record = await record_of(ctx, ap_id)
     if record is None:
-        ctx.session.add(ApObject(ap_id=ap_id, kind="event", local_id=None, deleted_at=utcnow()))
+        ctx.session.add(ApObject(ap_id=ap_id, kind="event", local_id=None, deleted_at=deleted))
         return f"remembered deletion of {ap_id}"
     if record.deleted_at is not None:
+        record.deleted_at = max(record.deleted_at, deleted)  # so no version between the two comes back
         return f"ignored: {ap_id} was already deleted"
     event = await ctx.session.get(Event, record.local_id) if record.local_id is not None else None
     if event is not None:
         await _check_may_delete(ctx, event, sender, ap_id)
+        if dated is not None and event.updated_at > dated:
+            return f"ignored: {ap_id} was deleted before the version we hold (this Delete arrived late)"
         await _drop_copy(ctx, event)
-    record.deleted_at, record.local_id = utcnow(), None
+    record.deleted_at, record.local_id = deleted, None
     return f"deleted {ap_id}"
 
 
@@ -125,14 +136,16 @@ async def _drop_copy(ctx: Ctx, event: Event) -> None:
 
 
 async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> Event | None:
-    """Insert or update the local copy of ``remote``; None when its id is a tombstone."""
+    """Insert or update the local copy of ``remote``; None when its id is a tombstone it does not postdate."""
     _check_same_host(remote.ap_id, organiser)
     for reason in remote.dropped:
         log.warning("remote event %s: left out %s", remote.ap_id, reason)
     record = await record_of(ctx, remote.ap_id)
     if record is not None and record.deleted_at is not None:
-        return None
-    event = await ctx.session.get(Event, record.local_id) if record is not None else None
+        if remote.updated is None or remote.updated <= record.deleted_at:
+            return None
+        record.deleted_at = None  # made public again after it was made private there: it comes back
+    event = await ctx.session.get(Event, record.local_id) if record is not None and record.local_id else None
     if event is None:
         event = Event(organizer_id=organiser.identity_id, draft=False, published_at=utcnow(), tags=[])
         ctx.session.add(event)
