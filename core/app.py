@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -20,26 +19,23 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from core import __version__
-from core.accounts.service import purge_unconfirmed
 from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
-from core.db.base import utcnow
-from core.db.engine import make_engine, make_sessionmaker, refresh_statistics
+from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.notifications import deliver_notification
 from core.plugins import call_sync
-from core.ratelimit import forget_old_windows
 from core.routes import api_handlers, web_handlers
 from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
+from core.upkeep import CORE_TASKS
 from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
 from core.i18n import N_, Message
 from core.web.localised import LocalisedTemplates
 from core.web.templating import make_environments, theme_dirs
 
 log = logging.getLogger("convene")
-MAINTENANCE_EVERY = timedelta(hours=1)
 MAX_BODY = 12 * 1024 * 1024
 
 
@@ -117,24 +113,9 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         handlers.update(plugin_handlers)
     sessionmaker = make_sessionmaker(engine)
 
-    last_run = {"at": utcnow() - MAINTENANCE_EVERY}
-
-    async def hourly(runner: TaskRunner) -> None:
-        """Purge unconfirmed accounts and old rate-limit windows; refresh the query planner's statistics."""
-        if utcnow() - last_run["at"] < MAINTENANCE_EVERY:
-            return
-        last_run["at"] = utcnow()
-        async with runner.sessionmaker() as session:
-            ctx = Ctx(session, runtime)
-            count = await purge_unconfirmed(ctx)
-            await forget_old_windows(ctx)
-            await session.commit()
-            await refresh_statistics(session)
-        if count:
-            log.info("purged %d unconfirmed accounts", count)
-
     pages = page_store(settings)
-    tasks = TaskRunner(runtime, handlers, maintenance=[hourly],
+    periodic = [*CORE_TASKS, *(task for tasks in call_sync(pm, "convene_periodic_tasks") for task in tasks)]
+    tasks = TaskRunner(runtime, handlers, periodic=periodic,
                        after_commit=lambda info: forget_changed_pages(pages, info))
     run_worker = settings.embedded_broker if run_worker is None else run_worker
     call_sync(pm, "convene_startup", runtime=runtime)

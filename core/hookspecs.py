@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import click
+    from sqlalchemy import ColumnElement
 
     from core.accounts.models import Account
     from core.comments.models import Comment
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from core.identities.models import Identity
     from core.notifications import Notification
     from core.outbox import OutboxHandler
+    from core.periodic import PeriodicTask
     from core.plugins import ConfigSchema
     from core.runtime import Runtime
     from core.web.slots import Link, MenuLink
@@ -96,6 +98,11 @@ def convene_migrations_dir() -> Path | None:
 
 
 @hookspec
+def convene_periodic_tasks() -> list[PeriodicTask]:
+    """Return ``core.periodic.PeriodicTask``s: work the workers run once per period, instance-wide."""
+
+
+@hookspec
 def convene_startup(runtime: Runtime) -> None:
     """Called once when the web application or a worker starts; raise ConfigError to refuse to start."""
 
@@ -141,8 +148,8 @@ async def convene_event_published(ctx: Ctx, event: Event) -> None:
 
 
 @hookspec
-async def convene_event_updated(ctx: Ctx, event: Event, changed: list[str]) -> None:
-    """A published event was edited; ``changed`` lists the field names that changed."""
+async def convene_event_updated(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
+    """A published event was edited; ``changed`` maps each changed field to its previous value."""
 
 
 @hookspec
@@ -191,6 +198,16 @@ async def convene_comment_deleted(ctx: Ctx, comment: Comment) -> None:
 
 
 @hookspec
+async def convene_held(ctx: Ctx, kind: str, target: Any, reasons: list[str]) -> None:
+    """An ``event``, ``comment`` or ``account`` is held for a moderator's review, for these reasons."""
+
+
+@hookspec
+async def convene_released(ctx: Ctx, kind: str, target: Any) -> None:
+    """A moderator released a held ``event``, ``comment`` or ``account``; it is shown (or may log in) now."""
+
+
+@hookspec
 async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> bool | None:
     """Deliver a notification (email, push...); return True when delivered. Runs in the worker."""
 
@@ -206,8 +223,13 @@ async def convene_can_register(ctx: Ctx, email: str) -> Decision | None:
 
 
 @hookspec
-async def convene_can_create_event(ctx: Ctx, identity: Identity, data: dict[str, Any]) -> Decision | None:
-    """May this identity create or publish an event with these fields?"""
+async def convene_can_act(ctx: Ctx, identity: Identity, action: str) -> Decision | None:
+    """May this identity act now (``event.create``, ``comment.post``...)? Deny it while it is suspended."""
+
+
+@hookspec
+async def convene_can_save_event(ctx: Ctx, event: Event, action: str, changed: dict[str, Any]) -> Decision | None:
+    """May ``event``, as it would be, be saved? ``action``: create, publish or update; hold is understood."""
 
 
 @hookspec
@@ -216,18 +238,38 @@ async def convene_can_join_event(ctx: Ctx, identity: Identity, event: Event) -> 
 
 
 @hookspec
-async def convene_can_view_event(ctx: Ctx, viewer: Identity | None, event: Event) -> Decision | None:
-    """May this viewer (None = anonymous) see this published event?"""
-
-
-@hookspec
 async def convene_check_content(ctx: Ctx, author: Identity, kind: str, text: str) -> Decision | None:
     """Is this user-written text acceptable? ``kind`` is e.g. ``event``, ``comment``, ``profile``."""
 
 
 @hookspec
+async def convene_can_moderate(ctx: Ctx, action: str, target: Any) -> Decision | None:
+    """Grant ``ctx.viewer`` an action on what is not theirs (``event.delete``...): only ``allow`` grants."""
+
+
+@hookspec
 async def convene_accept_remote_activity(ctx: Ctx, activity: dict[str, Any], origin: str) -> Decision | None:
     """May this inbound activity from domain ``origin`` be processed?"""
+
+
+# ---------------------------------------------------------------------------
+# filters (narrow every listing; conditions are ANDed to the core's own)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+async def convene_filter_events(ctx: Ctx) -> ColumnElement[bool] | None:
+    """Return a SQL condition on ``Event`` rows; events failing it are hidden from ``ctx.viewer`` everywhere."""
+
+
+@hookspec
+async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool] | None:
+    """Return a SQL condition on ``Comment`` rows; comments failing it are hidden from ``ctx.viewer`` everywhere."""
+
+
+@hookspec
+async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool] | None:
+    """Return a SQL condition on ``Identity`` rows; profiles failing it are not found by ``ctx.viewer``."""
 
 
 # ---------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from core.db.base import Base
 from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.identities.models import Identity
 from core.outbox import OutboxRow
+from core.periodic import PeriodicRun
 from core.ratelimit import RateCounter
 
 metadata = Base.metadata
 
-__all__ = ["Account", "AccountToken", "Comment", "Credential", "DeletedEvent", "Event", "Identity", "OutboxRow", "Participation", "RateCounter",
+__all__ = ["Account", "AccountToken", "Comment", "Credential", "DeletedEvent", "Event", "Identity", "OutboxRow", "Participation", "PeriodicRun", "RateCounter",
            "Tag", "metadata"]

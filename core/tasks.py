@@ -23,6 +23,7 @@ from dramatiq.brokers.stub import StubBroker
 from core import outbox
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
+from core.periodic import PeriodicTask, run_due
 from core.runtime import Runtime
 from core.settings import Settings
 
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 # a message older than this is presumed lost; a backlog drains for minutes without one
 SWEEP_GRACE = timedelta(minutes=5)
-Maintenance = Callable[[Any], Awaitable[None]]
 
 
 def make_broker(settings: Settings) -> dramatiq.Broker:
@@ -52,12 +52,12 @@ class TaskRunner:
     """Sends outbox rows to the broker and, in a worker, runs them."""
 
     def __init__(self, runtime: Runtime, handlers: dict[str, outbox.OutboxHandler],
-                 maintenance: Iterable[Maintenance] = (),
+                 periodic: Iterable[PeriodicTask] = (),
                  after_commit: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
         self.handlers = handlers
-        self.maintenance = list(maintenance)
+        self.periodic = list(periodic)
         self.after_commit = after_commit
         self.broker = make_broker(runtime.settings)
         self.actor = dramatiq.actor(
@@ -106,12 +106,7 @@ class TaskRunner:
                 error = outbox.PermanentFailure(f"no handler for outbox kind {row.kind!r} (plugin disabled?)")
             else:
                 try:
-                    async with self.sessionmaker() as work_session:
-                        await handler(Ctx(work_session, self.runtime), row.payload)
-                        await work_session.commit()
-                        self.kick(work_session.info.pop("outbox_new", []))
-                        if self.after_commit is not None:
-                            await self.after_commit(work_session.info)
+                    await self.in_transaction(lambda ctx: handler(ctx, row.payload))
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
                     error = exc
             await outbox.finish(session, row, error)
@@ -120,6 +115,16 @@ class TaskRunner:
                 self.actor.send_with_options(args=(row.id,), delay=max(delay_ms, 0))
             return row.state
 
+    async def in_transaction(self, work: Callable[[Ctx], Awaitable[None]]) -> None:
+        """Run a job in a transaction of its own, committed when it returns; then hand the outbox rows it
+        wrote to the broker and forget the pages it changed, as a request does."""
+        async with self.sessionmaker() as session:
+            await work(Ctx(session, self.runtime))
+            await session.commit()
+            self.kick(session.info.pop("outbox_new", []))
+            if self.after_commit is not None:
+                await self.after_commit(session.info)
+
     def start_worker(self, threads: int = 2) -> None:
         self._ensure_loop()
         self._worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=100)
@@ -127,15 +132,11 @@ class TaskRunner:
 
     # -- sweeping --------------------------------------------------------------
     async def sweep(self, grace: timedelta = SWEEP_GRACE) -> int:
-        """Re-send rows whose message was lost, and run periodic maintenance."""
+        """Re-send rows whose message was lost, and run the periodic tasks that are due."""
         async with self.sessionmaker() as session:
             ids = await outbox.due_rows(session, grace)
         self.kick(ids)
-        for job in self.maintenance:
-            try:
-                await job(self)
-            except Exception:  # noqa: BLE001 - maintenance must never stop the sweeper
-                log.exception("maintenance job %s failed", job)
+        await run_due(self.sessionmaker, self.periodic, lambda task: self.in_transaction(task.run))
         return len(ids)
 
     def start_sweeper(self, interval: float = 15.0) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from core.db.base import utcnow
 from core.outbox import OutboxRow
+from core.periodic import PeriodicRun, run_due
 from core.settings import DEFAULT_PLUGINS, Settings, settings_from_dict
 
 PG_URL = os.environ.get("CONVENE_TEST_DATABASE_URL", "")
@@ -57,6 +59,22 @@ def link_sent_to(client: TestClient, email: str, kind: str) -> str:
 
 def token_of(link: str) -> str:
     return link.rstrip("/").rsplit("/", 1)[1]
+
+
+def run_periodic_task(app: Any, name: str) -> None:
+    """The period of the task ``name`` has elapsed: the workers' upkeep runs it now, as its next sweep would."""
+    tasks = app.state.tasks
+    chosen = [task for task in tasks.periodic if task.name == name]
+    assert chosen, f"no periodic task {name!r} on this instance"
+
+    async def run_now() -> list[str]:
+        async with tasks.sessionmaker() as session:
+            await session.execute(update(PeriodicRun).where(PeriodicRun.name == name).values(next_run_at=utcnow()))
+            await session.commit()
+        return await run_due(tasks.sessionmaker, chosen, lambda task: tasks.in_transaction(task.run))
+
+    # the sweep a starting instance runs at once may take the period first: then ask again
+    wait_for(lambda: tasks.run_coroutine(run_now()) == [name])
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):  # noqa: ANN001, ANN201

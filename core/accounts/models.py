@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
@@ -21,6 +21,9 @@ class Account(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # a new account a plugin held at sign-up: it cannot log in until a moderator approves it
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     @property
     def is_confirmed(self) -> bool:

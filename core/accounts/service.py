@@ -11,12 +11,14 @@ from sqlalchemy import delete, func, select
 from core.accounts.models import ROLES, Account, AccountToken, Credential
 from core.context import Ctx
 from core.db.base import utcnow
+from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from core.events.validation import check_timezone
 from core.exports import account_export
 from core.i18n import N_, Message, languages, translations
-from core.identities.service import delete_identity, identities_of
+from core.identities.service import identities_of, remove_identity
 from core.notifications import Notification, notify
+from core.permissions import may_moderate
 from core.security import hash_password, new_token, token_hash, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
@@ -44,7 +46,8 @@ async def _email_taken(ctx: Ctx, email: str) -> bool:
     return (await ctx.session.scalar(select(func.count()).where(Account.email == email))) > 0
 
 
-async def _check_registration_allowed(ctx: Ctx, email: str) -> None:
+async def _check_registration_allowed(ctx: Ctx, email: str) -> Verdict:
+    """The instance's registration mode, then every plugin (a hold: the account waits for a moderator)."""
     policy = ctx.settings.registrations
     if policy.mode == "closed":
         raise Forbidden("registrations are closed on this instance")
@@ -52,7 +55,7 @@ async def _check_registration_allowed(ctx: Ctx, email: str) -> None:
         domain = email.rsplit("@", 1)[1]
         if domain not in {d.lower() for d in policy.email_domains}:
             raise InvalidInput.field("email", "sign-up on this instance is limited to some email domains")
-    await ctx.require_allowed("convene_can_register", email=email)
+    return await ctx.require("convene_can_register", email=email)
 
 
 async def create_account(ctx: Ctx, email: str, password: str, role: str = "user", confirmed: bool = False,
@@ -122,10 +125,23 @@ async def sign_up(ctx: Ctx, email: str, password: str, locale: str | None = None
     """Open sign-up: policy checks, then an unconfirmed account and a confirmation message."""
     email = normalise_email(email)
     check_password(password)
-    await _check_registration_allowed(ctx, email)
+    verdict = await _check_registration_allowed(ctx, email)
     account = await create_account(ctx, email, password, locale=locale)
+    if verdict.held:
+        account.held_at, account.held_reasons = utcnow(), list(verdict.reasons)
+        await ctx.emit("convene_held", kind="account", target=account, reasons=list(verdict.reasons))
     await send_confirmation(ctx, account)
     return account
+
+
+async def approve_account(ctx: Ctx, account: Account) -> None:
+    """A moderator lets a held account in (``account.approve``); it may log in from now on."""
+    if not await may_moderate(ctx, "account.approve", account):
+        raise Forbidden("only moderators may do this")
+    if account.held_at is None:
+        raise Conflict("this account is not waiting for approval")
+    account.held_at, account.held_reasons = None, []
+    await ctx.emit("convene_released", kind="account", target=account)
 
 
 async def confirm_email(ctx: Ctx, token: str) -> Account:
@@ -144,6 +160,8 @@ async def authenticate(ctx: Ctx, email: str, password: str) -> Account:
         raise NotAuthenticated("wrong email or password")
     if not account.is_confirmed:
         raise Forbidden("please confirm your email address first: we sent you a link")
+    if account.held_at is not None:
+        raise Forbidden("your account waits for a moderator's approval; you will be able to log in then")
     return account
 
 
@@ -252,7 +270,7 @@ async def delete_account(ctx: Ctx, account: Account, password: str | None) -> No
     if password is not None:
         _require_password(account, password)
     for identity in await identities_of(ctx, account):
-        await delete_identity(ctx, identity, allow_last=True)
+        await remove_identity(ctx, identity, allow_last=True)
     await ctx.emit("convene_account_deleted", account=account)
     await ctx.session.delete(account)
 

@@ -15,7 +15,7 @@ from core.auth import Caller
 from core.comments import service
 from core.comments.service import TEXT_MAX, Thread
 from core.context import Ctx
-from core.events.service import visible_event
+from core.events.listing import visible_event
 from core.identities.schemas import IdentityOut, identity_out
 from core.identities.service import own_identity
 from core.settings import Settings
@@ -54,26 +54,26 @@ class CommentController(Controller):
     @get("")
     async def list_comments(self, ctx: Ctx, api: Caller, uuid: str) -> list[CommentOut]:
         """Comments as threads: each top-level comment with its replies, oldest first."""
-        event = await visible_event(ctx, api.viewer, uuid)
+        event = await visible_event(ctx, uuid)
         return [_out(t, ctx.settings) for t in await service.comment_threads(ctx, event)]
 
     @post("", status_code=201)
     async def post_comment(self, ctx: Ctx, api: Caller, uuid: str, data: CommentInput) -> CommentOut:
         author = await own_identity(ctx, api.require_account(), data.identity)
-        event = await visible_event(ctx, api.viewer, uuid)
+        event = await visible_event(ctx, uuid)
         comment = await service.post_comment(ctx, author, event, data.text, data.in_reply_to)
         return _out(Thread(comment), ctx.settings)
 
     @patch("/{comment:str}")
     async def edit(self, ctx: Ctx, api: Caller, uuid: str, comment: str, data: CommentEdit) -> CommentOut:
         api.require_account()
-        event = await visible_event(ctx, api.viewer, uuid)
+        event = await visible_event(ctx, uuid)
         found = await service.comment_by_uuid(ctx, event, comment)
-        await service.edit_comment(ctx, api.identity_ids, found, data.text)
+        await service.edit_comment(ctx, found, data.text)
         return _out(Thread(found), ctx.settings)
 
     @delete("/{comment:str}", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, ctx: Ctx, api: Caller, uuid: str, comment: str) -> None:
         api.require_account()
-        event = await visible_event(ctx, api.viewer, uuid)
-        await service.delete_comment(ctx, api.identity_ids, event, await service.comment_by_uuid(ctx, event, comment))
+        event = await visible_event(ctx, uuid)
+        await service.delete_comment(ctx, event, await service.comment_by_uuid(ctx, event, comment))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime, utcnow
@@ -24,6 +24,11 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # held for a moderator's review: shown to its author alone until released
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # True when the comment was shown before an edit was held (its release is an update, not a new comment)
+    held_edit: Mapped[bool] = mapped_column(Boolean, default=False)
 
     author: Mapped[Identity | None] = relationship(lazy="joined")
 

@@ -13,24 +13,24 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from core.auth import Caller
 from core.context import Ctx
-from core.events import service
+from core.events import listing, service
 from core.events.models import Event
 from core.events.schemas import CancelInput, EventCreate, EventOut, EventPage, event_out
 from core.events.validation import EventInput
 from core.identities.service import own_identity
 
 PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
-PerPage = Annotated[int, Parameter(ge=1, le=service.MAX_PER_PAGE)]
+PerPage = Annotated[int, Parameter(ge=1, le=listing.MAX_PER_PAGE)]
 
 
-def page_out(ctx: Ctx, page: service.Page) -> EventPage:
+def page_out(ctx: Ctx, page: listing.Page) -> EventPage:
     """A page of events as the API answers it."""
     return EventPage([event_out(e, ctx.settings, ctx.pm) for e in page.items], page.total, page.page, page.per_page)
 
 
 async def _organised(ctx: Ctx, caller: Caller, uuid: str) -> Event:
     caller.require_account()
-    event = await service.visible_event(ctx, caller.viewer, uuid)
+    event = await listing.visible_event(ctx, uuid)
     service.require_organiser(caller.viewer, event)
     return event
 
@@ -46,8 +46,8 @@ class EventController(Controller):
         starts_after: datetime | None = None, starts_before: datetime | None = None, online: bool | None = None,
     ) -> EventPage:
         """Upcoming public events, soonest first, with optional filters."""
-        filters = service.EventFilter(text, tag, category, starts_after, starts_before, online)
-        return page_out(ctx, await service.paginate(ctx, service.public_listing(filters), page, per_page))
+        filters = listing.EventFilter(text, tag, category, starts_after, starts_before, online)
+        return page_out(ctx, await listing.events_page(ctx, listing.public_listing(filters), page, per_page))
 
     @post("", status_code=201)
     async def create(self, ctx: Ctx, api: Caller, data: EventCreate) -> EventOut:
@@ -59,7 +59,7 @@ class EventController(Controller):
 
     @get("/{uuid:str}")
     async def show(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
-        return event_out(await service.visible_event(ctx, api.viewer, uuid), ctx.settings, ctx.pm)
+        return event_out(await listing.visible_event(ctx, uuid), ctx.settings, ctx.pm)
 
     @patch("/{uuid:str}")
     async def update(self, ctx: Ctx, api: Caller, uuid: str, data: EventInput) -> EventOut:
@@ -103,6 +103,6 @@ class MyEventsController(Controller):
                    per_page: PerPage = 20) -> EventPage:
         """Your events across all your identities: organising, going, pending, drafts or past."""
         api.require_account()
-        query = service.my_listing(api.identity_ids, kind)
-        return page_out(ctx, await service.paginate(ctx, query, page, per_page))
+        query = listing.my_listing(api.identity_ids, kind)
+        return page_out(ctx, await listing.events_page(ctx, query, page, per_page))
 

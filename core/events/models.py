@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,6 +79,11 @@ class Event(Base):
     comments_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     draft: Mapped[bool] = mapped_column(Boolean, default=True)
     cancellation_message: Mapped[str] = mapped_column(String(1000), default="")
+    # held for a moderator's review (core.events.service): shown to nobody but its organiser until released
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # what changed since it was last shown, with the values shown then; None when it was never shown
+    held_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -27,6 +27,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.events.models import COUNTED_ROLES, Event, Participation
 from core.i18n import Message
 from core.identities.models import Identity
+from core.permissions import require_can_act
 from core.sanitize import plain_text
 
 MESSAGE_MAX = 1000
@@ -65,6 +66,7 @@ async def participation_of(ctx: Ctx, event: Event, identity: Identity) -> Partic
 
 
 async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") -> Participation:
+    await require_can_act(ctx, identity, "participation.join")
     if len(message) > MESSAGE_MAX:
         raise InvalidInput.field("message", Message("must be at most %(count)s characters", count=MESSAGE_MAX))
     if event.draft:
@@ -135,6 +137,7 @@ async def participation_for_event(ctx: Ctx, event: Event, participation_uuid: st
 
 
 async def approve(ctx: Ctx, participation: Participation) -> None:
+    await require_can_act(ctx, participation.event.organizer, "participation.decide")
     if participation.role not in ("not_approved", "rejected"):
         raise Conflict("this participation is not waiting for approval")
     if participation.event.is_cancelled:
@@ -147,6 +150,7 @@ async def approve(ctx: Ctx, participation: Participation) -> None:
 
 
 async def reject(ctx: Ctx, participation: Participation) -> None:
+    await require_can_act(ctx, participation.event.organizer, "participation.decide")
     if participation.role in ("creator", "rejected"):
         raise Conflict("this participation cannot be rejected")
     if participation.role in COUNTED_ROLES:

@@ -15,7 +15,8 @@ from core.errors import Forbidden, NotFound
 from core.events import participation as participations
 from core.events.models import Participation
 from core.events.schemas import JoinInput, ParticipationOut, participation_out
-from core.events.service import is_organiser, require_organiser, visible_event
+from core.events.listing import visible_event
+from core.events.service import organises, require_organiser
 from core.identities.service import own_identity
 
 IdentityParam = Annotated[str | None, QueryParameter(name="identity", max_length=30)]
@@ -29,20 +30,20 @@ class ParticipationController(Controller):
     async def join(self, ctx: Ctx, api: Caller, uuid: str, data: JoinInput) -> ParticipationOut:
         """Join as one of your identities. Restricted events answer with role ``not_approved``."""
         identity = await own_identity(ctx, api.require_account(), data.identity)
-        event = await visible_event(ctx, api.viewer, uuid)
+        event = await visible_event(ctx, uuid)
         participation = await participations.join(ctx, identity, event, data.message)
         return participation_out(participation, ctx.settings, show_message=True)
 
     @delete("/participations", status_code=HTTP_204_NO_CONTENT)
     async def leave(self, ctx: Ctx, api: Caller, uuid: str, identity: IdentityParam = None) -> None:
         who = await own_identity(ctx, api.require_account(), identity)
-        await participations.leave(ctx, who, await visible_event(ctx, api.viewer, uuid))
+        await participations.leave(ctx, who, await visible_event(ctx, uuid))
 
     @get("/participation")
     async def mine(self, ctx: Ctx, api: Caller, uuid: str, identity: IdentityParam = None) -> ParticipationOut:
         """Your own status in this event (404 when you do not take part)."""
         who = await own_identity(ctx, api.require_account(), identity)
-        found = await participations.participation_of(ctx, await visible_event(ctx, api.viewer, uuid), who)
+        found = await participations.participation_of(ctx, await visible_event(ctx, uuid), who)
         if found is None:
             raise NotFound("you do not take part in this event")
         return participation_out(found, ctx.settings, show_message=True)
@@ -51,8 +52,8 @@ class ParticipationController(Controller):
     async def list_all(self, ctx: Ctx, api: Caller, uuid: str) -> list[ParticipationOut]:
         """Everyone who asked to join, with their messages: for the organiser only."""
         api.require_account()
-        event = await visible_event(ctx, api.viewer, uuid)
-        if not is_organiser(api.viewer, event):
+        event = await visible_event(ctx, uuid)
+        if not organises(api.viewer, event):
             raise Forbidden("only the organiser sees the participant list")
         return [participation_out(p, ctx.settings, show_message=True) for p in await participations.participants(ctx, event)]
 
@@ -68,7 +69,7 @@ class ParticipationController(Controller):
 async def _decide(ctx: Ctx, api: Caller, uuid: str, participation: str,
                   action: Callable[[Ctx, Participation], Awaitable[None]]) -> ParticipationOut:
     """The organiser approves or rejects one participation of their event."""
-    event = await visible_event(ctx, api.viewer, uuid)
+    event = await visible_event(ctx, uuid)
     require_organiser(api.viewer, event)
     found = await participations.participation_for_event(ctx, event, participation)
     await action(ctx, found)

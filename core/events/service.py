@@ -1,26 +1,36 @@
-"""The life of an event: draft, publish, edit, cancel, delete; who may see it; listings."""
+"""The life of an event: draft, publish, edit, cancel, delete, and review.
+
+Every change is first put to the plugins: ``convene_can_save_event`` gets the event as
+it would be and what changes, ``convene_check_content`` its text. Any deny refuses
+the whole action (the request's transaction rolls back, nothing is written). A hold
+publishes nothing: the event is kept, out of sight of everyone but its organiser,
+until a moderator releases it, and the lifecycle hook the change would have fired
+(published, or updated with what changed since it was last shown) fires then.
+"""
 
 from __future__ import annotations
 
-import uuid as uuid_module
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
 from core.db.insert_new import insert_new
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from core.events.models import ATTENDING_ROLES, DeletedEvent, Event, Participation, Tag, event_tags
+from core.decisions import Verdict
+from core.errors import Conflict, Forbidden, InvalidInput
+from core.events.listing import event_key
+from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.events.validation import EventInput, clean_event_input
 from core.identities.models import Identity
 from core.media import remove_image, store_image
+from core.permissions import may_moderate, require_can_act, require_owner_or_moderator
 from core.sanitize import plain_text
 from core.viewer import Viewer
 
-MAX_PER_PAGE = 100
+# columns whose previous values are kept as ISO text while an event is held (a JSON column)
+_DATETIME_FIELDS = ("begins_at", "ends_at")
 
 
 async def _tags(ctx: Ctx, slugs: list[str]) -> list[Tag]:
@@ -38,83 +48,51 @@ async def _tags(ctx: Ctx, slugs: list[str]) -> list[Tag]:
     return [found[s] for s in slugs]
 
 
-async def apply_values(ctx: Ctx, event: Event, values: dict[str, Any]) -> list[str]:
-    """Set cleaned column values (and tag slugs) on ``event``; returns the names that changed."""
-    changed = []
+async def apply_values(ctx: Ctx, event: Event, values: dict[str, Any]) -> dict[str, Any]:
+    """Set cleaned column values (and tag slugs) on ``event``; returns each changed field's previous value."""
+    changed: dict[str, Any] = {}
     for key, value in values.items():
         if key == "tags":
             tags = await _tags(ctx, value)
-            if [t.slug for t in event.tags] != [t.slug for t in tags]:
+            before = [t.slug for t in event.tags]
+            if before != [t.slug for t in tags]:
                 event.tags = tags
-                changed.append("tags")
+                changed["tags"] = before
         elif getattr(event, key) != value:
+            changed[key] = getattr(event, key)
             setattr(event, key, value)
-            changed.append(key)
     return changed
 
 
-async def event_by_uuid(ctx: Ctx, value: str | uuid_module.UUID) -> Event:
-    try:
-        key = value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except ValueError:
-        raise NotFound("no such event") from None
-    event = await ctx.session.scalar(select(Event).where(Event.uuid == key))
-    if event is None:
-        raise NotFound("no such event")
-    return event
-
-
-async def was_deleted(ctx: Ctx, value: str) -> bool:
-    """Whether ``value`` is the uuid of a public or unlisted event deleted here."""
-    try:
-        key = uuid_module.UUID(value)
-    except ValueError:
-        return False
-    return await ctx.session.get(DeletedEvent, key) is not None
-
-
-def is_organiser(viewer: Viewer, event: Event) -> bool:
-    return event.organizer_id in viewer.identity_ids
-
-
-async def can_view(ctx: Ctx, viewer: Viewer, event: Event) -> bool:
-    if is_organiser(viewer, event):
-        return True
-    if event.draft:
-        return False
-    if event.visibility == "private":
-        if not viewer.identity_ids:
-            return False
-        attending = await ctx.session.scalar(select(exists().where(
-            Participation.event_id == event.id, Participation.identity_id.in_(viewer.identity_ids),
-            Participation.role.in_(ATTENDING_ROLES))))
-        if not attending:
-            return False
-    verdict = await ctx.decide("convene_can_view_event", viewer=viewer.identity, event=event)
-    return verdict.outcome == "allow"
-
-
-async def visible_event(ctx: Ctx, viewer: Viewer, value: str | uuid_module.UUID) -> Event:
-    """The event if this viewer may see it; otherwise the same 404 as an unknown uuid."""
-    event = await event_by_uuid(ctx, value)
-    if not await can_view(ctx, viewer, event):
-        raise NotFound("no such event")
-    return event
+def organises(viewer: Viewer, event: Event) -> bool:
+    return viewer.holds(event.organizer_id)
 
 
 def require_organiser(viewer: Viewer, event: Event) -> None:
-    if not is_organiser(viewer, event):
+    if not organises(viewer, event):
         raise Forbidden("only the organiser may do this")
 
 
+async def _verdict(ctx: Ctx, event: Event, action: str, changed: dict[str, Any]) -> Verdict:
+    """Every plugin's answer on saving ``event`` (``action``: create, publish, update); a refusal raises."""
+    answers = await ctx.call("convene_can_save_event", event=event, action=action, changed=changed)
+    if action != "update" or "title" in changed or "description" in changed:
+        answers += await ctx.call("convene_check_content", author=event.organizer, kind="event",
+                                  text=f"{event.title}\n{event.description}")
+    verdict = Verdict.of(answers)
+    if verdict.denied:
+        raise Forbidden(verdict.reason)
+    return verdict
+
+
 async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish: bool = False) -> Event:
+    """A draft (nothing public yet: a hold asked for now waits for publishing), published at once if asked."""
+    await require_can_act(ctx, organizer, "event.create")
     values = clean_event_input(data, None)
-    await ctx.require_allowed("convene_can_create_event", identity=organizer, data=values)
-    await ctx.require_allowed("convene_check_content", author=organizer, kind="event",
-                      text=f"{values.get('title', '')}\n{values.get('description', '')}")
     event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
     await apply_values(ctx, event, values)
+    await _verdict(ctx, event, "create", {key: None for key in values})
     ctx.session.add(Participation(event=event, identity=organizer, role="creator"))
     await ctx.emit("convene_event_created", event=event)
     if publish:
@@ -122,46 +100,62 @@ async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish:
     return event
 
 
-async def update_event(ctx: Ctx, event: Event, data: EventInput) -> list[str]:
+async def update_event(ctx: Ctx, event: Event, data: EventInput) -> dict[str, Any]:
+    """Apply the fields given; returns each changed field's previous value."""
+    await require_can_act(ctx, event.organizer, "event.update")
     if event.is_cancelled:
         raise Conflict("a cancelled event cannot be edited")
-    values = clean_event_input(data, event)
-    if "title" in values or "description" in values:
-        await ctx.require_allowed("convene_check_content", author=event.organizer, kind="event",
-                          text=f"{values.get('title', event.title)}\n{values.get('description', event.description)}")
-    changed = await apply_values(ctx, event, values)
+    changed = await apply_values(ctx, event, clean_event_input(data, event))
     if changed:
-        event.updated_at = utcnow()
-        ctx.pages_changed(event)
-        if not event.draft:
-            await ctx.emit("convene_event_updated", event=event, changed=changed)
+        verdict = await _verdict(ctx, event, "update", changed)
+        await _changed(ctx, event, changed, verdict)
     return changed
 
 
 async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
     """Replace (or with None, remove) the event's banner picture."""
+    await require_can_act(ctx, event.organizer, "event.update")
+    changed = {"banner": event.banner}
+    verdict = await _verdict(ctx, event, "update", changed)
     new = None
     if data:
         new = store_image(ctx.settings.media_dir, "banners", data, "banner", ctx.settings.limits.banner_max_bytes, 1920)
     remove_image(ctx.settings.media_dir, event.banner)
     event.banner = new
+    await _changed(ctx, event, changed, verdict)
+
+
+async def _changed(ctx: Ctx, event: Event, changed: dict[str, Any], verdict: Verdict) -> None:
+    """After an edit: tell plugins, or keep what changed for the release when the event is (now) held."""
     event.updated_at = utcnow()
     ctx.pages_changed(event)
-    if not event.draft:
-        await ctx.emit("convene_event_updated", event=event, changed=["banner"])
+    if event.draft:
+        return
+    if event.held_at is not None:
+        _remember_while_held(event, changed)
+    elif verdict.held:
+        await _hold(ctx, event, verdict.reasons, changed)
+    else:
+        await ctx.emit("convene_event_updated", event=event, changed=changed)
 
 
 async def publish_event(ctx: Ctx, event: Event) -> None:
+    """Publish a draft; when a plugin holds it, it waits for a moderator (``event.held_at`` says so)."""
+    await require_can_act(ctx, event.organizer, "event.publish")
     if not event.draft:
         raise Conflict("this event is already published")
-    await ctx.require_allowed("convene_can_create_event", identity=event.organizer, data={"title": event.title})
+    verdict = await _verdict(ctx, event, "publish", {})
     event.draft = False
-    event.published_at = utcnow()
     ctx.pages_changed(event)
+    if verdict.held:
+        await _hold(ctx, event, verdict.reasons, None)
+        return
+    event.published_at = utcnow()
     await ctx.emit("convene_event_published", event=event)
 
 
 async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
+    await require_can_act(ctx, event.organizer, "event.cancel")
     if event.draft:
         raise Conflict("a draft cannot be cancelled; delete it instead")
     if event.is_cancelled:
@@ -176,9 +170,16 @@ async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
 
 
 async def delete_event(ctx: Ctx, event: Event) -> None:
+    """The organiser deletes an event, or a moderator a plugin grants it to (``event.delete``)."""
+    await require_owner_or_moderator(ctx, "event.delete", event, event.organizer_id,
+                                     "only the organiser may do this")
+    await _delete(ctx, event)
+
+
+async def _delete(ctx: Ctx, event: Event) -> None:
     ctx.pages_changed(event)
     await ctx.emit("convene_event_deleted", event=event)
-    if not event.draft and event.visibility != "private":
+    if event.published_at is not None and event.visibility != "private":
         # only an address anyone could have been given; a draft's or private event's stays unknown
         ctx.session.add(DeletedEvent(uuid=event.uuid))
     remove_image(ctx.settings.media_dir, event.banner)
@@ -187,88 +188,74 @@ async def delete_event(ctx: Ctx, event: Event) -> None:
 
 
 async def delete_events_of(ctx: Ctx, identity: Identity) -> None:
+    """Every event an identity organises, as it goes (its deletion was allowed already)."""
     for event in await ctx.session.scalars(select(Event).where(Event.organizer_id == identity.id)):
-        await delete_event(ctx, event)
+        await _delete(ctx, event)
 
 
-# -- listings ---------------------------------------------------------------------
+async def event_by_uuid(ctx: Ctx, value: str) -> Event | None:
+    """Any event by its uuid, seen or not: for moderators' tools, which decide themselves who may see it."""
+    return await ctx.session.scalar(select(Event).where(Event.uuid == event_key(value)))
 
 
-@dataclass(frozen=True)
-class EventFilter:
-    text: str = ""
-    tag: str = ""
-    category: str = ""
-    starts_after: datetime | None = None
-    starts_before: datetime | None = None
-    online: bool | None = None
+async def was_deleted(ctx: Ctx, value: str) -> bool:
+    """Whether ``value`` is the uuid of a public or unlisted event deleted here."""
+    try:
+        key = event_key(value)
+    except Exception:  # noqa: BLE001 - not a uuid: nothing was deleted under it
+        return False
+    return await ctx.session.get(DeletedEvent, key) is not None
 
 
-def last_moment():  # noqa: ANN201 - a SQL expression
-    """When an event is over: its end, or its start when it has none (matches ix_events_upcoming)."""
-    return func.coalesce(Event.ends_at, Event.begins_at)
+# -- review ---------------------------------------------------------------------------
 
 
-def public_listing(filters: EventFilter) -> Select:
-    """Published public events that have not ended, soonest first."""
-    query = select(Event).where(Event.draft.is_(False), Event.visibility == "public", last_moment() >= utcnow())
-    if filters.text:
-        like = f"%{filters.text.lower()[:100]}%"
-        query = query.where(or_(func.lower(Event.title).like(like), func.lower(Event.address_locality).like(like)))
-    if filters.tag:
-        query = query.where(Event.id.in_(select(event_tags.c.event_id).join(Tag).where(Tag.slug == filters.tag)))
-    if filters.category:
-        query = query.where(Event.category == filters.category)
-    if filters.starts_after:
-        query = query.where(Event.begins_at >= filters.starts_after)
-    if filters.starts_before:
-        query = query.where(Event.begins_at < filters.starts_before)
-    if filters.online is True:
-        query = query.where(Event.online_url != "")
-    if filters.online is False:
-        query = query.where(Event.address_locality != "")
-    return query.order_by(Event.begins_at, Event.id)
+async def _hold(ctx: Ctx, event: Event, reasons: tuple[str, ...], changed: dict[str, Any] | None) -> None:
+    """Keep the event out of sight until released; ``changed`` is None when it was never shown."""
+    event.held_at = utcnow()
+    event.held_reasons = list(reasons)
+    event.held_changes = None if changed is None else _stored(changed)
+    ctx.pages_changed(event)
+    await ctx.emit("convene_held", kind="event", target=event, reasons=list(reasons))
 
 
-def my_listing(identity_ids: frozenset[int], kind: str) -> Select:
-    """The "My events" tabs: organising, going, pending, drafts, past."""
-    ended = last_moment() < utcnow()
-    organising = Event.organizer_id.in_(identity_ids)
-
-    def with_role(*roles: str):  # noqa: ANN202
-        return Event.id.in_(select(Participation.event_id).where(
-            Participation.identity_id.in_(identity_ids), Participation.role.in_(roles)))
-
-    queries = {
-        "organising": select(Event).where(organising, Event.draft.is_(False), ~ended),
-        "going": select(Event).where(with_role("participant", "moderator", "administrator"), ~ended, Event.draft.is_(False)),
-        "pending": select(Event).where(with_role("not_approved"), ~ended),
-        "drafts": select(Event).where(organising, Event.draft.is_(True)),
-        "past": select(Event).where(or_(organising, with_role(*ATTENDING_ROLES)), ended, Event.draft.is_(False)),
-    }
-    if kind not in queries:
-        raise InvalidInput.field("kind", f"must be one of: {', '.join(queries)}")
-    order = Event.begins_at.desc() if kind == "past" else Event.begins_at
-    return queries[kind].order_by(order, Event.id)
+def _remember_while_held(event: Event, changed: dict[str, Any]) -> None:
+    """An edit of a held event: the oldest previous value of each field is the one last shown."""
+    if event.held_changes is not None:
+        event.held_changes = {**_stored(changed), **event.held_changes}
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
+def _stored(changed: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in changed.items()}
 
 
-async def paginate(ctx: Ctx, query: Select, page: int, per_page: int) -> Page:
-    if page < 1:
-        raise InvalidInput.field("page", "must be 1 or more")
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInput.field("per_page", f"must be between 1 and {MAX_PER_PAGE}")
-    total = await ctx.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list((await ctx.session.scalars(query.limit(per_page).offset((page - 1) * per_page))).unique())
-    return Page(items, total or 0, page, per_page)
+def _restored(stored: dict[str, Any]) -> dict[str, Any]:
+    return {key: datetime.fromisoformat(value) if key in _DATETIME_FIELDS and value else value
+            for key, value in stored.items()}
+
+
+async def hold_event(ctx: Ctx, event: Event, reason: str) -> None:
+    """A moderator takes a shown event out of sight for review (``event.hold``)."""
+    if not await may_moderate(ctx, "event.hold", event):
+        raise Forbidden("only moderators may do this")
+    if event.draft or event.held_at is not None:
+        raise Conflict("this event is not shown")
+    await _hold(ctx, event, (reason,), {})
+
+
+async def release_event(ctx: Ctx, event: Event) -> None:
+    """A moderator releases a held event (``event.release``): it is shown, and plugins hear of it as
+    published (never shown before) or updated (with what changed since it was last shown)."""
+    if not await may_moderate(ctx, "event.release", event):
+        raise Forbidden("only moderators may do this")
+    if event.held_at is None:
+        raise Conflict("this event is not held for review")
+    changes = event.held_changes
+    event.held_at, event.held_reasons, event.held_changes = None, [], None
+    ctx.pages_changed(event)
+    await ctx.emit("convene_released", kind="event", target=event)
+    if changes is None:
+        event.published_at = utcnow()
+        await ctx.emit("convene_event_published", event=event)
+    else:
+        await ctx.emit("convene_event_updated", event=event, changed=_restored(changes))

@@ -21,7 +21,7 @@ from core.comments.service import comment_threads
 from core.context import Ctx
 from core.errors import NotFound
 from core.events import participation as participations
-from core.events import service
+from core.events import listing, service
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.i18n import N_
 from core.identities.service import own_identity
@@ -35,7 +35,6 @@ from core.web.share import mastodon_share_url, server_hostname
 from core.web.slots import event_links, event_sidebar
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
-MY_TABS = ("organising", "going", "pending", "drafts", "past")
 MY_EVENTS_PER_PAGE = 20
 
 
@@ -45,7 +44,7 @@ def event_url(event: Event) -> str:
 
 async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None = None) -> Response:
     """The event page; ``form`` carries a refused join, comment or organiser action back into it."""
-    organiser = service.is_organiser(me.viewer, event)
+    organiser = service.organises(me.viewer, event)
     mine = [(identity, await participations.participation_of(ctx, event, identity)) for identity in me.identities]
     everyone = await participations.participants(ctx, event) if organiser else []
     return page(
@@ -66,7 +65,7 @@ async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
     """The event; a deleted one says so (410 Gone), so people following an old link are not left guessing."""
     try:
         answer, event = await negotiated(ctx, request, "event", uuid,
-                                         lambda: service.visible_event(ctx, web.viewer, uuid))
+                                         lambda: listing.visible_event(ctx, uuid))
     except NotFound:
         if await service.was_deleted(ctx, uuid):
             return page("event_deleted.html", web, FormState(status_code=HTTP_410_GONE))
@@ -79,7 +78,7 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
                             server: Annotated[str, QueryParameter(name="instance", max_length=300)] = "") -> Response:
     """Send the reader to their own server's share page with the event's title and link written for them;
     a server name we cannot read is named next to the field on the event page."""
-    event = await service.visible_event(ctx, web.viewer, uuid)
+    event = await listing.visible_event(ctx, uuid)
     host = server_hostname(server)
     if host is None:
         refused = FormState("share", {"instance": server}, {"instance": N_("enter your server's name, like mastodon.social")}, 400)
@@ -90,7 +89,7 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
 
 async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
     web.require_account()
-    event = await service.visible_event(ctx, web.viewer, uuid)
+    event = await listing.visible_event(ctx, uuid)
     service.require_organiser(web.viewer, event)
     return event
 
@@ -111,6 +110,11 @@ async def _banner(ctx: Ctx, event: Event, data: dict[str, Any]) -> None:
         await service.set_banner(ctx, event, picture)
     elif checked(data, "remove_banner") and event.banner:
         await service.set_banner(ctx, event, None)
+
+
+def _published(event: Event) -> Response:
+    """Back to the event, saying it is published, or waiting for a moderator when a plugin held it."""
+    return done(event_url(event), "event-held" if event.held_at else "event-published")
 
 
 def _publishing(data: dict[str, Any]) -> bool:
@@ -138,7 +142,7 @@ async def create(ctx: Ctx, web: Caller, data: UploadForm) -> Response:
         await _banner(ctx, event, data)
         if _publishing(data):
             await service.publish_event(ctx, event)
-            return done(event_url(event), "event-published")
+            return _published(event)
         return done(event_url(event), "draft-saved")
 
     return await attempt(ctx, web, "event", data, act, lambda form: _form_page(web, form))
@@ -159,8 +163,8 @@ async def edit(ctx: Ctx, web: Caller, uuid: str, data: UploadForm) -> Response:
         await _banner(ctx, event, data)
         if event.draft and _publishing(data):
             await service.publish_event(ctx, event)
-            return done(event_url(event), "event-published")
-        return done(event_url(event), "event-saved")
+            return _published(event)
+        return done(event_url(event), "event-held" if event.held_at else "event-saved")
 
     return await attempt(ctx, web, "event", data, act, lambda form: _form_page(web, form, event), event)
 
@@ -172,7 +176,7 @@ async def edit(ctx: Ctx, web: Caller, uuid: str, data: UploadForm) -> Response:
 async def publish(ctx: Ctx, web: Caller, uuid: str) -> Response:
     event = await _organised(ctx, web, uuid)
     await service.publish_event(ctx, event)
-    return done(event_url(event), "event-published")
+    return _published(event)
 
 
 @get("/events/{uuid:str}/cancel", include_in_schema=False)
@@ -214,7 +218,7 @@ async def delete(ctx: Ctx, web: Caller, uuid: str) -> Response:
 async def join(ctx: Ctx, web: Caller, uuid: str, data: Form) -> Response:
     """Join as the chosen identity; on a restricted event this is a request with a message."""
     account = web.require_account()
-    event = await service.visible_event(ctx, web.viewer, uuid)
+    event = await listing.visible_event(ctx, uuid)
 
     async def act() -> Response:
         identity = await own_identity(ctx, account, text(data, "identity") or None)
@@ -227,7 +231,7 @@ async def join(ctx: Ctx, web: Caller, uuid: str, data: Form) -> Response:
 @post("/events/{uuid:str}/leave", include_in_schema=False)
 async def leave(ctx: Ctx, web: Caller, uuid: str, data: Form) -> Response:
     account = web.require_account()
-    event = await service.visible_event(ctx, web.viewer, uuid)
+    event = await listing.visible_event(ctx, uuid)
     await participations.leave(ctx, await own_identity(ctx, account, text(data, "identity") or None), event)
     return done(event_url(event), "left")
 
@@ -263,8 +267,8 @@ async def my_events(ctx: Ctx, web: Caller, tab: Annotated[str, QueryParameter(ma
                     number: PageNumber = 1) -> Response:
     """Events of all my identities, by tab: organising, going, pending, drafts, past."""
     web.require_account()
-    events = await service.paginate(ctx, service.my_listing(web.identity_ids, tab), number, MY_EVENTS_PER_PAGE)
-    return page("my_events.html", web, tab=tab, tabs=MY_TABS, events=events)
+    events = await listing.events_page(ctx, listing.my_listing(web.identity_ids, tab), number, MY_EVENTS_PER_PAGE)
+    return page("my_events.html", web, tab=tab, tabs=listing.MY_TABS, events=events)
 
 
 HANDLERS = [show, share_on_mastodon, new_form, create, edit_form, edit, publish, cancel_form, cancel, delete_form, delete,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, true
 
 from core.accounts.models import Account, Credential
 from core.comments.service import anonymise_comments_of
@@ -15,6 +15,7 @@ from core.events.service import delete_events_of
 from core.i18n import Message
 from core.identities.models import Identity
 from core.media import remove_image, store_image
+from core.permissions import may_moderate, require_can_act
 from core.sanitize import plain_text, rich_text
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
@@ -31,8 +32,15 @@ async def identities_of(ctx: Ctx, account: Account) -> list[Identity]:
     return list(result)
 
 
+async def find_local_identity(ctx: Ctx, username: str) -> Identity | None:
+    """A local identity's public profile by its username, unless a plugin hides it from ``ctx.viewer``
+    (``convene_filter_identities``: a suspended identity is not found on its page, by the API or by servers)."""
+    query = select(Identity).where(Identity.username == username.lower(), Identity.domain == "")
+    return await ctx.session.scalar(query.where(and_(true(), *await ctx.call("convene_filter_identities"))))
+
+
 async def local_identity(ctx: Ctx, username: str) -> Identity:
-    identity = await ctx.session.scalar(select(Identity).where(Identity.username == username.lower(), Identity.domain == ""))
+    identity = await find_local_identity(ctx, username)
     if identity is None:
         raise NotFound("no such identity")
     return identity
@@ -82,6 +90,7 @@ async def create_identity(ctx: Ctx, account: Account, username: str, display_nam
     identity = Identity(account_id=account.id, username=username, is_default=not existing, **profile)
     ctx.session.add(identity)
     await ctx.session.flush()
+    await require_can_act(ctx, identity, "identity.create")
     await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
     await ctx.emit("convene_identity_created", identity=identity)
     return identity
@@ -91,6 +100,7 @@ async def update_identity(
     ctx: Ctx, identity: Identity, display_name: str | None = None, bio: str | None = None,
     avatar: bytes | None = None, remove_avatar: bool = False,
 ) -> Identity:
+    await require_can_act(ctx, identity, "identity.update")
     profile = _check_profile(display_name, bio)
     for key, value in profile.items():
         setattr(identity, key, value)
@@ -120,8 +130,17 @@ async def act_as(credential: Credential, identity: Identity) -> None:
     credential.identity_id = identity.id
 
 
-async def delete_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
-    """Delete an identity: its events are deleted, its places given back, its comments anonymised."""
+async def delete_identity(ctx: Ctx, identity: Identity) -> None:
+    """Its account's owner deletes an identity, or a moderator a plugin grants it to (``identity.delete``)."""
+    owner = ctx.viewer.account is not None and ctx.viewer.account.id == identity.account_id
+    if not owner and not await may_moderate(ctx, "identity.delete", identity):
+        raise Forbidden("this is not one of your identities")
+    await remove_identity(ctx, identity)
+
+
+async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
+    """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
+    its comments anonymised. ``allow_last`` when its account goes too."""
     account = await ctx.session.get(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:

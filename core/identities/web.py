@@ -16,7 +16,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
 from core.events.models import Event
-from core.events.service import EventFilter, paginate, public_listing
+from core.events.listing import EventFilter, events_page, public_listing
 from core.identities import service
 from core.identities.models import Identity
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
@@ -42,7 +42,7 @@ async def profile(ctx: Ctx, web: Caller, request: Request, handle: str, number: 
     if answer is not None:
         return answer
     listing = public_listing(EventFilter()).where(Event.organizer_id == identity.id)
-    events = await paginate(ctx, listing, number, PROFILE_EVENTS_PER_PAGE)
+    events = await events_page(ctx, listing, number, PROFILE_EVENTS_PER_PAGE)
     return page("profile.html", web, identity=identity, events=events)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from core.events.models import CATEGORIES
-from core.events.service import EventFilter
+from core.events.listing import EventFilter
 from core.events.validation import tag_slug
 from core.i18n import N_
 

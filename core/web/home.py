@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 from core.auth import Caller
 from core.context import Ctx
 from core.events.models import CATEGORIES
-from core.events.service import paginate, public_listing
+from core.events.listing import events_page, public_listing
 from core.web.explore import ExploreFilters
 from core.web.forms import FormState
 from core.web.render import page
@@ -31,6 +31,6 @@ async def home(
     """``q`` searches titles and towns; ``tag`` is a tag's slug (the links on event pages)."""
     values = {"q": q, "from": first_day, "to": last_day, "category": category, "tag": tag, "attendance": attendance}
     filters = ExploreFilters(values, web.account.timezone if web.account else "UTC")
-    listing = await paginate(ctx, public_listing(filters.event_filter()), number, EVENTS_PER_PAGE)
+    listing = await events_page(ctx, public_listing(filters.event_filter()), number, EVENTS_PER_PAGE)
     form = FormState("explore", values, filters.errors, 400 if filters.errors else 200)
     return page("home.html", web, form, events=listing, filters=filters, categories=CATEGORIES)

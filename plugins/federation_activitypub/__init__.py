@@ -18,6 +18,7 @@ from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
 from core.outbox import OutboxHandler
+from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.settings import Settings
 from core.web.slots import Link, MenuLink
@@ -37,6 +38,7 @@ from plugins.federation_activitypub.instance import PLUGIN_NAME
 from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
 from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
+from plugins.federation_activitypub.purge import PURGE_TASK
 from plugins.federation_activitypub.search import search_handlers
 
 
@@ -72,6 +74,11 @@ def convene_menu_links() -> list[MenuLink]:
 
 
 @hookimpl
+def convene_periodic_tasks() -> list[PeriodicTask]:
+    return [PURGE_TASK]
+
+
+@hookimpl
 def convene_outbox_handlers() -> dict[str, OutboxHandler]:
     return {INBOX_JOB: process_inbox, DELIVER_JOB: deliver}
 
@@ -92,7 +99,7 @@ async def convene_event_published(ctx: Ctx, event: Event) -> None:
 
 
 @hookimpl
-async def convene_event_updated(ctx: Ctx, event: Event, changed: list[str]) -> None:
+async def convene_event_updated(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
     await event_edited(ctx, event, changed)
 
 

@@ -3,7 +3,8 @@
 Follower lists are not published, only their size, as Mastodon does by default: who
 follows whom is the followers' business. The outbox shows the latest public events as
 the Create activities that announced them, so a server discovering an identity can
-fill its page.
+fill its page: those an anonymous reader may see here (core.events.listing), so what
+a plugin hides is not shown there either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from litestar import Response, get
 from sqlalchemy import func, select
 
 from core.context import Ctx
+from core.events.listing import visible_events
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT, event_activity
 from plugins.federation_activitypub.actors import local_actor_urls
@@ -62,9 +64,7 @@ async def outbox(ctx: Ctx, handle: str) -> Response:
     identity = await local_identity_by_handle(ctx, handle)
     if identity is None:
         return _not_found()
-    public = select(Event).where(
-        Event.organizer_id == identity.id, Event.draft.is_(False), Event.visibility == "public"
-    )
+    public = await visible_events(ctx, select(Event).where(Event.organizer_id == identity.id, Event.visibility == "public"))
     total = await ctx.session.scalar(select(func.count()).select_from(public.subquery()))
     events = await ctx.session.scalars(public.order_by(Event.published_at.desc(), Event.id.desc()).limit(OUTBOX_ITEMS))
     items = [{k: v for k, v in event_activity(ctx.settings, event, "Create").items() if k != "@context"}

@@ -17,7 +17,9 @@ from litestar.response import Redirect
 from sqlalchemy import func, select
 
 from core.comments.models import Comment
+from core.comments.service import visible_comments
 from core.context import Ctx
+from core.events.listing import visible_events
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT
 from plugins.federation_activitypub.comment_delivery import conversation_of
@@ -33,7 +35,7 @@ REPLIES_ITEMS = 100
 @get("/comments/{key:str}", include_in_schema=False)
 async def comment(ctx: Ctx, request: Request, key: str) -> Response:
     found = await _comment(ctx, key)
-    event = await ctx.session.get_one(Event, found.event_id) if found is not None else None
+    event = await _event_of(ctx, found) if found is not None else None
     if found is None or event is None or not is_shared(event):
         return _not_found(request)
     if not wants_activity_json(request):
@@ -54,8 +56,8 @@ async def replies(ctx: Ctx, key: str) -> Response:
     event = await _event(ctx, key)
     if event is None or not federates(event):
         return ap_response({"error": "no such event"}, status_code=404)
-    first_level = select(Comment).where(Comment.event_id == event.id, Comment.in_reply_to_id.is_(None),
-                                        Comment.deleted_at.is_(None))
+    first_level = await visible_comments(ctx, select(Comment).where(
+        Comment.event_id == event.id, Comment.in_reply_to_id.is_(None), Comment.deleted_at.is_(None)))
     total = await ctx.session.scalar(select(func.count()).select_from(first_level.subquery()))
     items = []
     for item in await ctx.session.scalars(first_level.order_by(Comment.created_at, Comment.id).limit(REPLIES_ITEMS)):
@@ -73,13 +75,20 @@ def _not_found(request: Request) -> Response:
 
 
 async def _comment(ctx: Ctx, key: str) -> Comment | None:
+    """The comment if an anonymous reader may see it here (a plugin may hide it, as on its event's page)."""
     parsed = _uuid(key)
-    return await ctx.session.scalar(select(Comment).where(Comment.uuid == parsed)) if parsed else None
+    query = await visible_comments(ctx, select(Comment).where(Comment.uuid == parsed))
+    return await ctx.session.scalar(query) if parsed else None
 
 
 async def _event(ctx: Ctx, key: str) -> Event | None:
+    """The event if an anonymous reader may see it here (what a plugin hides is not served either)."""
     parsed = _uuid(key)
-    return await ctx.session.scalar(select(Event).where(Event.uuid == parsed)) if parsed else None
+    return await ctx.session.scalar(await visible_events(ctx, select(Event).where(Event.uuid == parsed))) if parsed else None
+
+
+async def _event_of(ctx: Ctx, comment: Comment) -> Event | None:
+    return await ctx.session.scalar(await visible_events(ctx, select(Event).where(Event.id == comment.event_id)))
 
 
 def _uuid(key: str) -> uuid.UUID | None:

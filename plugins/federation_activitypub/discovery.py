@@ -16,6 +16,7 @@ from core.context import Ctx
 from core.errors import NotFound
 from core.events.models import Event
 from core.identities.models import Identity
+from core.identities.service import find_local_identity
 from core.settings import Settings
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor, relay_identity
 from plugins.federation_activitypub.documents import actor_document
@@ -58,7 +59,7 @@ def _username_from_resource(settings: Settings, resource: str) -> str:
 @get("/.well-known/webfinger", include_in_schema=False)
 async def webfinger(ctx: Ctx, resource: Annotated[str, Parameter(max_length=500)]) -> Response:
     username = _username_from_resource(ctx.settings, resource).lower()
-    identity = await ctx.session.scalar(select(Identity).where(Identity.username == username, Identity.domain == ""))
+    identity = await find_local_identity(ctx, username)
     if identity is None and username == RELAY_USERNAME:
         identity = await relay_identity(ctx.session)
     if identity is None:

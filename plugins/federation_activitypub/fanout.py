@@ -33,7 +33,6 @@ from plugins.federation_activitypub.activities import (
 from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.delivery import enqueue_deliveries
 from plugins.federation_activitypub.models import ApActor, ApFollow
-from plugins.federation_activitypub.visibility import former_visibility
 
 FEDERATED_VISIBILITIES = ("public", "unlisted")
 
@@ -68,8 +67,8 @@ async def send_to_followers(ctx: Ctx, identity: Identity, activity: dict[str, An
 
 
 def published_here(event: Event) -> bool:
-    """Local and published: other servers may hold a copy, unless it was private all along."""
-    return event.organizer.is_local and not event.draft
+    """Local, published and not held for review: other servers may hold a copy, unless it was private all along."""
+    return event.organizer.is_local and not event.draft and event.held_at is None
 
 
 def federates(event: Event) -> bool:
@@ -89,13 +88,13 @@ async def event_changed(ctx: Ctx, event: Event, kind: str) -> None:
         await send_about_event(ctx, event, event_activity(ctx.settings, event, kind))
 
 
-async def event_edited(ctx: Ctx, event: Event, changed: Sequence[str]) -> None:
+async def event_edited(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
     """Update of an edited local event; Delete when it was made private, Create when it was private."""
     if not published_here(event):
         return
     if "visibility" in changed and event.visibility == "private":
         activity = event_withdrawal(ctx.settings, event)  # it was public or unlisted: servers hold a copy
-    elif "visibility" in changed and former_visibility(event) == "private":
+    elif changed.get("visibility") == "private":
         activity = event_recreation(ctx.settings, event)  # servers dropped their copy, or never had one
     elif federates(event):
         activity = event_activity(ctx.settings, event, "Update")

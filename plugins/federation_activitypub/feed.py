@@ -15,7 +15,7 @@ from sqlalchemy import Select, select
 from core.auth import Caller
 from core.context import Ctx
 from core.db.base import utcnow
-from core.events import service
+from core.events import listing
 from core.events.api import PageNumber, PerPage, page_out
 from core.events.models import Event
 from core.events.schemas import EventPage
@@ -34,7 +34,7 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
     return (
         select(Event)
         .where(Event.organizer_id.in_(followed), Event.draft.is_(False), Event.visibility.in_(FEDERATED_VISIBILITIES),
-               service.last_moment() >= utcnow())
+               listing.last_moment() >= utcnow())
         .order_by(Event.begins_at, Event.id)
     )
 
@@ -43,13 +43,13 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
 async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1, per_page: PerPage = PER_PAGE) -> EventPage:
     """Upcoming events of the people your identities follow, soonest first."""
     api.require_account()
-    return page_out(ctx, await service.paginate(ctx, followed_events(api.identity_ids), page, per_page))
+    return page_out(ctx, await listing.events_page(ctx, followed_events(api.identity_ids), page, per_page))
 
 
 @get("/feed", include_in_schema=False)
 async def feed_page(ctx: Ctx, web: Caller, number: WebPageNumber = 1) -> Response:
     web.require_account()
-    events = await service.paginate(ctx, followed_events(web.identity_ids), number, PER_PAGE)
+    events = await listing.events_page(ctx, followed_events(web.identity_ids), number, PER_PAGE)
     return page("federation/feed.html", web, events=events)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
 from core.identities.models import Identity
+from core.identities.service import find_local_identity
 from core.settings import Settings
 from plugins.federation_activitypub import activities
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor
@@ -38,18 +39,15 @@ def local_username(settings: Settings, url: str) -> str | None:
 
 async def local_identity_at(ctx: Ctx, url: str) -> Identity | None:
     username = local_username(ctx.settings, url)
-    return None if username is None else await _local_identity(ctx, username)
+    return None if username is None else await find_local_identity(ctx, username)
 
 
 async def local_identity_by_handle(ctx: Ctx, handle: str) -> Identity | None:
     """The local actor of a path's first segment: ``@name`` (``/@name/inbox``...), or ``relay``."""
     if handle == RELAY_USERNAME:
-        return await _local_identity(ctx, RELAY_USERNAME)
-    return await _local_identity(ctx, handle[1:].lower()) if handle.startswith("@") else None
+        return await find_local_identity(ctx, RELAY_USERNAME)
+    return await find_local_identity(ctx, handle[1:].lower()) if handle.startswith("@") else None
 
-
-async def _local_identity(ctx: Ctx, username: str) -> Identity | None:
-    return await ctx.session.scalar(select(Identity).where(Identity.username == username, Identity.domain == ""))
 
 
 # --- inbound -----------------------------------------------------------------------

@@ -71,7 +71,7 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     comment = await ctx.session.get(Comment, record.local_id) if record.local_id is not None else None
     if comment is not None and not comment.is_deleted:
         event = await ctx.session.get_one(Event, comment.event_id)
-        await _serviced(service.delete_comment(ctx, frozenset({sender.identity_id}), event, comment))
+        await _serviced(service.delete_comment(ctx, event, comment))
     record.deleted_at = utcnow()
     return f"deleted comment {ap_id}"
 
@@ -96,7 +96,7 @@ async def _edit(ctx: Ctx, comment: Comment, note: RemoteNote, sender: ApActor) -
         return f"ignored: {note.ap_id} was deleted here"
     if comment.text == note.content:
         return f"ignored: {note.ap_id} is unchanged"
-    await _serviced(service.edit_comment(ctx, frozenset({sender.identity_id}), comment, note.content))
+    await _serviced(service.edit_comment(ctx, comment, note.content))
     return f"updated comment {note.ap_id}"
 
 

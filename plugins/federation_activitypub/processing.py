@@ -18,13 +18,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core.context import Ctx
+from core.identities.models import Identity
+from core.viewer import Viewer
 from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
 from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
-from plugins.federation_activitypub.purge import purge
 from plugins.federation_activitypub.remote_actors import RemoteActors
-from plugins.federation_activitypub.replay import forget_expired
 
 ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str]]
 """``(ctx, activity, sender) -> outcome``; raises ``Refused`` for what cannot be used."""
@@ -73,10 +73,10 @@ async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
     else:
         try:
             sender = await RemoteActors(instance, session.bind).by_id(stored.actor)
-            outcome = await handler(ctx, stored.payload, sender)
+            identity = await session.get_one(Identity, sender.identity_id)
+            # the core's services see the remote person as the one acting, as they see a member
+            outcome = await handler(ctx.as_viewer(Viewer.acting_as(identity)), stored.payload, sender)
         except Refused as exc:
             outcome = f"refused: {exc.reason}"
             log.warning("inbox activity %s from %s refused: %s", stored.activity_id, stored.actor, exc.reason)
     stored.outcome = outcome[:OUTCOME_MAX]
-    await forget_expired(session)
-    await purge(session, instance.config)

@@ -21,7 +21,7 @@ from core.context import Ctx
 from core.errors import InvalidInput
 from core.events.models import Event
 from core.events.schemas import EventOut, event_out
-from core.events.service import visible_event
+from core.events.listing import visible_event
 from core.identities.models import Identity
 from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
@@ -39,18 +39,18 @@ async def search(
 ) -> EventOut | IdentityOut:
     """The event or identity that a URL or ``@name@host`` names, fetched when it is remote."""
     api.require_account()
-    found = await find(ctx, api.viewer, q)
+    found = await find(ctx, q)
     if isinstance(found, Event):
         return event_out(found, ctx.settings, ctx.pm)
     return identity_out(found, ctx.settings)
 
 
-async def find(ctx: Ctx, viewer: Identity | None, query: str) -> Event | Identity:
+async def find(ctx: Ctx, query: str) -> Event | Identity:
     """What ``query`` names, here or fetched; an ``InvalidInput`` on ``q`` saying why not."""
     target = query.strip()
     try:
         if _is_url(target) and host_of(target) in our_hosts(ctx.settings):
-            return await _local_url(ctx, viewer, target)
+            return await _local_url(ctx, target)
         name, _, host = target.lstrip("@").partition("@")
         if not _is_url(target) and host and normalize_host(host) in our_hosts(ctx.settings):
             return _local_profile(await local_identity_by_handle(ctx, f"@{name}"))
@@ -63,11 +63,11 @@ def _is_url(target: str) -> bool:
     return target.startswith(("https://", "http://"))
 
 
-async def _local_url(ctx: Ctx, viewer: Identity | None, url: str) -> Event | Identity:
+async def _local_url(ctx: Ctx, url: str) -> Event | Identity:
     """One of our URLs: an event page (if the viewer may see it) or an identity."""
     path = urlsplit(url).path
     if path.startswith("/events/"):
-        return await visible_event(ctx, viewer, path.removeprefix("/events/").strip("/"))
+        return await visible_event(ctx, path.removeprefix("/events/").strip("/"))
     return _local_profile(await local_identity_at(ctx, url))
 
 

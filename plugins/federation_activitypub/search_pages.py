@@ -19,7 +19,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import DomainError, InvalidInput
 from core.events.models import Event
-from core.events.service import EventFilter, paginate, public_listing
+from core.events.listing import EventFilter, events_page, public_listing
 from core.identities.models import Identity
 from core.identities.service import own_identity
 from core.web.forms import Form, FormState, attempt, refused, text
@@ -42,7 +42,7 @@ async def search_page(ctx: Ctx, web: Caller, q: Annotated[str, Parameter(max_len
     if not query:
         return page("federation/search.html", web)
     try:
-        found = await find(ctx, web.viewer, query)
+        found = await find(ctx, query)
     except DomainError as exc:
         return page("federation/search.html", web, refused("search", exc, {"q": query}))
     if isinstance(found, Event):
@@ -54,7 +54,7 @@ async def search_page(ctx: Ctx, web: Caller, q: Annotated[str, Parameter(max_len
 
 async def _person_page(ctx: Ctx, web: Caller, person: Identity, form: FormState) -> Response:
     listing = public_listing(EventFilter()).where(Event.organizer_id == person.id)
-    events = await paginate(ctx, listing, 1, EVENTS_SHOWN)
+    events = await events_page(ctx, listing, 1, EVENTS_SHOWN)
     actor = await actor_row(ctx.session, person.id)
     follow = None
     if web.current is not None:

@@ -1,7 +1,7 @@
-"""The inbox forgets old processed activities, in bounded batches, as the worker processes new ones.
+"""The inbox forgets old processed activities, in batches, as a periodic task of the workers.
 
-Rows are aged by writing their ``received_at`` in the past, then a real signed activity
-from a loopback peer is posted: the worker processes it and purges on the way.
+Rows are aged by writing their ``received_at`` in the past (one real signed activity
+from a loopback peer is processed too), then the purge's period elapses.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from test_remote_events import send
 from core.app import create_app
 from core.db.base import utcnow
 from core.settings import ConfigError
-from helpers import sign_up
+from helpers import run_periodic_task, sign_up
 from plugins.federation_activitypub.models import ApInboxActivity
-from plugins.federation_activitypub.purge import BATCH
+from plugins.federation_activitypub.purge import BATCH, PURGE_TASK
 from plugins.federation_activitypub.retired_keys import ApRetiredKey
 
 ALICE = f"{PUBLIC_URL}/@alice"
@@ -49,8 +49,12 @@ async def _all(session: Any, query: Any) -> list[Any]:
     return list(await session.scalars(query))
 
 
-def an_activity_arrives(client: TestClient, actor: RemoteActor, number: int = 1) -> None:
-    send(client, actor, actor.follow(ALICE, number))
+def an_activity_arrives(client: TestClient, actor: RemoteActor) -> None:
+    send(client, actor, actor.follow(ALICE))
+
+
+def the_purge_runs(client: TestClient) -> None:
+    run_periodic_task(client.app, PURGE_TASK.name)
 
 
 def test_processed_activities_older_than_30_days_are_purged(instance: TestClient, mallory: RemoteActor) -> None:
@@ -58,17 +62,17 @@ def test_processed_activities_older_than_30_days_are_purged(instance: TestClient
     received(instance, ("old", 31, "alice followed"), ("old-refused", 40, "refused: no"), ("recent", 29, "done"),
              ("old-waiting", 31, ""))
     an_activity_arrives(instance, mallory)
+    the_purge_runs(instance)
     assert kept(instance) == ["old-waiting", "recent"], "a row still waiting for the worker is never purged"
     assert run(instance, lambda s: s.scalar(select(ApInboxActivity.outcome).where(
         ApInboxActivity.activity_id == mallory.follow(ALICE)["id"]))), "the new activity was processed and kept"
 
 
-def test_the_retention_is_configurable(data_dir: Path, mallory: RemoteActor) -> None:
+def test_the_retention_is_configurable(data_dir: Path) -> None:
     plugins = {"enabled": ["federation_activitypub"], "federation_activitypub": {"inbox_retention_days": 7}}
     with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
-        sign_up(client, "alice@example.org", "alice")
         received(client, ("eight", 8, "done"), ("six", 6, "done"))
-        an_activity_arrives(client, mallory)
+        the_purge_runs(client)
         assert kept(client) == ["six"]
 
 
@@ -79,19 +83,13 @@ def test_a_retention_shorter_than_peers_retry_is_refused(data_dir: Path) -> None
     assert "inbox_retention_days" in str(refused.value) and ">= 7" in str(refused.value)
 
 
-def test_each_activity_purges_a_bounded_batch(instance: TestClient, mallory: RemoteActor) -> None:
-    sign_up(instance, "alice@example.org", "alice")
-    received(instance, *((f"{n:04}", 31, "done") for n in range(BATCH + 10)))
-    an_activity_arrives(instance, mallory)
-    assert len(kept(instance)) == 10, "the oldest batch went"
-    an_activity_arrives(instance, mallory, number=2)
-    assert kept(instance) == []
+def test_a_run_purges_batch_after_batch(instance: TestClient) -> None:
+    received(instance, *((f"{n:04}", 31, "done") for n in range(2 * BATCH + 10)), ("recent", 3, "done"))
+    the_purge_runs(instance)
+    assert kept(instance) == ["recent"]
 
 
-def test_keys_of_deleted_identities_are_forgotten_once_no_retry_needs_them(
-    instance: TestClient, mallory: RemoteActor
-) -> None:
-    sign_up(instance, "alice@example.org", "alice")
+def test_keys_of_deleted_identities_are_forgotten_once_no_retry_needs_them(instance: TestClient) -> None:
     rows = [{"identity_id": n, "key_id": f"{PUBLIC_URL}/@gone{n}#main-key", "private_key_pem": "(pem)",
              "keep_until": utcnow() + timedelta(hours=hours)} for n, hours in ((901, -1), (902, 5))]
 
@@ -100,5 +98,5 @@ def test_keys_of_deleted_identities_are_forgotten_once_no_retry_needs_them(
         await session.commit()
 
     run(instance, work)
-    an_activity_arrives(instance, mallory)
+    the_purge_runs(instance)
     assert run(instance, lambda s: _all(s, select(ApRetiredKey.identity_id))) == [902]

@@ -1,0 +1,32 @@
+"""The core's own periodic work, run like any plugin's (core.periodic)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from core.accounts.service import purge_unconfirmed
+from core.context import Ctx
+from core.db.engine import refresh_statistics
+from core.periodic import PeriodicTask
+from core.ratelimit import forget_old_windows
+
+log = logging.getLogger("convene")
+
+
+async def _purge_unconfirmed(ctx: Ctx) -> None:
+    """Accounts never confirmed within ``registrations.unconfirmed_ttl_hours`` go, with their identities."""
+    count = await purge_unconfirmed(ctx)
+    if count:
+        log.info("purged %d unconfirmed accounts", count)
+
+
+async def _refresh_statistics(ctx: Ctx) -> None:
+    await refresh_statistics(ctx.session)
+
+
+CORE_TASKS = [
+    PeriodicTask("core.purge_unconfirmed_accounts", timedelta(hours=1), _purge_unconfirmed),
+    PeriodicTask("core.forget_old_rate_windows", timedelta(hours=1), forget_old_windows),
+    PeriodicTask("core.refresh_statistics", timedelta(hours=1), _refresh_statistics),
+]
