@@ -30,7 +30,7 @@ from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
-from core.web.page_cache import cache_key, forget_changed_pages, may_store, page_store
+from core.web.page_cache import PageCache, forget_changed_pages, page_store
 from core.i18n import N_, Message
 from core.web.localised import LocalisedTemplates
 from core.web.templating import make_environments, theme_dirs
@@ -39,14 +39,14 @@ log = logging.getLogger("convene")
 MAX_BODY = 12 * 1024 * 1024
 
 
-async def provide_ctx(state: State) -> AsyncGenerator[Ctx, None]:
+async def provide_ctx(state: State, request: Request) -> AsyncGenerator[Ctx, None]:
     """One transaction per request: committed when the handler succeeds, rolled back otherwise.
 
     Outbox rows written in the transaction are handed to the broker only after commit.
     The viewer is anonymous until the request's caller is known (core.auth sets it).
     """
     async with state.sessionmaker() as session:
-        ctx = Ctx(session, state.runtime)
+        ctx = Ctx(session, state.runtime, request=request)
         try:
             yield ctx
         except BaseException:
@@ -133,6 +133,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
     environments = make_environments(settings, [d for ds in call_sync(pm, "convene_template_dirs") for d in ds],
                                      [d for ds in call_sync(pm, "convene_locale_dirs") for d in ds])
     menu_links = [link for links in call_sync(pm, "convene_menu_links") for link in links]
+    page_cache = PageCache([media_type for types in call_sync(pm, "convene_uncached_media_types") for media_type in types])
     for env in environments.values():
         env.globals["menu_links"] = menu_links
     settings.media_dir.mkdir(parents=True, exist_ok=True)
@@ -151,7 +152,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         state=State({"settings": settings, "pm": pm, "runtime": runtime, "sessionmaker": sessionmaker, "tasks": tasks,
                      "page_store": pages, "engine": engine}),
         stores={"response_cache": pages},
-        response_cache_config=ResponseCacheConfig(key_builder=cache_key, cache_response_filter=may_store),
+        response_cache_config=ResponseCacheConfig(key_builder=page_cache.cache_key,
+                                                  cache_response_filter=page_cache.may_store),
         template_config=TemplateConfig(engine=LocalisedTemplates(environments)),
         type_encoders={Message: str},  # a translatable message is sent as its English text
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",

@@ -2,7 +2,8 @@
 
 ``ctx.session`` is the transaction; ``ctx.runtime`` the instance (settings, plugins,
 each plugin's config and per-instance state); ``ctx.viewer`` who is looking or acting
-(core.viewer). Hooks are called from here, always through pluggy (core.plugins).
+(core.viewer); ``ctx.request`` the web request, if any. Hooks are called from here,
+always through pluggy (core.plugins).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.decisions import Verdict
@@ -34,6 +36,8 @@ class Ctx:
     session: AsyncSession
     runtime: Runtime
     viewer: Viewer = ANONYMOUS
+    # the web request being answered; None in background jobs and scripts
+    request: Request[Any, Any, Any] | None = None
 
     @property
     def pm(self) -> pluggy.PluginManager:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from core.comments.models import Comment
     from core.context import Ctx
     from core.decisions import Decision
+    from core.events.extensions import EventField
     from core.events.models import Event, Participation
     from core.identities.models import Identity
     from core.notifications import Notification
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from core.periodic import PeriodicTask
     from core.plugins import ConfigSchema
     from core.runtime import Runtime
-    from core.web.slots import Link, MenuLink
+    from core.web.slots import Fragment, Link, MenuLink, Slot
 
 hookspec = pluggy.HookspecMarker("convene")
 
@@ -95,6 +96,16 @@ def convene_outbox_handlers() -> dict[str, OutboxHandler]:
 @hookspec
 def convene_migrations_dir() -> Path | None:
     """Return the folder of the plugin's Alembic migrations (its own branch), if it has tables."""
+
+
+@hookspec
+def convene_event_fields() -> list[EventField]:
+    """Return ``core.events.extensions.EventField``s: fields the plugin adds to events, checked and stored by it."""
+
+
+@hookspec
+def convene_uncached_media_types() -> list[str]:
+    """Return media types the plugin answers on page URLs (``Accept``): such reads never get a cached page."""
 
 
 @hookspec
@@ -283,15 +294,40 @@ async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: An
 
 
 @hookspec
-def convene_event_links(event: Event, settings: Any) -> list[Link]:
+async def convene_event_links(ctx: Ctx, event: Event) -> list[Link]:
     """Return links offered on an event page and in its API answer (e.g. "Add to calendar")."""
 
 
 @hookspec
-def convene_event_sidebar(event: Event, viewer: Identity | None, settings: Any) -> str | None:
-    """Return a trusted HTML fragment for the event page's sidebar slot."""
+async def convene_event_json(ctx: Ctx, event: Event, data: dict[str, Any]) -> None:
+    """Add keys to an event's ``extra`` object in the JSON API (mutate ``data`` in place)."""
+
+
+# ---------------------------------------------------------------------------
+# page slots (async; ``slot`` renders the plugin's templates in the reader's language)
+# ---------------------------------------------------------------------------
 
 
 @hookspec
-def convene_event_json(event: Event, data: dict[str, Any]) -> None:
-    """Add keys to an event's JSON API representation (mutate ``data`` in place)."""
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    """Return a fragment for the event page's sidebar (a report button, a waiting-list form)."""
+
+
+@hookspec
+async def convene_comment_actions(ctx: Ctx, slot: Slot, comments: list[Comment]) -> dict[int, Fragment] | None:
+    """Return fragments shown under comments of an event page, by comment id."""
+
+
+@hookspec
+async def convene_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | None:
+    """Return a fragment for an identity's public profile page."""
+
+
+@hookspec
+async def convene_settings_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
+    """Return a section for the account settings page (the member's own preferences for the plugin)."""
+
+
+@hookspec
+async def convene_event_form_fields(ctx: Ctx, slot: Slot, event: Event | None, values: dict[str, Any]) -> Fragment | None:
+    """Return form fields for the event form (named ``extra.<field>``; ``values`` holds what they show)."""

@@ -42,5 +42,5 @@ def convene_outbox_handlers():
 
 
 @hookimpl
-def convene_event_links(event, settings):
-    return [Link("Sample link", settings.url(f"/sample/{event.uuid}"))]
+async def convene_event_links(ctx, event):
+    return [Link("Sample link", ctx.settings.url(f"/sample/{event.uuid}"))]

@@ -21,6 +21,7 @@ from core.web.forms import Form, FormState, attempt, text
 from core.web.language import reader_language, remember_language
 from core.web.render import done, page, safe_next
 from core.web.session import end_session, start_session
+from core.web.slots import page_slot, slot_fragments
 
 Next = Annotated[str, QueryParameter(name="next", max_length=2000)]
 EXPORT_FILENAME = "convene-export.json"
@@ -128,10 +129,16 @@ async def reset(ctx: Ctx, web: Caller, token: str, data: Form) -> Response:
 # -- settings -----------------------------------------------------------------------
 
 
+async def _settings(ctx: Ctx, web: Caller, form: FormState | None = None) -> Response:
+    """The settings page, with the sections plugins add (``convene_settings_sections``)."""
+    sections = await slot_fragments(ctx, page_slot(ctx), "convene_settings_sections")
+    return page("settings.html", web, form, sections=sections)
+
+
 @get("/settings", include_in_schema=False)
-async def settings_page(web: Caller) -> Response:
+async def settings_page(ctx: Ctx, web: Caller) -> Response:
     web.require_account()
-    return page("settings.html", web)
+    return await _settings(ctx, web)
 
 
 async def _change(ctx: Ctx, web: Caller, form: str, data: dict[str, Any],
@@ -142,7 +149,7 @@ async def _change(ctx: Ctx, web: Caller, form: str, data: dict[str, Any],
         await action()
         return done("/settings", confirmation)
 
-    return await attempt(ctx, web, form, data, act, lambda state: page("settings.html", web, state))
+    return await attempt(ctx, web, form, data, act, lambda state: _settings(ctx, web, state))
 
 
 @post("/settings/preferences", include_in_schema=False)
@@ -192,7 +199,7 @@ async def delete_account(ctx: Ctx, web: Caller, data: Form) -> Response:
         await service.delete_account(ctx, account, text(data, "current_password"))
         return end_session(done("/", "account-deleted"))
 
-    return await attempt(ctx, web, "delete", data, act, lambda form: page("settings.html", web, form))
+    return await attempt(ctx, web, "delete", data, act, lambda form: _settings(ctx, web, form))
 
 
 HANDLERS = [signup_form, signup, confirm, login_form, login, logout, forgot_form, forgot, reset_form, reset,

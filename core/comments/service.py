@@ -154,6 +154,10 @@ class Thread:
     comment: Comment
     replies: list["Thread"] = field(default_factory=list)
 
+    def comments(self) -> list[Comment]:
+        """This comment and every reply under it, in reading order."""
+        return [self.comment, *(c for reply in self.replies for c in reply.comments())]
+
 
 async def visible_comments(ctx: Ctx, query: Select[Any]) -> Select[Any]:
     """``query`` (a select of comments) narrowed to what ``ctx.viewer`` may see: held comments only

@@ -15,7 +15,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.events import listing, service
 from core.events.models import Event
-from core.events.schemas import CancelInput, EventCreate, EventOut, EventPage, event_out
+from core.events.schemas import CancelInput, EventCreate, EventOut, EventPage, event_out, events_out
 from core.events.validation import EventInput
 from core.identities.service import own_identity
 
@@ -23,9 +23,9 @@ PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
 PerPage = Annotated[int, Parameter(ge=1, le=listing.MAX_PER_PAGE)]
 
 
-def page_out(ctx: Ctx, page: listing.Page) -> EventPage:
+async def page_out(ctx: Ctx, page: listing.Page) -> EventPage:
     """A page of events as the API answers it."""
-    return EventPage([event_out(e, ctx.settings, ctx.pm) for e in page.items], page.total, page.page, page.per_page)
+    return EventPage(await events_out(ctx, page.items), page.total, page.page, page.per_page)
 
 
 async def _organised(ctx: Ctx, caller: Caller, uuid: str) -> Event:
@@ -47,7 +47,7 @@ class EventController(Controller):
     ) -> EventPage:
         """Upcoming public events, soonest first, with optional filters."""
         filters = listing.EventFilter(text, tag, category, starts_after, starts_before, online)
-        return page_out(ctx, await listing.events_page(ctx, listing.public_listing(filters), page, per_page))
+        return await page_out(ctx, await listing.events_page(ctx, listing.public_listing(filters), page, per_page))
 
     @post("", status_code=201)
     async def create(self, ctx: Ctx, api: Caller, data: EventCreate) -> EventOut:
@@ -55,18 +55,18 @@ class EventController(Controller):
         organizer = await own_identity(ctx, api.require_account(), data.identity)
         fields = {f: getattr(data, f) for f in EventInput.__struct_fields__}
         event = await service.create_event(ctx, organizer, EventInput(**fields), publish=data.publish)
-        return event_out(event, ctx.settings, ctx.pm)
+        return await event_out(ctx, event)
 
     @get("/{uuid:str}")
     async def show(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
-        return event_out(await listing.visible_event(ctx, uuid), ctx.settings, ctx.pm)
+        return await event_out(ctx, await listing.visible_event(ctx, uuid))
 
     @patch("/{uuid:str}")
     async def update(self, ctx: Ctx, api: Caller, uuid: str, data: EventInput) -> EventOut:
         """Change some fields; fields left out keep their value."""
         event = await _organised(ctx, api, uuid)
         await service.update_event(ctx, event, data)
-        return event_out(event, ctx.settings, ctx.pm)
+        return await event_out(ctx, event)
 
     @put("/{uuid:str}/banner")
     async def set_banner(
@@ -75,19 +75,19 @@ class EventController(Controller):
     ) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.set_banner(ctx, event, await data.read(ctx.settings.limits.banner_max_bytes + 1))
-        return event_out(event, ctx.settings, ctx.pm)
+        return await event_out(ctx, event)
 
     @post("/{uuid:str}/publish", status_code=200)
     async def publish(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.publish_event(ctx, event)
-        return event_out(event, ctx.settings, ctx.pm)
+        return await event_out(ctx, event)
 
     @post("/{uuid:str}/cancel", status_code=200)
     async def cancel(self, ctx: Ctx, api: Caller, uuid: str, data: CancelInput) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.cancel_event(ctx, event, data.message)
-        return event_out(event, ctx.settings, ctx.pm)
+        return await event_out(ctx, event)
 
     @delete("/{uuid:str}", status_code=HTTP_204_NO_CONTENT)
     async def delete_event(self, ctx: Ctx, api: Caller, uuid: str) -> None:
@@ -104,5 +104,5 @@ class MyEventsController(Controller):
         """Your events across all your identities: organising, going, pending, drafts or past."""
         api.require_account()
         query = listing.my_listing(api.identity_ids, kind)
-        return page_out(ctx, await listing.events_page(ctx, query, page, per_page))
+        return await page_out(ctx, await listing.events_page(ctx, query, page, per_page))
 

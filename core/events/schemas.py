@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-import pluggy
 from msgspec import Meta
 
+from core.context import Ctx
+from core.events.extensions import load_extra
 from core.events.models import Event, Participation
 from core.events.validation import EventInput
 from core.identities.schemas import IdentityOut, identity_out
-from core.plugins import call_sync
 from core.settings import Settings
 from core.web.slots import Link, event_links
 
@@ -25,6 +25,11 @@ class AddressOut(msgspec.Struct):
     country: str
     latitude: float | None
     longitude: float | None
+
+
+class ReviewOut(msgspec.Struct):
+    held_since: datetime
+    reasons: list[str]
 
 
 class EventOut(msgspec.Struct):
@@ -54,7 +59,10 @@ class EventOut(msgspec.Struct):
     published_at: datetime | None
     updated_at: datetime
     links: list[Link]
+    # what plugins add: their event fields (core.events.extensions) and convene_event_json's keys
     extra: dict[str, object] = {}
+    # set while the event waits for a moderator's review (only its organiser and moderators see it then)
+    review: ReviewOut | None = None
 
 
 class EventPage(msgspec.Struct):
@@ -89,14 +97,25 @@ class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
     message: Annotated[str, Meta(max_length=1000)] = ""
 
 
-def event_out(event: Event, settings: Settings, pm: pluggy.PluginManager) -> EventOut:
+async def events_out(ctx: Ctx, events: list[Event]) -> list[EventOut]:
+    """Events as the API answers them; each plugin field is loaded once for all of them."""
+    extras = await load_extra(ctx, events)
+    return [await _event_out(ctx, event, extras[event.id]) for event in events]
+
+
+async def event_out(ctx: Ctx, event: Event) -> EventOut:
+    return (await events_out(ctx, [event]))[0]
+
+
+async def _event_out(ctx: Ctx, event: Event, extra: dict[str, object]) -> EventOut:
+    settings = ctx.settings
     address = None
     if event.has_address:
         address = AddressOut(event.address_name, event.address_street, event.address_postal_code,
                              event.address_locality, event.address_region, event.address_country,
                              event.latitude, event.longitude)
-    extra: dict[str, object] = {}
-    call_sync(pm, "convene_event_json", event=event, data=extra)
+    await ctx.call("convene_event_json", event=event, data=extra)
+    review = ReviewOut(event.held_at, list(event.held_reasons)) if event.held_at is not None else None
     return EventOut(
         uuid=event.uuid, url=settings.url(f"/events/{event.uuid}"), title=event.title, description=event.description,
         begins_at=event.begins_at, ends_at=event.ends_at, timezone=event.timezone, address=address,
@@ -107,8 +126,8 @@ def event_out(event: Event, settings: Settings, pm: pluggy.PluginManager) -> Eve
         max_participants=event.max_participants, participant_count=event.participant_count,
         remaining_places=event.remaining_places, comments_enabled=event.comments_enabled, draft=event.draft,
         cancellation_message=event.cancellation_message, organizer=identity_out(event.organizer, settings),
-        published_at=event.published_at, updated_at=event.updated_at, links=event_links(pm, event, settings),
-        extra=extra,
+        published_at=event.published_at, updated_at=event.updated_at, links=await event_links(ctx, event),
+        extra=extra, review=review,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from msgspec import UNSET
 from sqlalchemy import select
 
 from core.context import Ctx
@@ -20,6 +21,7 @@ from core.db.base import utcnow
 from core.db.insert_new import insert_new
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput
+from core.events.extensions import checked_extra, save_extra
 from core.events.listing import event_key
 from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.events.validation import EventInput, clean_event_input
@@ -89,11 +91,13 @@ async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish:
     """A draft (nothing public yet: a hold asked for now waits for publishing), published at once if asked."""
     await require_can_act(ctx, organizer, "event.create")
     values = clean_event_input(data, None)
+    extra = checked_extra(ctx, data.extra) if data.extra is not UNSET else {}
     event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
     await apply_values(ctx, event, values)
     await _verdict(ctx, event, "create", {key: None for key in values})
     ctx.session.add(Participation(event=event, identity=organizer, role="creator"))
+    await save_extra(ctx, event, extra)
     await ctx.emit("convene_event_created", event=event)
     if publish:
         await publish_event(ctx, event)
@@ -105,10 +109,15 @@ async def update_event(ctx: Ctx, event: Event, data: EventInput) -> dict[str, An
     await require_can_act(ctx, event.organizer, "event.update")
     if event.is_cancelled:
         raise Conflict("a cancelled event cannot be edited")
-    changed = await apply_values(ctx, event, clean_event_input(data, event))
+    values = clean_event_input(data, event)
+    extra = checked_extra(ctx, data.extra) if data.extra is not UNSET else {}
+    changed = await apply_values(ctx, event, values)
     if changed:
         verdict = await _verdict(ctx, event, "update", changed)
         await _changed(ctx, event, changed, verdict)
+    if extra:
+        await save_extra(ctx, event, extra)
+        ctx.pages_changed(event)
     return changed
 
 

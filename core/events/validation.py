@@ -58,6 +58,8 @@ class EventInput(msgspec.Struct, forbid_unknown_fields=True):
     max_participants: Annotated[int, Meta(ge=1, le=1_000_000)] | None | UnsetType = UNSET
     comments_enabled: bool | UnsetType = UNSET
     tags: Annotated[list[TagName], Meta(max_length=10)] | UnsetType = UNSET
+    # fields plugins add (core.events.extensions), each checked against the type its plugin declares
+    extra: Annotated[dict[Annotated[str, Meta(max_length=50)], Any], Meta(max_length=20)] | UnsetType = UNSET
 
 
 @lru_cache(maxsize=1)

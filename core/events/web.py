@@ -22,6 +22,7 @@ from core.context import Ctx
 from core.errors import NotFound
 from core.events import participation as participations
 from core.events import listing, service
+from core.events.extensions import load_extra
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.i18n import N_
 from core.identities.service import own_identity
@@ -32,7 +33,7 @@ from core.web.negotiation import negotiated
 from core.web.page_cache import PAGE_TTL
 from core.web.render import done, page
 from core.web.share import mastodon_share_url, server_hostname
-from core.web.slots import event_links, event_sidebar
+from core.web.slots import comment_fragments, event_links, page_slot, slot_fragments
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 MY_EVENTS_PER_PAGE = 20
@@ -47,15 +48,20 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
     organiser = service.organises(me.viewer, event)
     mine = [(identity, await participations.participation_of(ctx, event, identity)) for identity in me.identities]
     everyone = await participations.participants(ctx, event) if organiser else []
+    threads = await comment_threads(ctx, event)
+    slot = page_slot(ctx)
+    comment_slots = await ctx.call("convene_comment_actions", slot=slot,
+                                   comments=[c for t in threads for c in t.comments()])
     return page(
         "event.html", me, form, event=event, organiser=organiser,
         taking_part=[(identity, p) for identity, p in mine if p is not None],
         free_identities=[identity for identity, p in mine if p is None],
         pending=[p for p in everyone if p.role == "not_approved"],
         participants=[p for p in everyone if p.role != "not_approved"],
-        threads=await comment_threads(ctx, event),
-        links=event_links(ctx.pm, event, ctx.settings),
-        sidebar=event_sidebar(ctx.pm, event, me.current, ctx.settings),
+        threads=threads,
+        links=await event_links(ctx, event),
+        sidebar=await slot_fragments(ctx, slot, "convene_event_sidebar", event=event),
+        comment_actions=comment_fragments(slot, comment_slots),
         **event_page_details(event, ctx.settings, me.account),
     )
 
@@ -97,10 +103,14 @@ async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
 # -- the event form -----------------------------------------------------------------
 
 
-def _form_page(me: Caller, form: FormState, event: Event | None = None, browser_timezone: bool = False) -> Response:
-    """``browser_timezone``: the timezone field holds an unchosen default the browser may replace."""
+async def _form_page(ctx: Ctx, me: Caller, form: FormState, event: Event | None = None,
+                     browser_timezone: bool = False) -> Response:
+    """``browser_timezone``: the timezone field holds an unchosen default the browser may replace.
+    Plugins add their fields (``convene_event_form_fields``), showing the form's values."""
+    plugin_fields = await slot_fragments(ctx, page_slot(ctx), "convene_event_form_fields", event=event,
+                                         values=form.values)
     return page("event_form.html", me, form, event=event, categories=CATEGORIES, visibilities=VISIBILITIES,
-                join_modes=JOIN_MODES, browser_timezone=browser_timezone)
+                join_modes=JOIN_MODES, browser_timezone=browser_timezone, plugin_fields=plugin_fields)
 
 
 async def _banner(ctx: Ctx, event: Event, data: dict[str, Any]) -> None:
@@ -123,10 +133,10 @@ def _publishing(data: dict[str, Any]) -> bool:
 
 
 @get("/events/new", include_in_schema=False)
-async def new_form(web: Caller) -> Response:
+async def new_form(ctx: Ctx, web: Caller) -> Response:
     account = web.require_account()
     acting = web.current.username if web.current else ""
-    return _form_page(web, FormState("event", new_event_values(acting, account.timezone)),
+    return await _form_page(ctx, web, FormState("event", new_event_values(acting, account.timezone)),
                       browser_timezone=timezone_preference(account) is None)
 
 
@@ -145,13 +155,14 @@ async def create(ctx: Ctx, web: Caller, data: UploadForm) -> Response:
             return _published(event)
         return done(event_url(event), "draft-saved")
 
-    return await attempt(ctx, web, "event", data, act, lambda form: _form_page(web, form))
+    return await attempt(ctx, web, "event", data, act, lambda form: _form_page(ctx, web, form))
 
 
 @get("/events/{uuid:str}/edit", include_in_schema=False)
 async def edit_form(ctx: Ctx, web: Caller, uuid: str) -> Response:
     event = await _organised(ctx, web, uuid)
-    return _form_page(web, FormState("event", event_values(event)), event)
+    extra = (await load_extra(ctx, [event]))[event.id]
+    return await _form_page(ctx, web, FormState("event", event_values(event, extra)), event)
 
 
 @post("/events/{uuid:str}/edit", include_in_schema=False)
@@ -166,7 +177,7 @@ async def edit(ctx: Ctx, web: Caller, uuid: str, data: UploadForm) -> Response:
             return _published(event)
         return done(event_url(event), "event-held" if event.held_at else "event-saved")
 
-    return await attempt(ctx, web, "event", data, act, lambda form: _form_page(web, form, event), event)
+    return await attempt(ctx, web, "event", data, act, lambda form: _form_page(ctx, web, form, event), event)
 
 
 # -- organiser's actions ----------------------------------------------------------

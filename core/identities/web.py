@@ -22,6 +22,7 @@ from core.identities.models import Identity
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
 from core.web.negotiation import negotiated
 from core.web.render import done, page, safe_next
+from core.web.slots import page_slot, slot_fragments
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 PROFILE_EVENTS_PER_PAGE = 20
@@ -43,7 +44,8 @@ async def profile(ctx: Ctx, web: Caller, request: Request, handle: str, number: 
         return answer
     listing = public_listing(EventFilter()).where(Event.organizer_id == identity.id)
     events = await events_page(ctx, listing, number, PROFILE_EVENTS_PER_PAGE)
-    return page("profile.html", web, identity=identity, events=events)
+    sidebar = await slot_fragments(ctx, page_slot(ctx), "convene_profile_sidebar", identity=identity)
+    return page("profile.html", web, identity=identity, events=events, sidebar=sidebar)
 
 
 async def _mine(ctx: Ctx, web: Caller, username: str) -> Identity:

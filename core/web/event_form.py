@@ -25,6 +25,7 @@ TEXT_FIELDS = ("title", "description", "timezone", "online_url", "category", "st
 ADDRESS_TEXT = ("name", "street", "postal_code", "locality", "region", "country")
 ADDRESS_NUMBERS = ("latitude", "longitude")
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+EXTRA_PREFIX = "extra."  # the fields plugins add (core.events.extensions), named extra.<name> in the form
 
 
 def _moment(data: dict[str, Any], name: str, errors: dict[str, str]) -> datetime | None:
@@ -53,6 +54,9 @@ def _raw(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     raw["max_participants"] = text(data, "max_participants").strip() or None
     raw["comments_enabled"] = checked(data, "comments_enabled")
     raw["tags"] = [tag.strip() for tag in text(data, "tags").split(",") if tag.strip()]
+    extra = {name.removeprefix(EXTRA_PREFIX): text(data, name) for name in data if name.startswith(EXTRA_PREFIX)}
+    if extra:
+        raw["extra"] = extra
     return raw
 
 
@@ -86,8 +90,8 @@ def new_event_values(identity: str, timezone: str) -> dict[str, str]:
             "visibility": "public", "join_mode": "free", "comments_enabled": "on"}
 
 
-def event_values(event: Event) -> dict[str, str]:
-    """An event written into the form's fields, times in its own timezone."""
+def event_values(event: Event, extra: dict[str, Any]) -> dict[str, str]:
+    """An event written into the form's fields, times in its own timezone, with its plugins' ``extra`` values."""
     values = {name: getattr(event, name) for name in TEXT_FIELDS}
     values |= {f"address.{key}": getattr(event, f"address_{key}") for key in ADDRESS_TEXT}
     values |= {f"address.{key}": "" if getattr(event, key) is None else str(getattr(event, key))
@@ -98,4 +102,5 @@ def event_values(event: Event) -> dict[str, str]:
     values["tags"] = ", ".join(tag.title for tag in event.tags)
     if event.comments_enabled:
         values["comments_enabled"] = "on"
+    values |= {f"{EXTRA_PREFIX}{name}": "" if value is None else str(value) for name, value in extra.items()}
     return values

@@ -84,6 +84,7 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path], langu
         lstrip_blocks=True,
     )
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["catalogue"] = catalogue  # for plugins' slots (core.web.slots.Slot.translate)
     # services' messages (form errors, error pages): translated as text, escaped as text
     env.filters["translated"] = partial(translate_message, catalogue)
     env.filters["number"] = partial(format_decimal, locale=language)

@@ -20,7 +20,6 @@ from core.identities.models import Identity
 from core.outbox import OutboxHandler
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
-from core.settings import Settings
 from core.web.slots import Link, MenuLink
 from plugins.federation_activitypub import admin, feed, participations, search_pages
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
@@ -35,7 +34,7 @@ from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted, event_edited
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import PLUGIN_NAME
-from plugins.federation_activitypub.negotiation import negotiate, record_tombstone
+from plugins.federation_activitypub.negotiation import ACTIVITY_MEDIA_TYPES, negotiate, record_tombstone
 from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.purge import PURGE_TASK
@@ -89,8 +88,13 @@ async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: An
 
 
 @hookimpl
-def convene_event_links(event: Event, settings: Settings) -> list[Link]:
+async def convene_event_links(event: Event) -> list[Link]:
     return attachment_links(event)
+
+
+@hookimpl
+def convene_uncached_media_types() -> list[str]:
+    return list(ACTIVITY_MEDIA_TYPES)
 
 
 @hookimpl

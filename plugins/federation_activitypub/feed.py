@@ -43,7 +43,7 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
 async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1, per_page: PerPage = PER_PAGE) -> EventPage:
     """Upcoming events of the people your identities follow, soonest first."""
     api.require_account()
-    return page_out(ctx, await listing.events_page(ctx, followed_events(api.identity_ids), page, per_page))
+    return await page_out(ctx, await listing.events_page(ctx, followed_events(api.identity_ids), page, per_page))
 
 
 @get("/feed", include_in_schema=False)

@@ -17,10 +17,14 @@ from plugins.federation_activitypub.documents import ACTOR_CONTEXT, actor_docume
 from plugins.federation_activitypub.models import ApObject
 
 
+# what servers ask for on an actor's or an event's page URL (the page cache never answers them)
+ACTIVITY_MEDIA_TYPES = ("application/activity+json", "application/ld+json")
+
+
 def wants_activity_json(request: Request) -> bool:
     """``application/activity+json``, or ``application/ld+json`` (with or without the AS profile)."""
     accept = request.headers.get("accept", "").lower()
-    return "application/activity+json" in accept or "application/ld+json" in accept
+    return any(media_type in accept for media_type in ACTIVITY_MEDIA_TYPES)
 
 
 async def negotiate(ctx: Ctx, request: Request, kind: str, key: str, obj: Any) -> Response | None:

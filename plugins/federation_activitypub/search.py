@@ -41,7 +41,7 @@ async def search(
     api.require_account()
     found = await find(ctx, q)
     if isinstance(found, Event):
-        return event_out(found, ctx.settings, ctx.pm)
+        return await event_out(ctx, found)
     return identity_out(found, ctx.settings)
 
 
