@@ -15,18 +15,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import (  # noqa: F401 (fixtures)
-    mallory,
-    PUBLIC_URL,
-    RemoteActor,
-    federating_settings,
-    host_actor,
-    instance,
-    run,
-    signed_post,
-    sweep,
-)
-from security_fixtures import LocalServer, actor_key, answer, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post, sweep
+from security_fixtures import LocalServer, answer
 from sqlalchemy import select, update
 
 from core.app import create_app

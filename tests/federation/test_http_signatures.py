@@ -14,8 +14,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from security_fixtures import actor_key, other_key  # noqa: F401 (fixtures)
-
 from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem
 from plugins.federation_activitypub.signatures import (
     MAX_AGE,

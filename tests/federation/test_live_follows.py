@@ -18,9 +18,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from live_fixtures import in_transaction, live_instance, member, two_instances
 from peer_fixtures import host_actor
-from security_fixtures import LocalServer, actor_key, local_server  # noqa: F401 (fixtures)
+from security_fixtures import LocalServer
 from sqlalchemy import select
-from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 
 from core.context import Ctx
 from helpers import wait_for

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 from live_fixtures import live_instance, member, two_instances
-from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 from helpers import wait_for
