@@ -18,7 +18,7 @@ from security_fixtures import LocalServer
 from test_delivery import followed_by
 from test_remote_events import activity, event_object, outcome, send, stored
 
-from helpers import new_event, sign_up, wait_for
+from helpers import new_event, outbox_rows, sign_up, wait_for
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
@@ -291,6 +291,8 @@ def test_comments_on_our_events_reach_the_organisers_followers_but_private_ones_
     private = new_event(instance, alice, title="Family dinner", visibility="private")
     assert instance.post(f"/api/v1/events/{private['uuid']}/comments", json={"text": "Hidden"},
                          headers=alice).status_code == 201
+    queued = [row.payload["activity"]["type"] for row in outbox_rows(instance, "ap_deliver")]
+    assert queued == ["Accept"], "the private comment (and its event) queued nothing"
     comment(instance, bob, book_club["uuid"], "See you there")
     [create] = wait_for(lambda: sent_notes(mallory))
     assert create["actor"] == f"{PUBLIC_URL}/@bob" and create["object"]["content"] == "See you there"

@@ -50,6 +50,11 @@ def deliveries(client: TestClient) -> list[OutboxRow]:
     return run(client, rows)
 
 
+def queued_types(client: TestClient) -> list[str]:
+    """The activities queued for delivery so far: the request that caused one has written its row."""
+    return [row.payload["activity"]["type"] for row in deliveries(client)]
+
+
 def domain(client: TestClient, name: str) -> ApDomain | None:
     return run(client, lambda s: s.get(ApDomain, name))
 
@@ -83,11 +88,14 @@ def test_event_lifecycle_reaches_followers_once_per_shared_inbox(
     followed_by(instance, host_actor(local_server, "trent", other_key))
     new_event(instance, alice, title="Private", visibility="private")
     new_event(instance, alice, title="Draft", publish=False)
+    assert queued_types(instance) == ["Accept", "Accept"], "neither the private event nor the draft is queued"
     event = new_event(instance, alice, title="Picnic", begins_at="2031-06-01T12:00:00")
     wait_for(lambda: event_activities(mallory))
     instance.patch(f"/api/v1/events/{event['uuid']}", json={"title": "Picnic by the lake"}, headers=alice)
     instance.post(f"/api/v1/events/{event['uuid']}/cancel", json={"message": "rain"}, headers=alice)
     instance.delete(f"/api/v1/events/{event['uuid']}", headers=alice)
+    assert queued_types(instance) == ["Accept", "Accept", "Create", "Update", "Update", "Delete"], \
+        "one row per activity: both followers share one inbox"
     wait_for(lambda: len(event_activities(mallory)) == 4)
     # two worker threads deliver concurrently: the order of arrival is not guaranteed (nor in ActivityPub)
     activities = event_activities(mallory)
@@ -142,8 +150,9 @@ def test_a_refusal_is_not_retried(instance: TestClient, mallory: RemoteActor, st
     mallory.server.routes["/inbox"] = answer(status, b"")
     new_event(instance, alice)
     wait_for(lambda: deliveries(instance)[-1].state == "dead")
-    assert f"HTTP {status}" in deliveries(instance)[-1].last_error
-    make_due(instance)
+    refused = deliveries(instance)[-1]
+    assert f"HTTP {status}" in refused.last_error and refused.attempts == 1
+    assert [row.state for row in deliveries(instance)] == ["done", "dead"], "no row is left for the sweeper to retry"
     assert len(event_activities(mallory)) == 1
 
 
