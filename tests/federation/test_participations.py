@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -225,14 +226,20 @@ def test_only_the_events_server_may_answer_a_join(
 
 
 def test_an_older_update_arriving_late_does_not_undo_a_newer_count(instance: TestClient, mallory: RemoteActor) -> None:
+    edited = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+
+    def updated(seconds: float) -> str:
+        """``seconds`` after ``edited``, to the millisecond, as Mobilizon writes ``updated``."""
+        return (edited + timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     sign_up(instance, "alice@example.org", "alice")
-    event = remote_event(instance, mallory, participantCount=1, updated="2030-01-01T10:00:00Z")
-    newer = event_object(mallory, participantCount=3, updated="2030-01-01T10:00:05.250Z")
-    older = event_object(mallory, participantCount=2, updated="2030-01-01T10:00:05.100Z")
+    event = remote_event(instance, mallory, participantCount=1, updated=updated(0))
+    newer = event_object(mallory, participantCount=3, updated=updated(5.25))
+    older = event_object(mallory, participantCount=2, updated=updated(5.1))
     send(instance, mallory, activity(mallory, "Update", newer, number=2))
     send(instance, mallory, activity(mallory, "Update", older, number=3))
     assert instance.get(f"/api/v1/events/{event['uuid']}").json()["participant_count"] == 3
-    latest = event_object(mallory, participantCount=4, name="Renamed", updated="2030-01-01T10:01:00Z")
+    latest = event_object(mallory, participantCount=4, name="Renamed", updated=updated(60))
     send(instance, mallory, activity(mallory, "Update", latest, number=4))
     copy_now = instance.get(f"/api/v1/events/{event['uuid']}").json()
     assert copy_now["participant_count"] == 4 and copy_now["title"] == "Renamed"
