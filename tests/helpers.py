@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +101,30 @@ def sign_up(client: TestClient, email: str, username: str, password: str = "corr
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
+def future_dt(days: int = 30, hour: int = 18, minute: int = 0) -> datetime:
+    """A naive local date-time ``days`` after today: events stay upcoming whatever year the suite runs in."""
+    return datetime.combine(date.today() + timedelta(days=days), clock(hour, minute))
+
+
+def future(days: int = 30, hour: int = 18, minute: int = 0) -> str:
+    """``future_dt`` as the API and the forms take it, e.g. ``2027-01-06T18:00:00``."""
+    return future_dt(days, hour, minute).isoformat()
+
+
+def next_in(month: int, weekday: int | None = None, hour: int = 18, minute: int = 0) -> datetime:
+    """The first day of ``month`` at least a week ahead (on ``weekday``, 0 being Monday, if given).
+
+    For tests whose meaning depends on the season (Europe/Paris is UTC+2 from April to
+    September, UTC+1 from November to February) or on the weekday a page shows.
+    """
+    day = date.today() + timedelta(days=7)
+    while day.month != month or (weekday is not None and day.weekday() != weekday):
+        day += timedelta(days=1)
+    return datetime.combine(day, clock(hour, minute))
+
+
 def new_event(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
-    body = {"title": "Book club", "begins_at": "2031-05-01T18:00:00", "timezone": "Europe/Paris", "publish": True}
+    body = {"title": "Book club", "begins_at": future(), "timezone": "Europe/Paris", "publish": True}
     body.update(fields)
     r = client.post("/api/v1/events", json=body, headers=headers)
     assert r.status_code == 201, r.text

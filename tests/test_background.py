@@ -8,7 +8,6 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import pytest
 from litestar.testing import TestClient
 from sqlalchemy import update
 

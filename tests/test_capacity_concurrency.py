@@ -8,7 +8,7 @@ import httpx
 
 from sqlalchemy import update
 
-from helpers import make_settings
+from helpers import future, make_settings
 from core.accounts.models import Account
 from core.app import create_app
 from core.db.base import utcnow
@@ -38,7 +38,7 @@ def test_concurrent_joins_never_overbook(data_dir):
                     headers.append(h)
                 organiser = headers[0]
                 event = (await http.post("/api/v1/events", headers=organiser, json={
-                    "title": "Five places", "begins_at": "2031-01-01T10:00:00", "max_participants": 5, "publish": True,
+                    "title": "Five places", "begins_at": future(), "max_participants": 5, "publish": True,
                 })).json()
                 joins = [
                     http.post(f"/api/v1/events/{event['uuid']}/participations", headers=headers[a],
@@ -82,7 +82,7 @@ def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
                 h = {"Authorization": f"Bearer {token}"}
                 creations = [
                     http.post("/api/v1/events", headers=h, json={
-                        "title": f"Race {n}", "begins_at": "2031-01-01T10:00:00", "tags": ["brand-new", f"own-{n}"],
+                        "title": f"Race {n}", "begins_at": future(), "tags": ["brand-new", f"own-{n}"],
                         "publish": True})
                     for n in range(12)
                 ]

@@ -14,7 +14,7 @@ from core.i18n import (
 )
 from core.settings import ConfigError, settings_from_dict
 from core.web.templating import local_moment
-from helpers import SECRET, outbox_rows, sign_up
+from helpers import SECRET, next_in, outbox_rows, sign_up
 
 PLUGINS = REPOSITORY / "plugins"
 
@@ -50,10 +50,10 @@ def test_french_words_and_dates():
     assert french.gettext("Log in") == "Se connecter"
     assert french.ngettext("%(num)s upcoming event", "%(num)s upcoming events", 2) == "%(num)s événements à venir"
     assert french.ngettext("%(num)s upcoming event", "%(num)s upcoming events", 1) == "%(num)s événement à venir"
-    from datetime import UTC, datetime
-    moment = datetime(2031, 6, 1, 16, 30, tzinfo=UTC)
-    assert local_moment(moment, "Europe/Paris", "fr", "long") == "1 juin 2031, 18:30"
-    assert local_moment(moment, "Europe/Paris", "en", "long") == "June 1, 2031, 6:30\u202fPM"
+    from datetime import UTC
+    moment = next_in(6, hour=16, minute=30).replace(tzinfo=UTC)  # 18:30 in Paris, UTC+2 in June
+    assert local_moment(moment, "Europe/Paris", "fr", "long") == f"{moment.day} juin {moment.year}, 18:30"
+    assert local_moment(moment, "Europe/Paris", "en", "long") == f"June {moment.day}, {moment.year}, 6:30\u202fPM"
 
 
 @pytest.mark.parametrize(("header", "expected"), [

@@ -7,7 +7,7 @@ import json
 
 from PIL import Image
 
-from helpers import field_errors, new_event, sign_up
+from helpers import field_errors, future, new_event, sign_up
 
 
 def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
@@ -66,8 +66,8 @@ def test_avatar_upload_is_checked_and_served(client):
 def test_cannot_act_as_another_accounts_identity(client):
     alice = sign_up(client, "alice@example.org", "alice")
     sign_up(client, "bob@example.org", "bob")
-    unknown = client.post("/api/v1/events", headers=alice, json={"title": "x", "begins_at": "2031-01-01T10:00:00", "identity": "nobody"})
-    others = client.post("/api/v1/events", headers=alice, json={"title": "x", "begins_at": "2031-01-01T10:00:00", "identity": "bob"})
+    unknown = client.post("/api/v1/events", headers=alice, json={"title": "x", "begins_at": future(), "identity": "nobody"})
+    others = client.post("/api/v1/events", headers=alice, json={"title": "x", "begins_at": future(), "identity": "bob"})
     assert others.status_code == unknown.status_code == 422
     assert others.json() == unknown.json(), "refusal must not reveal whether the name exists"
     assert client.patch("/api/v1/identities/bob", headers=alice, json={"bio": "hacked"}).status_code == 422

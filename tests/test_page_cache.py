@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import update
 
 from core.events.models import Event
@@ -21,6 +23,13 @@ def _retitle_behind_the_cache(client, uuid: str, title: str) -> None:
         portal.call(run)
 
 
+def participants_shown(page: str) -> str:
+    """The text of the page's "Participants" fact (the <dd> after its <dt>), spaces collapsed."""
+    found = re.search(r"<dt>Participants</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert found, "the page shows no participant count"
+    return " ".join(found[1].split())
+
+
 def test_anonymous_page_is_cached_and_changes_empty_it(client):
     alice = sign_up(client, "alice@example.org", "alice")
     bob = sign_up(client, "bob@example.org", "bob")
@@ -33,11 +42,14 @@ def test_anonymous_page_is_cached_and_changes_empty_it(client):
     assert "Picnic" in client.get(url).text, "the second anonymous read is served from the cache"
 
     client.patch(f"/api/v1/events/{event['uuid']}", headers=alice, json={"title": "Picnic in the park"})
-    assert "Picnic in the park" in client.get(url).text, "an edit empties the cached page"
+    page = client.get(url).text
+    assert "Picnic in the park" in page, "an edit empties the cached page"
+    assert participants_shown(page) == "0 going · 5 of 5 places left"
 
     client.post(f"/api/v1/events/{event['uuid']}/participations", headers=bob, json={})
     page = client.get(url).text
-    assert "4" in page and "Picnic in the park" in page
+    assert participants_shown(page) == "1 going · 4 of 5 places left", "a participation empties it"
+    assert "Picnic in the park" in page
     client.post(f"/api/v1/events/{event['uuid']}/comments", headers=bob, json={"text": "Bringing lemonade"})
     assert "Bringing lemonade" in client.get(url).text, "a comment empties it too"
 

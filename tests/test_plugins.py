@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from litestar.testing import TestClient
 
 import sample_plugin
-from helpers import make_settings, new_event, sign_up, wait_for
+from helpers import future, make_settings, new_event, sign_up, wait_for
 from core import hookspecs, plugins
 from core.app import create_app
 from core.cli import main
@@ -89,7 +89,7 @@ def _client_with_sample(data_dir, enabled):
 def test_enabled_plugin_decides_transforms_and_runs_background_work(data_dir, with_sample_plugin):
     with _client_with_sample(data_dir, ["sample"]) as client:
         alice = sign_up(client, "alice@example.org", "alice")
-        r = client.post("/api/v1/events", json={"title": "A forbidden party", "begins_at": "2031-01-01T10:00:00"},
+        r = client.post("/api/v1/events", json={"title": "A forbidden party", "begins_at": future()},
                         headers=alice)
         assert r.status_code == 403
         assert "does not accept the word" in r.json()["detail"]

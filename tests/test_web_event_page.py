@@ -6,24 +6,27 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from litestar.testing import TestClient
 
-from helpers import new_event, sign_up
+from helpers import new_event, next_in, sign_up
 from test_web_explore import remote_event
 from webhelpers import field_error, log_in, png_bytes
 
+STARTS = next_in(5, weekday=3)  # 18:00 on a Thursday in May: summer time in Paris and New York alike
+DAY = f"Thursday, May {STARTS.day}, {STARTS.year}"  # as the page writes it out
 PARIS_LIBRARY = {"name": "Library", "street": "1 rue des Livres", "postal_code": "75001", "locality": "Paris",
                  "country": "France"}
 
 
 def event_page(client: TestClient, **fields: Any) -> str:
-    """An event published by Olga (Europe/Paris, 1 May 2031 18:00-20:00 unless told), and its page's path."""
+    """An event published by Olga (Europe/Paris, ``STARTS`` 18:00-20:00 unless told), and its page's path."""
     olga = sign_up(client, "olga@example.org", "olga")
-    body = {"ends_at": "2031-05-01T20:00:00", **fields}
+    body = {"begins_at": STARTS.isoformat(), "ends_at": (STARTS + timedelta(hours=2)).isoformat(), **fields}
     return f"/events/{new_event(client, olga, **body)['uuid']}"
 
 
@@ -55,9 +58,9 @@ def page_for_member_in(client: TestClient, zone: str) -> str:
 
 def test_a_member_elsewhere_sees_their_own_time_beside_the_events(client):
     page = page_for_member_in(client, "America/New_York")
-    assert "Thursday, May 1, 2031, 6:00\u202fPM" in page and "(Europe/Paris)" in page
-    assert re.search(r'<small class="viewer-time">Your time \(America/New_York\):\s+Thursday, May 1, 2031, 12:00\u202fPM'
-                     r' – Thursday, May 1, 2031, 2:00\u202fPM</small>', page)
+    assert f"{DAY}, 6:00\u202fPM" in page and "(Europe/Paris)" in page
+    assert re.search(rf'<small class="viewer-time">Your time \(America/New_York\):\s+{DAY}, 12:00\u202fPM'
+                     rf' – {DAY}, 2:00\u202fPM</small>', page)
 
 
 def test_a_member_whose_clock_reads_the_same_sees_one_time(client):
@@ -77,7 +80,7 @@ def test_a_member_who_never_chose_a_timezone_gets_the_browsers_like_a_visitor(cl
 def test_visitors_get_the_events_time_and_a_script_that_may_add_theirs(client):
     path = event_page(client)
     page = client.get(path).text
-    assert "Thursday, May 1, 2031, 6:00\u202fPM" in page
+    assert f"{DAY}, 6:00\u202fPM" in page
     assert '<dd data-event-zone="Europe/Paris" data-local-times data-label="Your time (%(zone)s):">' in page
     assert '<script src="/static/event.js" defer></script>' in page
     script = client.get("/static/event.js")
@@ -136,7 +139,7 @@ def test_share_by_link_and_by_email_without_a_script(client):
     assert mail.scheme == "mailto" and mail.path == ""
     fields = {k: unquote(v) for k, v in (pair.split("=", 1) for pair in mail.query.split("&"))}
     assert fields["subject"] == "Book club & tea"
-    assert fields["body"] == f"Book club & tea\nThursday, May 1, 2031, 6:00\u202fPM\nhttp://testserver.local{path}"
+    assert fields["body"] == f"Book club & tea\n{DAY}, 6:00\u202fPM\nhttp://testserver.local{path}"
 
 
 @pytest.mark.parametrize("typed, server", [
@@ -195,7 +198,8 @@ def test_json_ld_of_an_event_in_a_place(client):
     data = json_ld(client.get(path).text)
     assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
     assert data["name"] == "Book club" and data["url"] == f"http://testserver.local{path}"
-    assert data["startDate"] == "2031-05-01T18:00:00+02:00" and data["endDate"] == "2031-05-01T20:00:00+02:00"
+    day = STARTS.date()
+    assert data["startDate"] == f"{day}T18:00:00+02:00" and data["endDate"] == f"{day}T20:00:00+02:00"
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert data["location"] == {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from litestar.testing import TestClient
 
 from core.events.models import Event
 from core.identities.models import Identity
-from helpers import new_event, sign_up
+from helpers import future, future_dt, new_event, sign_up
 from webhelpers import field_error, field_value, log_in
 
 
@@ -21,7 +21,7 @@ def remote_event(client: TestClient, title: str, domain: str = "mobilizon.exampl
     async def store() -> str:
         async with client.app.state.sessionmaker() as session:
             organiser = Identity(username="rita", domain=domain, display_name="Rita")
-            event = Event(organizer=organiser, title=title, begins_at=datetime(2031, 6, 1, 16, tzinfo=timezone.utc),
+            event = Event(organizer=organiser, title=title, begins_at=future_dt(30, 16).replace(tzinfo=timezone.utc),
                           timezone="Europe/Berlin", draft=False, visibility="public", tags=[], **columns)
             session.add(event)
             await session.commit()
@@ -44,7 +44,7 @@ def explore(client: TestClient, query: str = "") -> str:
 
 def test_local_and_federated_upcoming_public_events_soonest_first(client):
     alice = sign_up(client, "alice@example.org", "alice")
-    new_event(client, alice, title="Later picnic", begins_at="2031-07-01T12:00:00")
+    new_event(client, alice, title="Later picnic", begins_at=future(60, 12))
     new_event(client, alice, title="Unlisted", visibility="unlisted")
     new_event(client, alice, title="A draft", publish=False)
     new_event(client, alice, title="Long gone", begins_at="2001-05-01T18:00:00")
@@ -67,23 +67,25 @@ def test_every_filter_is_a_labelled_field_of_a_get_form(client):
 
 def test_filters_by_text_dates_category_tag_and_attendance(client):
     alice = sign_up(client, "alice@example.org", "alice")
-    new_event(client, alice, title="Chess night", begins_at="2031-05-01T18:00:00", category="GAMES",
+    chess, choir, talk = (future_dt(days) for days in (30, 32, 34))
+    new_event(client, alice, title="Chess night", begins_at=chess.isoformat(), category="GAMES",
               address={"locality": "Lyon"})
-    new_event(client, alice, title="Choir", begins_at="2031-05-03T18:00:00", category="MUSIC", tags=["Singing"],
+    new_event(client, alice, title="Choir", begins_at=choir.isoformat(), category="MUSIC", tags=["Singing"],
               address={"locality": "Paris"})
-    new_event(client, alice, title="Online talk", begins_at="2031-05-05T18:00:00", category="LEARNING",
+    new_event(client, alice, title="Online talk", begins_at=talk.isoformat(), category="LEARNING",
               online_url="https://video.example/talk")
+    after_chess = chess.date() + timedelta(days=1)
     assert titles(explore(client, "q=lyon")) == ["Chess night"], "text matches the town too"
-    assert titles(explore(client, "from=2031-05-02&to=2031-05-03")) == ["Choir"], "the last day is included"
-    assert titles(explore(client, "from=2031-05-02")) == ["Choir", "Online talk"]
+    assert titles(explore(client, f"from={after_chess}&to={choir.date()}")) == ["Choir"], "the last day is included"
+    assert titles(explore(client, f"from={after_chess}")) == ["Choir", "Online talk"]
     assert titles(explore(client, "category=MUSIC")) == ["Choir"]
     assert titles(explore(client, "tag=singing")) == ["Choir"]
     assert titles(explore(client, "tag=Singing")) == ["Choir"], "a typed tag is read as its slug"
     assert titles(explore(client, "attendance=online")) == ["Online talk"]
     assert titles(explore(client, "attendance=in_person")) == ["Chess night", "Choir"]
-    combined = explore(client, "attendance=in_person&from=2031-05-02&category=MUSIC")
+    combined = explore(client, f"attendance=in_person&from={after_chess}&category=MUSIC")
     assert titles(combined) == ["Choir"]
-    assert field_value(combined, "explore", "from") == "2031-05-02", "the form shows the filters in force"
+    assert field_value(combined, "explore", "from") == str(after_chess), "the form shows the filters in force"
     assert '<option value="MUSIC" selected>Music</option>' in combined
     assert '<option value="in_person" selected>In person</option>' in combined
     assert 'href="/">Show all events</a>' in combined
@@ -92,33 +94,36 @@ def test_filters_by_text_dates_category_tag_and_attendance(client):
 
 def test_dates_are_days_in_the_members_timezone(client):
     alice = sign_up(client, "alice@example.org", "alice")
-    # 23:30 on May 1st in Paris is 21:30 UTC; in Tokyo it is already May 2nd
-    new_event(client, alice, title="Late show", begins_at="2031-05-01T23:30:00", timezone="Europe/Paris")
-    assert titles(explore(client, "from=2031-05-01&to=2031-05-01")) == ["Late show"], "a visitor's days are UTC"
+    # 23:30 in Paris is 21:30 or 22:30 UTC, the same day; in Tokyo it is already the next day
+    late = future_dt(hour=23, minute=30)
+    that_day, next_day = late.date(), late.date() + timedelta(days=1)
+    new_event(client, alice, title="Late show", begins_at=late.isoformat(), timezone="Europe/Paris")
+    assert titles(explore(client, f"from={that_day}&to={that_day}")) == ["Late show"], "a visitor's days are UTC"
     client.patch("/api/v1/account", json={"timezone": "Asia/Tokyo"}, headers=alice)
     log_in(client, "alice@example.org")
-    assert titles(explore(client, "from=2031-05-01&to=2031-05-01")) == []
-    assert titles(explore(client, "from=2031-05-02&to=2031-05-02")) == ["Late show"]
+    assert titles(explore(client, f"from={that_day}&to={that_day}")) == []
+    assert titles(explore(client, f"from={next_day}&to={next_day}")) == ["Late show"]
 
 
 def test_a_wrong_filter_is_named_next_to_its_field_and_the_others_still_apply(client):
     alice = sign_up(client, "alice@example.org", "alice")
-    new_event(client, alice, title="Chess night", begins_at="2031-05-01T18:00:00")
-    new_event(client, alice, title="Choir", begins_at="2031-05-03T18:00:00")
+    chess, choir = future_dt(30), future_dt(32)
+    new_event(client, alice, title="Chess night", begins_at=chess.isoformat())
+    new_event(client, alice, title="Choir", begins_at=choir.isoformat())
     response = client.get("/?q=choir&from=next+week&category=NOPE&attendance=both")
     assert response.status_code == 400
     assert field_error(response.text, "explore", "from") == "enter a date as YYYY-MM-DD"
     assert field_error(response.text, "explore", "category") == "choose a category from the list"
     assert field_error(response.text, "explore", "attendance") == "choose online or in person"
     assert titles(response.text) == ["Choir"]
-    reversed_range = client.get("/?from=2031-05-03&to=2031-05-01")
+    reversed_range = client.get(f"/?from={choir.date()}&to={chess.date()}")
     assert field_error(reversed_range.text, "explore", "to") == "the end must be on or after the start"
 
 
 def test_pages_keep_the_filters_in_their_links(client):
     alice = sign_up(client, "alice@example.org", "alice")
     for day in range(1, 24):
-        new_event(client, alice, title=f"Walk {day:02d}", begins_at=f"2031-05-{day:02d}T10:00:00", category="SPORTS",
+        new_event(client, alice, title=f"Walk {day:02d}", begins_at=future(30 + day, 10), category="SPORTS",
                   address={"locality": "Annecy"})
     new_event(client, alice, title="Not a walk", category="MUSIC")
     first = explore(client, "q=walk&category=SPORTS")

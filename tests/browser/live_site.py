@@ -24,7 +24,7 @@ from core.identities.service import create_identity
 from core.outbox import OutboxRow
 from core.scripting import run_in_transaction
 from core.settings import Settings
-from helpers import make_settings
+from helpers import future, make_settings
 from liveserver import free_port, serve
 
 PASSWORD = "correct horse"
@@ -78,7 +78,7 @@ class Site:
 
     async def event(self, organiser: Person, **fields: Any) -> dict[str, Any]:
         """A published event organised by ``organiser``; ``fields`` override the defaults."""
-        body = {"title": "Book club", "begins_at": "2031-05-01T18:00:00", "timezone": "Europe/Paris",
+        body = {"title": "Book club", "begins_at": future(), "timezone": "Europe/Paris",
                 "description": "<p>We read <em>Middlemarch</em>.</p>", "publish": True,
                 "address": {"name": "Library", "street": "1 rue des Livres", "postal_code": "75001",
                             "locality": "Paris", "country": "France"}, **fields}

@@ -5,11 +5,14 @@ capacity and join mode reach the event page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.async_api import Page, expect
 
 from browser_actions import fill_in, log_in, status
 from browser_windows import Windows
+from helpers import future_dt, next_in
 from live_site import Site
 from webhelpers import png_bytes
 
@@ -19,6 +22,11 @@ NEW_YORK = "America/New_York"
 BANNER = {"name": "poster.png", "mimeType": "image/png", "buffer": png_bytes(320)}
 
 
+def starts(days: int, hour: int) -> str:
+    """A start ``days`` ahead, as the "Starts" field (datetime-local) takes it."""
+    return future_dt(days, hour).isoformat(timespec="minutes")
+
+
 async def test_the_browsers_timezone_is_preselected_and_can_be_changed(windows: Windows, site: Site) -> None:
     await site.member("abe@example.org", "abe", "Abe")
     page = await windows.open(timezone_id=NEW_YORK)
@@ -26,18 +34,20 @@ async def test_the_browsers_timezone_is_preselected_and_can_be_changed(windows: 
     await page.goto("/events/new")
     await expect(page.get_by_label("Timezone")).to_have_value(NEW_YORK)
 
-    await fill_in(page, {"Title": "Jazz brunch", "Starts": "2031-06-14T11:00"})
+    june = next_in(6).date()  # summer time in New York (UTC-4) and Paris (UTC+2)
+    await fill_in(page, {"Title": "Jazz brunch", "Starts": f"{june}T11:00"})
     await page.get_by_role("button", name="Publish").click()
     await expect(status(page)).to_have_text("The event is published.")
     await expect(page.locator("dl.facts")).to_contain_text(f"({NEW_YORK})")
-    await expect(page.locator("dl.facts time").first).to_have_attribute("datetime", "2031-06-14T15:00:00+00:00")
+    await expect(page.locator("dl.facts time").first).to_have_attribute("datetime", f"{june}T15:00:00+00:00")
 
     await page.goto("/events/new")
-    await fill_in(page, {"Title": "Picnic in Lyon", "Starts": "2031-06-15T12:00", "Timezone": "Europe/Paris"})
+    next_day = june + timedelta(days=1)
+    await fill_in(page, {"Title": "Picnic in Lyon", "Starts": f"{next_day}T12:00", "Timezone": "Europe/Paris"})
     await page.get_by_role("button", name="Publish").click()
     await expect(status(page)).to_have_text("The event is published.")
     await expect(page.locator("dl.facts")).to_contain_text("(Europe/Paris)")
-    await expect(page.locator("dl.facts time").first).to_have_attribute("datetime", "2031-06-15T10:00:00+00:00")
+    await expect(page.locator("dl.facts time").first).to_have_attribute("datetime", f"{next_day}T10:00:00+00:00")
 
 
 async def test_a_chosen_timezone_wins_over_the_browsers_and_without_scripts_the_servers_default_stays(
@@ -66,7 +76,7 @@ async def test_a_chosen_banner_is_previewed_then_shown_on_the_event(page: Page, 
     await expect(preview).to_be_visible()
     assert await preview.evaluate("img => img.complete && img.naturalWidth") == 320, "the preview shows the picture"
 
-    await fill_in(page, {"Title": "Print fair", "Starts": "2031-09-01T10:00", "Timezone": "Europe/Paris"})
+    await fill_in(page, {"Title": "Print fair", "Starts": starts(30, 10), "Timezone": "Europe/Paris"})
     await page.get_by_role("button", name="Publish").click()
     await expect(status(page)).to_have_text("The event is published.")
     await expect(page.locator("img.banner")).to_be_visible()
@@ -78,7 +88,7 @@ async def test_without_scripts_the_banner_still_uploads(windows: Windows, site: 
     await log_in(page, "eve@example.org")
     await page.goto("/events/new")
     await page.get_by_label("Banner picture (optional)").set_input_files(BANNER)
-    await fill_in(page, {"Title": "Zine swap", "Starts": "2031-09-02T10:00", "Timezone": "Europe/Paris"})
+    await fill_in(page, {"Title": "Zine swap", "Starts": starts(31, 10), "Timezone": "Europe/Paris"})
     await page.get_by_role("button", name="Publish").click()
     await expect(status(page)).to_have_text("The event is published.")
     banner = page.locator("img.banner")
@@ -92,7 +102,7 @@ async def test_tags_category_capacity_and_join_mode_reach_the_event(windows: Win
     page = await windows.open()
     await log_in(page, "flo@example.org")
     await page.goto("/events/new")
-    await fill_in(page, {"Title": "Choir rehearsal", "Starts": "2031-10-03T19:00", "Timezone": "Europe/Paris",
+    await fill_in(page, {"Title": "Choir rehearsal", "Starts": starts(32, 19), "Timezone": "Europe/Paris",
                          "Number of places (optional)": "12", "Tags (optional)": "singing, Choir"})
     await page.get_by_label("Category").select_option(label="Music")
     await page.get_by_label("Joining").select_option(label="I approve each participant")

@@ -7,6 +7,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from browser_actions import log_in
+from helpers import future
 from live_site import Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -25,13 +26,13 @@ async def expect_listed(page: Page, titles: list[str]) -> None:
 async def test_each_tab_lists_its_events(page: Page, site: Site) -> None:
     kit = await site.member("kit@example.org", "kit", "Kit")
     await site.api(kit, "POST", "/identities", {"username": "kit_outdoors", "display_name": "Kit outdoors"})
-    await site.event(kit, title="Garden party", begins_at="2031-06-01T15:00:00")
-    await site.event(kit, title="Winter market", begins_at="2031-12-01T10:00:00", publish=False)
+    await site.event(kit, title="Garden party", begins_at=future(30, 15))
+    await site.event(kit, title="Winter market", begins_at=future(60, 10), publish=False)
     await site.event(kit, title="Spring fair", begins_at="2001-04-01T10:00:00", ends_at="2001-04-01T18:00:00")
     lou = await site.member("lou@example.org", "lou", "Lou")
-    yoga = await site.event(lou, title="Yoga in the park", begins_at="2031-06-02T08:00:00")
-    pottery = await site.event(lou, title="Pottery", begins_at="2031-06-03T18:00:00", join_mode="restricted")
-    cooking = await site.event(lou, title="Cooking class", begins_at="2031-06-04T18:00:00", join_mode="restricted")
+    yoga = await site.event(lou, title="Yoga in the park", begins_at=future(31, 8))
+    pottery = await site.event(lou, title="Pottery", begins_at=future(32), join_mode="restricted")
+    cooking = await site.event(lou, title="Cooking class", begins_at=future(33), join_mode="restricted")
     await site.api(kit, "POST", f"/events/{yoga['uuid']}/participations", {"identity": "kit_outdoors"})
     await site.api(kit, "POST", f"/events/{pottery['uuid']}/participations", {"message": "Beginner here."})
     request = await site.api(kit, "POST", f"/events/{cooking['uuid']}/participations", {})

@@ -21,7 +21,7 @@ async def test_main_pages_fit_every_width_and_are_photographed(page: Page, site:
     vic = await site.member("vic@example.org", "vic", "Victoria from the neighbourhood association")
     event = await site.event(
         vic, title="Neighbourhood garden day: planting, repairs and a shared lunch", tags=["garden", "lunch"],
-        online_url="https://video.example.org/rooms/neighbourhood-garden-day-planting-and-repairs-2031",
+        online_url="https://video.example.org/rooms/neighbourhood-garden-day-planting-and-repairs-noon",
         description="<p>Bring gloves. <strong>Lunch is shared</strong>: bring something to eat.</p>")
     await site.api(vic, "POST", f"/events/{event['uuid']}/comments", {"text": "Tools are in the shed."})
     await log_in(page, "vic@example.org")

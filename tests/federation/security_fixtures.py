@@ -2,8 +2,8 @@
 
 The servers are the standard library's, in a thread: the fetch tests then exercise
 real sockets, real redirects and real slow or oversized answers, and never reach
-anything but loopback. Test modules import the fixtures they use (this is not a
-``conftest.py``: one here would shadow tests/conftest.py, which tests import by name).
+anything but loopback. tests/federation/conftest.py offers the fixtures to every test
+module; the classes and ``answer`` are imported from here.
 """
 
 from __future__ import annotations

@@ -9,8 +9,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from security_fixtures import actor_key  # noqa: F401 (fixtures)
-
 from plugins.federation_activitypub.keys import (
     KeyFormatError,
     published_key,

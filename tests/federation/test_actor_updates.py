@@ -15,16 +15,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import (  # noqa: F401 (fixtures)
-    PUBLIC_URL,
-    RemoteActor,
-    host_actor,
-    instance,
-    mallory,
-    run,
-    signed_post,
-)
-from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, run, signed_post
+from security_fixtures import LocalServer
 from sqlalchemy import func, select
 from test_comments_federation import note
 from test_participations import mobilizon_join

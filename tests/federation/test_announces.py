@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, local_server, other_key, other_server  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
+from security_fixtures import LocalServer
 from test_remote_events import INTEROP, activity, event_object, outcome, refused, send, stored
 
 from helpers import sign_up, wait_for

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import wait_for
+from helpers import future, wait_for
 from live_fixtures import live_instance, member
 
 
@@ -95,7 +95,7 @@ def test_bovine_follows_a_convene_identity_and_receives_its_events(bovine: Bovin
         bovine.control("follow", f"{url}/@alice")
         wait_for(lambda: httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 1, timeout=20)
         wait_for(lambda: of_type(bovine.inbox(), "Accept"), timeout=20)
-        event = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
+        event = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
         assert httpx.post(f"{url}/api/v1/events", json=event, headers=alice).status_code == 201
         creates = wait_for(lambda: of_type(bovine.inbox(), "Create"), timeout=20)
     actor, event = creates[0]["actor"], creates[0]["object"]

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
+from security_fixtures import LocalServer
 from test_delivery import followed_by
 from test_remote_events import activity, event_object, outcome, send, stored
 
-from helpers import new_event, sign_up, wait_for
+from helpers import new_event, outbox_rows, sign_up, wait_for
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
@@ -56,12 +56,12 @@ def sent_notes(actor: RemoteActor) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def alice(instance: TestClient) -> dict[str, str]:  # noqa: F811
+def alice(instance: TestClient) -> dict[str, str]:
     return sign_up(instance, "alice@example.org", "alice")
 
 
 @pytest.fixture
-def book_club(instance: TestClient, alice: dict[str, str]) -> dict[str, Any]:  # noqa: F811
+def book_club(instance: TestClient, alice: dict[str, str]) -> dict[str, Any]:
     return new_event(instance, alice)
 
 
@@ -69,7 +69,7 @@ def book_club(instance: TestClient, alice: dict[str, str]) -> dict[str, Any]:  #
 
 
 def test_a_reply_to_our_event_shows_under_it_without_its_script(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]
 ) -> None:
     content = '<p onclick="steal()">Count me <b>in</b>!</p><script>alert("x")</script><img src="x" onerror="y">'
     event_page = f"/events/{book_club['uuid']}"
@@ -85,7 +85,7 @@ def test_a_reply_to_our_event_shows_under_it_without_its_script(
 
 
 def test_replies_to_our_comments_and_to_remote_ones_are_threaded(
-    instance: TestClient, mallory: RemoteActor, alice: dict[str, str], book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, alice: dict[str, str], book_club: dict[str, Any]
 ) -> None:
     question = comment(instance, alice, book_club["uuid"], "Who brings the cake?")
     answer = note(mallory, 1, f"{PUBLIC_URL}/comments/{question['uuid']}", "<p>I do</p>")
@@ -99,7 +99,7 @@ def test_replies_to_our_comments_and_to_remote_ones_are_threaded(
 
 
 def test_a_reply_to_a_remote_event_we_hold_is_stored_on_its_copy(
-    instance: TestClient, mallory: RemoteActor  # noqa: F811
+    instance: TestClient, mallory: RemoteActor
 ) -> None:
     event = event_object(mallory)
     send(instance, mallory, activity(mallory, "Create", event))
@@ -109,8 +109,8 @@ def test_a_reply_to_a_remote_event_we_hold_is_stored_on_its_copy(
 
 
 def test_only_the_author_edits_or_deletes_a_remote_comment(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any],  # noqa: F811
-    local_server: LocalServer, other_key: rsa.RSAPrivateKey,  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any],
+    local_server: LocalServer, other_key: rsa.RSAPrivateKey,
 ) -> None:
     original = note(mallory, 1, book_club["url"])
     send(instance, mallory, activity(mallory, "Create", original))
@@ -142,7 +142,7 @@ def test_only_the_author_edits_or_deletes_a_remote_comment(
 
 
 def test_a_delete_before_its_create_is_remembered(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]
 ) -> None:
     early = note(mallory, 1, book_club["url"])
     send(instance, mallory, activity(mallory, "Delete", {"id": early["id"], "type": "Tombstone"}))
@@ -159,7 +159,7 @@ def test_a_delete_before_its_create_is_remembered(
     ({"attributedTo": "http://127.0.0.1:1/users/someone"}, "not to the sender"),
 ])
 def test_unusable_notes_are_refused_and_not_stored(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any],  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any],
     fields: dict[str, Any], reason: str, caplog: pytest.LogCaptureFixture,
 ) -> None:
     create = activity(mallory, "Create", note(mallory, 1, book_club["url"], **fields))
@@ -170,7 +170,7 @@ def test_unusable_notes_are_refused_and_not_stored(
 
 
 def test_a_reply_is_refused_where_comments_are_closed(
-    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]
 ) -> None:
     closed = new_event(instance, alice, comments_enabled=False)
     create = activity(mallory, "Create", note(mallory, 1, closed["url"]))
@@ -179,7 +179,7 @@ def test_a_reply_is_refused_where_comments_are_closed(
 
 
 def test_notes_that_reply_to_nothing_here_are_ignored(
-    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]
 ) -> None:
     private = new_event(instance, alice, visibility="private")
     hidden = comment(instance, alice, private["uuid"], "Only for us")
@@ -208,7 +208,7 @@ def _moved(name: str, actor: RemoteActor, in_reply_to: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", NOTE_FIXTURES)
 def test_real_peer_notes_become_comments(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any], name: str  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any], name: str
 ) -> None:
     create = _moved(name, mallory, book_club["url"])
     assert processed(instance, mallory, create) == f"stored comment {create['object']['id']}"
@@ -218,7 +218,7 @@ def test_real_peer_notes_become_comments(
 
 
 def test_a_real_private_mastodon_note_is_no_comment(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]
 ) -> None:
     create = _moved("mastodon-post-activity-private.json", mallory, book_club["url"])
     assert processed(instance, mallory, create) == (
@@ -227,7 +227,7 @@ def test_a_real_private_mastodon_note_is_no_comment(
 
 
 def test_a_real_mastodon_delete_removes_the_comment(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]
 ) -> None:
     create = _moved("mastodon-post-activity.json", mallory, book_club["url"])
     send(instance, mallory, create)
@@ -242,7 +242,7 @@ def test_a_real_mastodon_delete_removes_the_comment(
 
 
 def test_a_comment_on_a_remote_event_reaches_its_organiser_then_its_edit_and_deletion(
-    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, alice: dict[str, str]
 ) -> None:
     event = event_object(mallory)
     send(instance, mallory, activity(mallory, "Create", event))
@@ -270,7 +270,7 @@ def test_a_comment_on_a_remote_event_reaches_its_organiser_then_its_edit_and_del
 
 
 def test_a_reply_to_a_remote_comment_reaches_its_author(
-    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, book_club: dict[str, Any]
 ) -> None:
     send(instance, mallory, activity(mallory, "Create", note(mallory, 1, book_club["url"], "<p>Is it free?</p>")))
     bob = sign_up(instance, "bob@example.org", "bob")
@@ -284,13 +284,15 @@ def test_a_reply_to_a_remote_comment_reaches_its_author(
 
 
 def test_comments_on_our_events_reach_the_organisers_followers_but_private_ones_stay_here(
-    instance: TestClient, mallory: RemoteActor, alice: dict[str, str], book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, mallory: RemoteActor, alice: dict[str, str], book_club: dict[str, Any]
 ) -> None:
     followed_by(instance, mallory)
     bob = sign_up(instance, "bob@example.org", "bob")
     private = new_event(instance, alice, title="Family dinner", visibility="private")
     assert instance.post(f"/api/v1/events/{private['uuid']}/comments", json={"text": "Hidden"},
                          headers=alice).status_code == 201
+    queued = [row.payload["activity"]["type"] for row in outbox_rows(instance, "ap_deliver")]
+    assert queued == ["Accept"], "the private comment (and its event) queued nothing"
     comment(instance, bob, book_club["uuid"], "See you there")
     [create] = wait_for(lambda: sent_notes(mallory))
     assert create["actor"] == f"{PUBLIC_URL}/@bob" and create["object"]["content"] == "See you there"
@@ -298,7 +300,7 @@ def test_comments_on_our_events_reach_the_organisers_followers_but_private_ones_
 
 
 def test_a_local_comment_is_a_note_at_its_url_then_a_tombstone(
-    instance: TestClient, alice: dict[str, str], book_club: dict[str, Any]  # noqa: F811
+    instance: TestClient, alice: dict[str, str], book_club: dict[str, Any]
 ) -> None:
     mine = comment(instance, alice, book_club["uuid"], "<p>Chapter 3 for next time</p>")
     url = f"/comments/{mine['uuid']}"
@@ -321,7 +323,7 @@ def test_a_local_comment_is_a_note_at_its_url_then_a_tombstone(
 
 
 def test_comments_on_private_events_have_no_public_url(
-    instance: TestClient, alice: dict[str, str]  # noqa: F811
+    instance: TestClient, alice: dict[str, str]
 ) -> None:
     private = new_event(instance, alice, visibility="private")
     mine = comment(instance, alice, private["uuid"], "Hidden")

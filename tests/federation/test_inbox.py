@@ -14,17 +14,8 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import (  # noqa: F401 (fixtures)
-    mallory,
-    PUBLIC_URL,
-    RemoteActor,
-    federating_settings,
-    host_actor,
-    instance,
-    run,
-    signed_post,
-)
-from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
+from security_fixtures import LocalServer
 from sqlalchemy import func, select, update
 
 from core.app import create_app

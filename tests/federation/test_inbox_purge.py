@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, instance, mallory, run  # noqa: F401
-from security_fixtures import actor_key, local_server  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run
 from sqlalchemy import insert, select
 from test_remote_events import send
 

@@ -13,12 +13,11 @@ from typing import Any
 
 import httpx
 from live_fixtures import live_instance, member, two_instances
-from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 from test_live_follows import fedify_inbox, needs_fedify, of_type
 
-from helpers import wait_for
+from helpers import future, wait_for
 
-EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
+EVENT = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
 HTML = {"Accept": "text/html"}
 
 

@@ -18,16 +18,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from live_fixtures import in_transaction, live_instance, member, two_instances
 from peer_fixtures import host_actor
-from security_fixtures import LocalServer, actor_key, local_server  # noqa: F401 (fixtures)
+from security_fixtures import LocalServer
 from sqlalchemy import select
-from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 
 from core.context import Ctx
-from helpers import wait_for
+from helpers import next_in, wait_for
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.federation_activitypub.signatures import Signer
 
-EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
+NOON = next_in(6, hour=12)  # in June, when Paris is UTC+2
+EVENT = {"title": "Picnic", "begins_at": NOON.isoformat(), "timezone": "Europe/Paris", "publish": True}
 needs_fedify = pytest.mark.skipif("CONVENE_FEDIFY_PEER" not in os.environ, reason="CONVENE_FEDIFY_PEER is not set")
 
 
@@ -53,7 +53,7 @@ def test_fedify_follows_a_convene_identity_and_receives_its_events(fedify: str, 
         creates = wait_for(lambda: of_type(fedify_inbox(fedify), "Create"), timeout=20)
         event = creates[0]["object"]
         assert event["type"] == "Event" and event["name"] == "Picnic"
-        assert event["startTime"].startswith("2031-06-01T10:00:00")
+        assert event["startTime"].startswith(f"{NOON.date()}T10:00:00")
         undone = httpx.post(fedify + "/_control/unfollow", json={"target": f"{url}/@alice"}, timeout=20)
         assert undone.status_code == 200, undone.text
         wait_for(lambda: httpx.get(f"{url}/@alice/followers").json()["totalItems"] == 0)

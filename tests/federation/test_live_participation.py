@@ -6,17 +6,18 @@ activities between them (Join, Accept, Update, Leave...) travel as signed delive
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from live_fixtures import live_instance, member, two_instances
-from test_fedify_signatures_live import fedify  # noqa: F401 (fixture)
 from test_live_follows import fedify_inbox, needs_fedify, of_type
 
-from helpers import wait_for
+from helpers import next_in, wait_for
 
-EVENT = {"title": "Trail run", "begins_at": "2031-06-01T09:00:00", "timezone": "Europe/Paris", "publish": True,
+DAY = next_in(6).date()  # in June, when Paris is UTC+2
+EVENT = {"title": "Trail run", "begins_at": f"{DAY}T09:00:00", "timezone": "Europe/Paris", "publish": True,
          "join_mode": "restricted", "max_participants": 2, "address": {"name": "Col de la Croix", "locality": "Lyon"}}
 
 
@@ -63,9 +64,9 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
         wait_for(lambda: get(on_b)["participant_count"] == 1)
 
         # Alice moves the start: B's copy follows
-        moved = httpx.patch(on_a, json={"begins_at": "2031-06-01T10:30:00"}, headers=alice)
+        moved = httpx.patch(on_a, json={"begins_at": f"{DAY}T10:30:00"}, headers=alice)
         assert moved.status_code == 200, moved.text
-        wait_for(lambda: get(on_b)["begins_at"].startswith("2031-06-01T08:30:00"))
+        wait_for(lambda: get(on_b)["begins_at"].startswith(f"{DAY}T08:30:00"))
 
         # Erin takes the second place; Frank, third, is refused because the event is full
         httpx.post(f"{on_b}/participations", json={}, headers=erin).raise_for_status()
@@ -97,8 +98,8 @@ def test_bob_on_b_joins_alices_restricted_event_on_a(data_dir: Path, tmp_path: P
 
         # B counts the follow once it has processed A's Accept, a moment after A recorded it
         wait_for(lambda: feed(carol) == ["Trail run"])  # the event B already holds
-        httpx.post(f"{a_url}/api/v1/events", json={**EVENT, "title": "Night run", "begins_at": "2031-07-01T21:00:00"},
-                   headers=alice).raise_for_status()
+        night_run = {**EVENT, "title": "Night run", "begins_at": f"{DAY + timedelta(days=30)}T21:00:00"}
+        httpx.post(f"{a_url}/api/v1/events", json=night_run, headers=alice).raise_for_status()
         wait_for(lambda: feed(carol) == ["Trail run", "Night run"])
         assert feed(bob) == []
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from live_fixtures import member, two_instances
 
-from helpers import wait_for
+from helpers import future, wait_for
 
-EVENT = {"title": "Picnic", "begins_at": "2031-06-01T12:00:00", "timezone": "Europe/Paris", "publish": True}
+EVENT = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
 WAIT = 20
 
 

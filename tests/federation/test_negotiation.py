@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import new_event, sign_up
+from helpers import new_event, next_in, sign_up
 
 AP = {"Accept": "application/activity+json"}
 LD = {"Accept": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'}
@@ -25,12 +25,14 @@ def test_identity_url_serves_html_or_a_person_actor(client):
 
 def test_event_url_serves_an_fep_8a8e_event_and_a_tombstone_once_deleted(client):
     alice = sign_up(client, "alice@example.org", "alice")
+    day = next_in(5).date()  # in May, when Paris is UTC+2
     event = new_event(client, alice, title="Repair café", max_participants=12, join_mode="restricted", tags=["repair"],
                       address={"name": "Library", "street": "2 Rue Haute", "postal_code": "69001", "locality": "Lyon",
-                               "country": "France"}, ends_at="2031-05-01T20:00:00")
+                               "country": "France"}, begins_at=f"{day}T18:00:00",
+                      ends_at=f"{day}T20:00:00")
     doc = client.get(f"/events/{event['uuid']}", headers=AP).json()
     assert doc["type"] == "Event" and doc["id"] == event["url"] and doc["name"] == "Repair café"
-    assert doc["startTime"] == "2031-05-01T16:00:00Z" and doc["endTime"] == "2031-05-01T18:00:00Z"
+    assert doc["startTime"] == f"{day}T16:00:00Z" and doc["endTime"] == f"{day}T18:00:00Z"
     assert doc["timezone"] == "Europe/Paris" and doc["joinMode"] == "restricted"
     assert doc["maximumAttendeeCapacity"] == 12 and doc["remainingAttendeeCapacity"] == 12
     assert doc["location"]["address"]["addressLocality"] == "Lyon" and doc["location"]["name"] == "Library"

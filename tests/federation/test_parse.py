@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import future_dt
 from plugins.federation_activitypub.parse import Refused, parse_actor, parse_event, parse_note
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
@@ -73,15 +74,18 @@ def test_objects_we_cannot_use_are_refused_with_a_reason(name):
         parse_event(inner(name))
 
 
+DAY = future_dt().date()
+
+
 def _event(**changes):
-    base = {"type": "Event", "id": "https://a.example/e/1", "name": "Meet", "startTime": "2031-01-01T10:00:00Z",
+    base = {"type": "Event", "id": "https://a.example/e/1", "name": "Meet", "startTime": f"{DAY}T10:00:00Z",
             "attributedTo": "https://a.example/@x", "to": ["https://www.w3.org/ns/activitystreams#Public"]}
     base.update(changes)
     return base
 
 
 @pytest.mark.parametrize("changes, reason", [
-    ({"endTime": "2031-01-01T09:00:00Z"}, "endTime is not after startTime"),
+    ({"endTime": f"{DAY}T09:00:00Z"}, "endTime is not after startTime"),
     ({"timezone": "Mars/Olympus"}, "unknown timezone"),
     ({"name": "<script>alert(1)</script>"}, "name is empty"),
     ({"startTime": "yesterday"}, "startTime is not"),

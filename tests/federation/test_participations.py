@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, local_server, other_key, other_server  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
+from security_fixtures import LocalServer
 from test_remote_events import activity, event_object, outcome, send, stored
 
 from helpers import new_event, outbox_rows, sign_up, wait_for
@@ -225,14 +226,20 @@ def test_only_the_events_server_may_answer_a_join(
 
 
 def test_an_older_update_arriving_late_does_not_undo_a_newer_count(instance: TestClient, mallory: RemoteActor) -> None:
+    edited = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+
+    def updated(seconds: float) -> str:
+        """``seconds`` after ``edited``, to the millisecond, as Mobilizon writes ``updated``."""
+        return (edited + timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     sign_up(instance, "alice@example.org", "alice")
-    event = remote_event(instance, mallory, participantCount=1, updated="2030-01-01T10:00:00Z")
-    newer = event_object(mallory, participantCount=3, updated="2030-01-01T10:00:05.250Z")
-    older = event_object(mallory, participantCount=2, updated="2030-01-01T10:00:05.100Z")
+    event = remote_event(instance, mallory, participantCount=1, updated=updated(0))
+    newer = event_object(mallory, participantCount=3, updated=updated(5.25))
+    older = event_object(mallory, participantCount=2, updated=updated(5.1))
     send(instance, mallory, activity(mallory, "Update", newer, number=2))
     send(instance, mallory, activity(mallory, "Update", older, number=3))
     assert instance.get(f"/api/v1/events/{event['uuid']}").json()["participant_count"] == 3
-    latest = event_object(mallory, participantCount=4, name="Renamed", updated="2030-01-01T10:01:00Z")
+    latest = event_object(mallory, participantCount=4, name="Renamed", updated=updated(60))
     send(instance, mallory, activity(mallory, "Update", latest, number=4))
     copy_now = instance.get(f"/api/v1/events/{event['uuid']}").json()
     assert copy_now["participant_count"] == 4 and copy_now["title"] == "Renamed"

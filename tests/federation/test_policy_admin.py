@@ -15,17 +15,8 @@ from typing import Any
 import msgspec
 import pytest
 from litestar.testing import TestClient
-from peer_fixtures import (  # noqa: F401 (fixtures)
-    PUBLIC_URL,
-    RemoteActor,
-    federating_settings,
-    instance,
-    mallory,
-    run,
-    signed_post,
-    sweep,
-)
-from security_fixtures import LocalServer, actor_key, answer, local_server, other_server  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run, signed_post, sweep
+from security_fixtures import LocalServer, answer
 from sqlalchemy import func, select, update
 from webhelpers import csrf_token, field_error, field_value, log_in, submit
 

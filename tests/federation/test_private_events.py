@@ -8,17 +8,19 @@ activities the worker processes, as in test_remote_events.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import RemoteActor, host_actor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, local_server, other_key, other_server  # noqa: F401 (fixtures)
+from peer_fixtures import RemoteActor, host_actor
+from security_fixtures import LocalServer
 from test_delivery import followed_by
 from test_participations import mobilizon_join
 from test_remote_events import activity, event_object, outcome, send, stored
 
+from core.db.base import utcnow
 from helpers import new_event, outbox_rows, sign_up
 
 AS_JSON = {"Accept": "application/activity+json"}
@@ -132,6 +134,11 @@ def test_a_private_event_and_its_comments_are_not_served_to_other_servers(instan
 # --- remote events made private on their server -----------------------------------------------------------
 
 
+def ago(hours: int) -> str:
+    """An ActivityStreams time that many hours ago: the order of the versions is what matters."""
+    return (utcnow() - timedelta(hours=hours)).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def dated_delete(actor: RemoteActor, obj: dict[str, Any], deleted: str, number: int = 1) -> dict[str, Any]:
     """The Delete Convene sends for an event made private: a Tombstone that says when."""
     tombstone = {"id": obj["id"], "type": "Tombstone", "formerType": "Event", "deleted": deleted}
@@ -141,14 +148,14 @@ def dated_delete(actor: RemoteActor, obj: dict[str, Any], deleted: str, number: 
 def test_a_remote_event_made_private_then_public_again_is_dropped_then_stored_anew(
     instance: TestClient, mallory: RemoteActor
 ) -> None:
-    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
+    obj = event_object(mallory, updated=ago(hours=3))
     send(instance, mallory, activity(mallory, "Create", obj))
     first_copy = stored(instance, obj["id"])["uuid"]
-    send(instance, mallory, dated_delete(mallory, obj, "2030-01-02T10:00:00Z"))
+    send(instance, mallory, dated_delete(mallory, obj, ago(hours=2)))
     assert stored(instance, obj["id"]) is None
     assert instance.get(f"/events/{first_copy}").status_code == 410
 
-    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": "2030-01-03T10:00:00Z"}, number=2))
+    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": ago(hours=1)}, number=2))
     again = stored(instance, obj["id"])
     assert again is not None and again["title"] == "Bike repair café"
     assert instance.get(f"/events/{again['uuid']}").status_code == 200
@@ -157,8 +164,8 @@ def test_a_remote_event_made_private_then_public_again_is_dropped_then_stored_an
 def test_what_was_sent_before_an_event_was_made_private_and_arrives_late_is_ignored(
     instance: TestClient, mallory: RemoteActor
 ) -> None:
-    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
-    send(instance, mallory, dated_delete(mallory, obj, "2030-01-02T10:00:00Z"))
+    obj = event_object(mallory, updated=ago(hours=3))
+    send(instance, mallory, dated_delete(mallory, obj, ago(hours=2)))
     for number, kind in enumerate(["Create", "Update"], start=1):
         late = activity(mallory, kind, obj, number)
         send(instance, mallory, late)
@@ -168,10 +175,10 @@ def test_what_was_sent_before_an_event_was_made_private_and_arrives_late_is_igno
 
 def test_a_delete_older_than_the_copy_arriving_late_leaves_it(instance: TestClient, mallory: RemoteActor) -> None:
     """Made private, then public again: the Create of the second time may overtake the Delete of the first."""
-    obj = event_object(mallory, updated="2030-01-01T10:00:00Z")
+    obj = event_object(mallory, updated=ago(hours=3))
     send(instance, mallory, activity(mallory, "Create", obj))
-    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": "2030-01-03T10:00:00Z"}, number=2))
-    late = dated_delete(mallory, obj, "2030-01-02T10:00:00Z")
+    send(instance, mallory, activity(mallory, "Create", {**obj, "updated": ago(hours=1)}, number=2))
+    late = dated_delete(mallory, obj, ago(hours=2))
     send(instance, mallory, late)
     assert outcome(instance, late["id"]).startswith("ignored: ")
     assert stored(instance, obj["id"]) is not None

@@ -9,34 +9,26 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import (  # noqa: F401 (fixtures)
-    mallory,
-    PUBLIC_URL,
-    RemoteActor,
-    federating_settings,
-    host_actor,
-    instance,
-    run,
-    signed_post,
-)
-from security_fixtures import LocalServer, actor_key, local_server, other_key  # noqa: F401 (fixtures)
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
+from security_fixtures import LocalServer
 from sqlalchemy import select
 
 from core.app import create_app
 from core.events.models import Event
-from helpers import field_errors, sign_up, wait_for
+from helpers import field_errors, next_in, sign_up, wait_for
 from plugins.federation_activitypub.models import ApInboxActivity, ApObject
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
+DAY = next_in(5).date()  # of the remote events: ahead, in May, when Paris is UTC+2 as their offsets say
 
 
 
 def event_object(actor: RemoteActor, number: int = 1, **fields: Any) -> dict[str, Any]:
     return {
         "id": actor.server.url(f"/events/{number}"), "type": "Event", "attributedTo": actor.id, "to": [PUBLIC],
-        "name": "Bike repair café", "content": "<p>Bring your bike</p>", "startTime": "2030-05-01T18:00:00+02:00",
-        "endTime": "2030-05-01T20:00:00+02:00", "timezone": "Europe/Paris", "maximumAttendeeCapacity": 12,
+        "name": "Bike repair café", "content": "<p>Bring your bike</p>", "startTime": f"{DAY}T18:00:00+02:00",
+        "endTime": f"{DAY}T20:00:00+02:00", "timezone": "Europe/Paris", "maximumAttendeeCapacity": 12,
         "location": {"type": "Place", "name": "Atelier", "address": {
             "type": "PostalAddress", "streetAddress": "3 rue Vélo", "addressLocality": "Lyon"}},
         "tag": [{"type": "Hashtag", "name": "#Bikes"}], **fields,
@@ -85,7 +77,7 @@ def test_a_created_event_is_stored_with_its_place_and_organiser(instance: TestCl
     event = stored(instance, obj["id"])
     assert event is not None
     assert event["title"] == "Bike repair café" and event["timezone"] == "Europe/Paris"
-    assert event["begins_at"].startswith("2030-05-01T16:00:00")
+    assert event["begins_at"].startswith(f"{DAY}T16:00:00")
     assert event["address"]["name"] == "Atelier" and event["address"]["locality"] == "Lyon"
     assert event["organizer"]["handle"] == f"mallory@{mallory.host}"
     assert event["tags"] == ["bikes"] and event["max_participants"] == 12
@@ -140,7 +132,7 @@ def test_a_delete_before_its_create_is_remembered(instance: TestClient, mallory:
 
 
 @pytest.mark.parametrize(("fields", "reason"), [
-    ({"endTime": "2030-05-01T17:00:00+02:00"}, "endTime is not after startTime"),
+    ({"endTime": f"{DAY}T17:00:00+02:00"}, "endTime is not after startTime"),
     ({"timezone": "Mars/Olympus"}, "unknown timezone"),
 ])
 def test_unusable_events_are_refused_and_not_stored(

@@ -19,8 +19,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from security_fixtures import actor_key  # noqa: F401 (fixtures)
-
 from plugins.federation_activitypub.keys import PublicKey
 from plugins.federation_activitypub.signatures import SignatureError, verify_request
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import msgspec
 from litestar.testing import TestClient
-from peer_fixtures import RemoteActor, instance, mallory  # noqa: F401 (fixtures)
-from security_fixtures import LocalServer, actor_key, answer, local_server  # noqa: F401 (fixtures)
+from peer_fixtures import RemoteActor
+from security_fixtures import answer
 from test_remote_events import activity, event_object, send
 
 from helpers import new_event, sign_up, wait_for
