@@ -258,11 +258,6 @@ async def convene_can_moderate(ctx: Ctx, action: str, target: Any) -> Decision |
     """Grant ``ctx.viewer`` an action on what is not theirs (``event.delete``...): only ``allow`` grants."""
 
 
-@hookspec
-async def convene_accept_remote_activity(ctx: Ctx, activity: dict[str, Any], origin: str) -> Decision | None:
-    """May this inbound activity from domain ``origin`` be processed?"""
-
-
 # ---------------------------------------------------------------------------
 # filters (narrow every listing; conditions are ANDed to the core's own)
 # ---------------------------------------------------------------------------

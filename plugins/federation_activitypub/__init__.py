@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pluggy
+
 from core.comments.models import Comment
 from core.context import Ctx
 from core.events.models import Event, Participation
@@ -21,7 +23,7 @@ from core.outbox import OutboxHandler
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Link, MenuLink
-from plugins.federation_activitypub import admin, feed, participations, search_pages
+from plugins.federation_activitypub import admin, feed, hookspecs, participations, search_pages
 from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
 from plugins.federation_activitypub.actor_collections import collection_handlers
 from plugins.federation_activitypub.actor_updates import identity_deleted, identity_updated
@@ -39,6 +41,11 @@ from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.purge import PURGE_TASK
 from plugins.federation_activitypub.search import search_handlers
+
+
+@hookimpl
+def convene_addhooks(pm: pluggy.PluginManager) -> None:
+    pm.add_hookspecs(hookspecs)
 
 
 @hookimpl

@@ -75,9 +75,6 @@ def deletion(document: dict[str, Any], former_type: str) -> dict[str, Any]:
             "actor": document["attributedTo"], "to": document["to"], "cc": document["cc"], "object": tombstone}
 
 
-def event_activity(settings: Settings, event: Event, kind: str) -> dict[str, Any]:
-    """``Create`` or ``Update`` carrying the whole Event, addressed as the Event is."""
-    return carrying(event_document(settings, event), kind)
 
 
 def event_deletion(settings: Settings, event: Event) -> dict[str, Any]:
@@ -99,11 +96,11 @@ def event_withdrawal(settings: Settings, event: Event) -> dict[str, Any]:
     return activity
 
 
-def event_recreation(settings: Settings, event: Event) -> dict[str, Any]:
+def event_recreation(document: dict[str, Any]) -> dict[str, Any]:
     """``Create`` of a private event made public or unlisted, for servers that dropped their copy or never had one.
 
     Its id is fresh: they have seen the first Create's, and drop an id seen before.
     """
-    activity = event_activity(settings, event, "Create")
+    activity = carrying(document, "Create")
     activity["id"] = _fresh_id(activity["object"]["id"], "creates")
     return activity

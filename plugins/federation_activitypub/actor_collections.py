@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from core.context import Ctx
 from core.events.listing import visible_events
 from core.events.models import Event
-from plugins.federation_activitypub.activities import AS_CONTEXT, event_activity
+from plugins.federation_activitypub.activities import AS_CONTEXT, carrying
 from plugins.federation_activitypub.actors import local_actor_urls
 from plugins.federation_activitypub.discovery import ap_response
 from plugins.federation_activitypub.documents import EVENT_CONTEXT
 from plugins.federation_activitypub.follows import local_identity_by_handle
 from plugins.federation_activitypub.models import ApFollow
+from plugins.federation_activitypub.outgoing import event_out
 
 OUTBOX_ITEMS = 20
 
@@ -67,7 +68,7 @@ async def outbox(ctx: Ctx, handle: str) -> Response:
     public = await visible_events(ctx, select(Event).where(Event.organizer_id == identity.id, Event.visibility == "public"))
     total = await ctx.session.scalar(select(func.count()).select_from(public.subquery()))
     events = await ctx.session.scalars(public.order_by(Event.published_at.desc(), Event.id.desc()).limit(OUTBOX_ITEMS))
-    items = [{k: v for k, v in event_activity(ctx.settings, event, "Create").items() if k != "@context"}
+    items = [{k: v for k, v in carrying(await event_out(ctx, event), "Create").items() if k != "@context"}
              for event in events]
     return _collection(local_actor_urls(ctx.settings, identity.username)["outbox"], total or 0, items, EVENT_CONTEXT)
 

@@ -33,7 +33,8 @@ from core.identities.models import Identity
 from core.settings import Settings
 from plugins.federation_activitypub import notes, remote_events
 from plugins.federation_activitypub.actors import actor_id, actor_row
-from plugins.federation_activitypub.documents import AS_PUBLIC, actor_document
+from plugins.federation_activitypub.documents import AS_PUBLIC
+from plugins.federation_activitypub.outgoing import actor_out
 from plugins.federation_activitypub.fanout import send_to_followers
 from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor
@@ -47,9 +48,8 @@ AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 # --- outbound ----------------------------------------------------------------------------
 
 
-def person_update(settings: Settings, identity: Identity, actor: ApActor) -> dict[str, Any]:
+def person_update(document: dict[str, Any]) -> dict[str, Any]:
     """``Update`` carrying the identity's whole actor document, to the public and its followers."""
-    document = actor_document(settings, identity, actor)
     return {"@context": document["@context"], "id": f"{document['id']}#updates/{uuid.uuid4().hex}",
             "type": "Update", "actor": document["id"], "to": [AS_PUBLIC], "cc": [document["followers"]],
             "object": {k: v for k, v in document.items() if k != "@context"}}
@@ -65,7 +65,7 @@ def person_deletion(settings: Settings, identity: Identity) -> dict[str, Any]:
 async def identity_updated(ctx: Ctx, identity: Identity) -> None:
     actor = await actor_row(ctx.session, identity.id)
     if actor is not None:
-        await send_to_followers(ctx, identity, person_update(ctx.settings, identity, actor))
+        await send_to_followers(ctx, identity, person_update(await actor_out(ctx, identity, actor)))
 
 
 async def identity_deleted(ctx: Ctx, identity: Identity) -> None:

@@ -28,6 +28,7 @@ from plugins.federation_activitypub.activities import carrying, deletion
 from plugins.federation_activitypub.actors import actor_id, local_actor_urls
 from plugins.federation_activitypub.object_ids import comment_ap_id, event_ap_id
 from plugins.federation_activitypub.documents import AS_PUBLIC, NoteAddress, note_document
+from plugins.federation_activitypub.outgoing import note_out
 from plugins.federation_activitypub.fanout import follower_inboxes, participant_inboxes, send_to_followers
 from plugins.federation_activitypub.models import ApActor
 
@@ -46,7 +47,7 @@ async def comment_sent(ctx: Ctx, comment: Comment, kind: str) -> None:
     """``Create`` (posted) or ``Update`` (edited) of a local identity's comment."""
     conversation = await conversation_of(ctx, comment)
     if conversation is not None:
-        note = note_document(ctx.settings, comment, conversation.address)
+        note = await note_out(ctx, comment, conversation.address)
         await _deliver(ctx, conversation, carrying(note, kind))
 
 

@@ -25,7 +25,8 @@ from plugins.federation_activitypub.activities import AS_CONTEXT
 from plugins.federation_activitypub.comment_delivery import conversation_of
 from plugins.federation_activitypub.object_ids import comment_ap_id, is_shared, local_comment_id
 from plugins.federation_activitypub.discovery import ap_response
-from plugins.federation_activitypub.documents import note_document, tombstone_document
+from plugins.federation_activitypub.documents import tombstone_document
+from plugins.federation_activitypub.outgoing import note_out
 from plugins.federation_activitypub.fanout import federates
 from plugins.federation_activitypub.negotiation import wants_activity_json
 
@@ -48,7 +49,7 @@ async def comment(ctx: Ctx, request: Request, key: str) -> Response:
     conversation = await conversation_of(ctx, found)
     if conversation is None:
         return _not_found(request)
-    return ap_response(note_document(ctx.settings, found, conversation.address))
+    return ap_response(await note_out(ctx, found, conversation.address))
 
 
 @get("/events/{key:str}/replies", include_in_schema=False)

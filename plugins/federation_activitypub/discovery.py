@@ -19,7 +19,7 @@ from core.identities.models import Identity
 from core.identities.service import find_local_identity
 from core.settings import Settings
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor, relay_identity
-from plugins.federation_activitypub.documents import actor_document
+from plugins.federation_activitypub.outgoing import actor_out
 
 AP_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
@@ -122,7 +122,7 @@ async def relay_actor(ctx: Ctx) -> Response:
     """The instance's Application actor (signs instance-level fetches, follows relays)."""
     identity = await relay_identity(ctx.session)
     row = await local_actor(ctx.session, ctx.settings, identity)
-    return ap_response(actor_document(ctx.settings, identity, row))
+    return ap_response(await actor_out(ctx, identity, row))
 
 
 def discovery_handlers() -> list[Any]:

@@ -25,7 +25,7 @@ from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
 from plugins.federation_activitypub.activities import (
-    event_activity,
+    carrying,
     event_deletion,
     event_recreation,
     event_withdrawal,
@@ -33,6 +33,7 @@ from plugins.federation_activitypub.activities import (
 from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.delivery import enqueue_deliveries
 from plugins.federation_activitypub.models import ApActor, ApFollow
+from plugins.federation_activitypub.outgoing import event_out
 
 FEDERATED_VISIBILITIES = ("public", "unlisted")
 
@@ -85,7 +86,7 @@ async def send_about_event(ctx: Ctx, event: Event, activity: dict[str, Any]) -> 
 async def event_changed(ctx: Ctx, event: Event, kind: str) -> None:
     """Create (published) or Update (cancelled) of a local event, to followers and participants."""
     if federates(event):
-        await send_about_event(ctx, event, event_activity(ctx.settings, event, kind))
+        await send_about_event(ctx, event, carrying(await event_out(ctx, event), kind))
 
 
 async def event_edited(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
@@ -95,9 +96,9 @@ async def event_edited(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
     if "visibility" in changed and event.visibility == "private":
         activity = event_withdrawal(ctx.settings, event)  # it was public or unlisted: servers hold a copy
     elif changed.get("visibility") == "private":
-        activity = event_recreation(ctx.settings, event)  # servers dropped their copy, or never had one
+        activity = event_recreation(await event_out(ctx, event))  # servers dropped their copy, or never had one
     elif federates(event):
-        activity = event_activity(ctx.settings, event, "Update")
+        activity = carrying(await event_out(ctx, event), "Update")
     else:
         return
     await send_about_event(ctx, event, activity)

@@ -10,7 +10,7 @@ back, so a refused request leaves no trace but the log line. In order:
 3. the HTTP signature, checked against the URL built from the configured public URL
    (never the Host header); the key's host must be the actor's host, and the key must
    belong to the activity's actor (401);
-4. the ``convene_accept_remote_activity`` decision hook (403);
+4. the ``federation_activitypub_accept_activity`` decision hook (403);
 5. replay protection: the same signed request twice is refused (401);
 6. dedupe by activity id: an activity we already hold is answered 202 again, once.
 
@@ -81,7 +81,7 @@ async def receive(ctx: Ctx, request: Request) -> Response:
     activity, actor = _activity(body)
     origin = await _allowed_origin(ctx, instance, actor)
     await _verify_signature(ctx, instance, request, body, actor)
-    verdict = await ctx.decide("convene_accept_remote_activity", activity=activity, origin=origin)
+    verdict = await ctx.decide("federation_activitypub_accept_activity", activity=activity, origin=origin)
     if verdict.outcome != "allow":
         raise InboxRefusal(403, verdict.reason)
     stored = await insert_new(ctx.session, ApInboxActivity.id, {

@@ -13,7 +13,8 @@ from core.events.models import Event
 from core.identities.models import Identity
 from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.discovery import ap_response
-from plugins.federation_activitypub.documents import ACTOR_CONTEXT, actor_document, event_document
+from plugins.federation_activitypub.documents import ACTOR_CONTEXT
+from plugins.federation_activitypub.outgoing import actor_out, event_out
 from plugins.federation_activitypub.models import ApObject
 
 
@@ -32,10 +33,10 @@ async def negotiate(ctx: Ctx, request: Request, kind: str, key: str, obj: Any) -
         return None
     session, settings = ctx.session, ctx.settings
     if kind == "identity" and isinstance(obj, Identity) and obj.is_local:
-        return ap_response(actor_document(settings, obj, await local_actor(session, settings, obj)))
+        return ap_response(await actor_out(ctx, obj, await local_actor(session, settings, obj)))
     if kind == "event":
         if isinstance(obj, Event) and obj.organizer.is_local and not obj.draft and obj.visibility != "private":
-            return ap_response(event_document(settings, obj))
+            return ap_response(await event_out(ctx, obj))
         url = settings.url(f"/events/{key}")
         tombstone = await session.scalar(select(ApObject).where(ApObject.ap_id == url, ApObject.deleted_at.is_not(None)))
         if tombstone is not None:

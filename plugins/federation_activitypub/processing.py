@@ -8,7 +8,10 @@ it. An activity we cannot use is not an error: its outcome says why (``refused: 
 for the operator, and nothing is retried.
 
 ``HANDLERS`` maps an activity type, or a (type, embedded object type) pair that wins
-over the type alone, to a handler; other federation modules add theirs there.
+over the type alone, to this plugin's handler. Other plugins add handlers through
+``federation_activitypub_activity_handlers``: theirs are tried first, and a handler
+that answers None leaves the activity to the next one (a groups plugin takes the
+Joins of groups and leaves those of events).
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ from typing import Any
 
 from core.context import Ctx
 from core.identities.models import Identity
+from core.plugins import call_sync
+from core.runtime import Runtime
 from core.viewer import Viewer
 from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
-from plugins.federation_activitypub.instance import federation
+from plugins.federation_activitypub.instance import PLUGIN_NAME, federation
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
 from plugins.federation_activitypub.remote_actors import RemoteActors
 
-ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str]]
-"""``(ctx, activity, sender) -> outcome``; raises ``Refused`` for what cannot be used."""
+ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str | None]]
+"""``(ctx, activity, sender) -> outcome``, None when not its business; raises ``Refused`` for what cannot be used."""
 
 HANDLERS: dict[str | tuple[str, str], ActivityHandler] = {
     "Follow": follows.on_follow,
@@ -50,14 +55,28 @@ OUTCOME_MAX = 500
 log = logging.getLogger(__name__)
 
 
-def handler_for(activity: dict[str, Any]) -> ActivityHandler | None:
+Handlers = dict[str | tuple[str, str], list[ActivityHandler]]
+
+
+def all_handlers(runtime: Runtime) -> Handlers:
+    """Every plugin's handlers for each key, before this plugin's own (asked once per instance)."""
+    found: Handlers = {}
+    for handlers in call_sync(runtime.pm, "federation_activitypub_activity_handlers"):
+        for key, handler in handlers.items():
+            found.setdefault(key, []).append(handler)
+    for key, handler in HANDLERS.items():
+        found.setdefault(key, []).append(handler)
+    return found
+
+
+def handlers_for(handlers: Handlers, activity: dict[str, Any]) -> list[ActivityHandler]:
+    """The handlers of the (type, embedded type) pair, then those of the type alone."""
     kind = activity["type"]
     embedded = activity.get("object")
+    pair: list[ActivityHandler] = []
     if isinstance(embedded, dict) and isinstance(embedded.get("type"), str):
-        found = HANDLERS.get((kind, embedded["type"]))
-        if found is not None:
-            return found
-    return HANDLERS.get(kind)
+        pair = handlers.get((kind, embedded["type"]), [])
+    return [*pair, *handlers.get(kind, [])]
 
 
 async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
@@ -67,16 +86,21 @@ async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
     if stored is None or stored.outcome:
         return
     instance = federation(ctx)
-    handler = handler_for(stored.payload)
-    if handler is None:
-        outcome = f"ignored: {str(stored.payload['type'])[:50]} is not handled"
-    else:
+    handlers = handlers_for(ctx.runtime.state(f"{PLUGIN_NAME}.handlers", all_handlers), stored.payload)
+    outcome = None
+    if handlers:
         try:
             sender = await RemoteActors(instance, session.bind).by_id(stored.actor)
             identity = await session.get_one(Identity, sender.identity_id)
             # the core's services see the remote person as the one acting, as they see a member
-            outcome = await handler(ctx.as_viewer(Viewer.acting_as(identity)), stored.payload, sender)
+            acting = ctx.as_viewer(Viewer.acting_as(identity))
+            for handler in handlers:
+                outcome = await handler(acting, stored.payload, sender)
+                if outcome is not None:
+                    break
         except Refused as exc:
             outcome = f"refused: {exc.reason}"
             log.warning("inbox activity %s from %s refused: %s", stored.activity_id, stored.actor, exc.reason)
+    if outcome is None:
+        outcome = f"ignored: {str(stored.payload['type'])[:50]} is not handled"
     stored.outcome = outcome[:OUTCOME_MAX]

@@ -190,7 +190,7 @@ class RefuseFollows:
     """Another plugin's policy, through the decision hook."""
 
     @hookimpl
-    async def convene_accept_remote_activity(self, ctx, activity, origin):  # noqa: ANN001, ANN201
+    async def federation_activitypub_accept_activity(self, ctx, activity, origin):  # noqa: ANN001, ANN201
         return Decision.deny(f"no follows from {origin}") if activity["type"] == "Follow" else None
 
 
