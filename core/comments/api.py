@@ -15,7 +15,7 @@ from core.auth import Caller
 from core.comments import service
 from core.comments.service import TEXT_MAX, Thread
 from core.context import Ctx
-from core.events.listing import visible_event
+from core.events.listing import SHOWS_EVENTS, visible_event
 from core.identities.schemas import IdentityOut, identity_out
 from core.identities.service import own_identity
 from core.settings import Settings
@@ -51,7 +51,7 @@ class CommentController(Controller):
     path = "/api/v1/events/{uuid:str}/comments"
     tags = ["comments"]
 
-    @get("")
+    @get("", opt=SHOWS_EVENTS)
     async def list_comments(self, ctx: Ctx, api: Caller, uuid: str) -> list[CommentOut]:
         """Comments as threads: each top-level comment with its replies, oldest first."""
         event = await visible_event(ctx, uuid)

@@ -39,7 +39,7 @@ class EventController(Controller):
     path = "/api/v1/events"
     tags = ["events"]
 
-    @get("")
+    @get("", opt=listing.SHOWS_EVENTS)
     async def list_public(
         self, ctx: Ctx, page: PageNumber = 1, per_page: PerPage = 20, text: Annotated[str, Parameter(max_length=100)] = "",
         tag: Annotated[str, Parameter(max_length=40)] = "", category: Annotated[str, Parameter(max_length=40)] = "",
@@ -57,7 +57,7 @@ class EventController(Controller):
         event = await service.create_event(ctx, organizer, EventInput(**fields), publish=data.publish)
         return await event_out(ctx, event)
 
-    @get("/{uuid:str}")
+    @get("/{uuid:str}", opt=listing.SHOWS_EVENTS)
     async def show(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
         return await event_out(ctx, await listing.visible_event(ctx, uuid))
 
@@ -98,7 +98,7 @@ class MyEventsController(Controller):
     path = "/api/v1/me/events"
     tags = ["events"]
 
-    @get("")
+    @get("", opt=listing.SHOWS_EVENTS)
     async def mine(self, ctx: Ctx, api: Caller, kind: str = "organising", page: PageNumber = 1,
                    per_page: PerPage = 20) -> EventPage:
         """Your events across all your identities: organising, going, pending, drafts or past."""

@@ -24,6 +24,8 @@ from core.errors import InvalidInput, NotFound
 from core.events.models import ATTENDING_ROLES, Event, Participation, Tag, event_tags
 
 MAX_PER_PAGE = 100
+# ``opt`` of every route that shows events: tests find them all by it and prove each one filtered
+SHOWS_EVENTS = {"shows_events": True}
 
 
 async def visibility(ctx: Ctx) -> ColumnElement[bool]:

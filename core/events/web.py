@@ -66,7 +66,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
     )
 
 
-@get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL)
+@get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL, opt=listing.SHOWS_EVENTS)
 async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
     """The event; a deleted one says so (410 Gone), so people following an old link are not left guessing."""
     try:
@@ -273,7 +273,7 @@ async def reject(ctx: Ctx, web: Caller, uuid: str, participation: str) -> Respon
 # -- my events ----------------------------------------------------------------------
 
 
-@get("/my/events", include_in_schema=False)
+@get("/my/events", include_in_schema=False, opt=listing.SHOWS_EVENTS)
 async def my_events(ctx: Ctx, web: Caller, tab: Annotated[str, QueryParameter(max_length=20)] = "organising",
                     number: PageNumber = 1) -> Response:
     """Events of all my identities, by tab: organising, going, pending, drafts, past."""

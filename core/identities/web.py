@@ -16,7 +16,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
 from core.events.models import Event
-from core.events.listing import EventFilter, events_page, public_listing
+from core.events.listing import SHOWS_EVENTS, EventFilter, events_page, public_listing
 from core.identities import service
 from core.identities.models import Identity
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
@@ -28,7 +28,7 @@ PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 PROFILE_EVENTS_PER_PAGE = 20
 
 
-@get("/{handle:str}", include_in_schema=False)
+@get("/{handle:str}", include_in_schema=False, opt=SHOWS_EVENTS)
 async def profile(ctx: Ctx, web: Caller, request: Request, handle: str, number: PageNumber = 1) -> Response:
     """``/@username``: a local identity's public profile and its upcoming public events.
 

@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 from core.auth import Caller
 from core.context import Ctx
 from core.events.models import CATEGORIES
-from core.events.listing import events_page, public_listing
+from core.events.listing import SHOWS_EVENTS, events_page, public_listing
 from core.web.explore import ExploreFilters
 from core.web.forms import FormState
 from core.web.render import page
@@ -20,7 +20,7 @@ EVENTS_PER_PAGE = 20
 Short = Annotated[str, QueryParameter(max_length=100)]
 
 
-@get("/", include_in_schema=False)
+@get("/", include_in_schema=False, opt=SHOWS_EVENTS)
 async def home(
     ctx: Ctx, web: Caller,
     number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,

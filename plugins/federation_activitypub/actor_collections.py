@@ -15,7 +15,7 @@ from litestar import Response, get
 from sqlalchemy import func, select
 
 from core.context import Ctx
-from core.events.listing import visible_events
+from core.events.listing import SHOWS_EVENTS, visible_events
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT, carrying
 from plugins.federation_activitypub.actors import local_actor_urls
@@ -60,7 +60,7 @@ async def following(ctx: Ctx, handle: str) -> Response:
     return await _follow_collection(ctx, handle, "following", ApFollow.follower_id)
 
 
-@get("/{handle:str}/outbox", include_in_schema=False)
+@get("/{handle:str}/outbox", include_in_schema=False, opt=SHOWS_EVENTS)
 async def outbox(ctx: Ctx, handle: str) -> Response:
     identity = await local_identity_by_handle(ctx, handle)
     if identity is None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from core.comments.models import Comment
 from core.comments.service import visible_comments
 from core.context import Ctx
-from core.events.listing import visible_events
+from core.events.listing import SHOWS_EVENTS, visible_events
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT
 from plugins.federation_activitypub.comment_delivery import conversation_of
@@ -33,7 +33,7 @@ from plugins.federation_activitypub.negotiation import wants_activity_json
 REPLIES_ITEMS = 100
 
 
-@get("/comments/{key:str}", include_in_schema=False)
+@get("/comments/{key:str}", include_in_schema=False, opt=SHOWS_EVENTS)
 async def comment(ctx: Ctx, request: Request, key: str) -> Response:
     found = await _comment(ctx, key)
     event = await _event_of(ctx, found) if found is not None else None
@@ -52,7 +52,7 @@ async def comment(ctx: Ctx, request: Request, key: str) -> Response:
     return ap_response(await note_out(ctx, found, conversation.address))
 
 
-@get("/events/{key:str}/replies", include_in_schema=False)
+@get("/events/{key:str}/replies", include_in_schema=False, opt=SHOWS_EVENTS)
 async def replies(ctx: Ctx, key: str) -> Response:
     event = await _event(ctx, key)
     if event is None or not federates(event):

@@ -39,14 +39,14 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
     )
 
 
-@get("/api/v1/me/feed", tags=["federation"])
+@get("/api/v1/me/feed", tags=["federation"], opt=listing.SHOWS_EVENTS)
 async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1, per_page: PerPage = PER_PAGE) -> EventPage:
     """Upcoming events of the people your identities follow, soonest first."""
     api.require_account()
     return await page_out(ctx, await listing.events_page(ctx, followed_events(api.identity_ids), page, per_page))
 
 
-@get("/feed", include_in_schema=False)
+@get("/feed", include_in_schema=False, opt=listing.SHOWS_EVENTS)
 async def feed_page(ctx: Ctx, web: Caller, number: WebPageNumber = 1) -> Response:
     web.require_account()
     events = await listing.events_page(ctx, followed_events(web.identity_ids), number, PER_PAGE)

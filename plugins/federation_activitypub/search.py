@@ -21,7 +21,7 @@ from core.context import Ctx
 from core.errors import InvalidInput
 from core.events.models import Event
 from core.events.schemas import EventOut, event_out
-from core.events.listing import visible_event
+from core.events.listing import SHOWS_EVENTS, visible_event
 from core.identities.models import Identity
 from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
@@ -33,7 +33,7 @@ from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, parse_eve
 from plugins.federation_activitypub.remote_actors import RemoteActors
 from plugins.federation_activitypub.remote_events import store_remote_event
 
-@get("/api/v1/search", tags=["federation"])
+@get("/api/v1/search", tags=["federation"], opt=SHOWS_EVENTS)
 async def search(
     ctx: Ctx, api: Caller, q: Annotated[str, Parameter(min_length=3, max_length=2000)]
 ) -> EventOut | IdentityOut:

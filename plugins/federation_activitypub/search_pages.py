@@ -19,7 +19,7 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import DomainError, InvalidInput
 from core.events.models import Event
-from core.events.listing import EventFilter, events_page, public_listing
+from core.events.listing import SHOWS_EVENTS, EventFilter, events_page, public_listing
 from core.identities.models import Identity
 from core.identities.service import own_identity
 from core.web.forms import Form, FormState, attempt, refused, text
@@ -35,7 +35,7 @@ QUERY_MAX = 2000
 EVENTS_SHOWN = 20
 
 
-@get("/search", include_in_schema=False)
+@get("/search", include_in_schema=False, opt=SHOWS_EVENTS)
 async def search_page(ctx: Ctx, web: Caller, q: Annotated[str, Parameter(max_length=QUERY_MAX)] = "") -> Response:
     web.require_account()
     query = q.strip()
