@@ -22,7 +22,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -66,25 +66,25 @@ async def seed_audiences(engine: AsyncEngine, audiences: list[Audience], ports: 
     """One local account with an identity per audience, each followed by its remote followers."""
     async with engine.begin() as conn:
         account = await _insert(conn, Account.__table__, [{
-            "email": EMAIL, "password_hash": hash_password(PASSWORD), "confirmed_at": datetime.now(timezone.utc)}])
+            "email": EMAIL, "password_hash": hash_password(PASSWORD), "confirmed_at": datetime.now(UTC)}])
         local = await _insert(conn, Identity.__table__, [
             {"username": audience.name, "domain": "", "account_id": account[0], "is_default": not n}
             for n, audience in enumerate(audiences)])
-        for audience, followed in zip(audiences, local):
+        for audience, followed in zip(audiences, local, strict=True):
             hosts = [f"127.0.0.1:{ports[n % audience.instances]}" for n in range(audience.followers)]
             names = [f"{audience.name}f{n}" for n in range(audience.followers)]
             remote = await _insert(conn, Identity.__table__, [
-                {"username": name, "domain": host, "account_id": None} for name, host in zip(names, hosts)])
+                {"username": name, "domain": host, "account_id": None} for name, host in zip(names, hosts, strict=True)])
             await conn.execute(insert(ApActor.__table__), [
                 {"identity_id": identity, "ap_id": f"http://{host}/users/{name}",
                  "inbox": f"http://{host}/users/{name}/inbox", "private_key_pem": None,
                  "shared_inbox": f"http://{host}/inbox" if audience.shared_inbox else "",
                  "key_id": f"http://{host}/users/{name}#main-key", "url": f"http://{host}/users/{name}"}
-                for identity, name, host in zip(remote, names, hosts)])
+                for identity, name, host in zip(remote, names, hosts, strict=True)])
             await conn.execute(insert(ApFollow.__table__), [
                 {"follower_id": identity, "followed_id": followed, "accepted": True,
                  "activity_id": f"http://{host}/users/{name}#follows/1"}
-                for identity, name, host in zip(remote, names, hosts)])
+                for identity, name, host in zip(remote, names, hosts, strict=True)])
 
 
 class Organiser:
@@ -107,7 +107,7 @@ class Organiser:
 
     async def publish(self, audience: Audience, number: int) -> str:
         """A new public event of ``audience``'s identity; the id of the Create activity its followers get."""
-        begins = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7 + number)
+        begins = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7 + number)
         answer = await self.http.post("/api/v1/events", json={
             "identity": audience.name, "publish": True, "title": f"Bike repair workshop #{number}",
             "description": "<p>Bring your bike, we bring the tools.</p>", "begins_at": begins.isoformat(),

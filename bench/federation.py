@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,7 @@ def main() -> None:
 
     commit = subprocess.run(["git", "-C", str(BENCH), "describe", "--always", "--dirty"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"
-    meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
+    meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
             "database": "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite",
             "cpus": os.cpu_count(), "load_average_at_start": load, **vars(args)}
     lines = [(f"Convene {commit} on {meta['database']}, {meta['date']}, {meta['cpus']} CPUs, load average "

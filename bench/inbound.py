@@ -23,7 +23,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -140,7 +140,7 @@ def create_event(peer: Peer, number: int, now: datetime) -> dict[str, Any]:
 
 def signed_requests(peers: list[Peer], public_url: str, first: int, count: int) -> list[bytes]:
     """``count`` complete HTTP requests posting a new Create{Event} to ``public_url``/inbox, signed now."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     signers = [Signer(f"{peer.id}#main-key", peer.key) for peer in peers]
     requests = []
     for number in range(first, first + count):

@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from processes import interrupted_at_exit, wait_until
@@ -204,7 +204,7 @@ def main() -> None:
     commit = subprocess.run(["git", "-C", str(BENCH), "describe", "--always", "--dirty"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"
     meta = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
         "database": "PostgreSQL" if database_url.startswith("postgresql") else "SQLite",
         "cpus": os.cpu_count(), "load_average_at_start": load, "python": platform.python_version(),
         "platform": platform.platform(),

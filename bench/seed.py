@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -126,7 +126,7 @@ async def _insert(conn: AsyncConnection, table: Table, rows: list[dict]) -> list
 async def seed(database_url: str, events: int = 10_000, identities: int = 200, rng_seed: int = 2024) -> list[str]:
     """Insert the accounts, identities, tags, events, participations and comments; return every event's uuid."""
     rng = random.Random(rng_seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as conn:
@@ -134,7 +134,7 @@ async def seed(database_url: str, events: int = 10_000, identities: int = 200, r
                 raise SystemExit(f"{engine.url.render_as_string()} already holds events: seed a fresh database")
             accounts, people = _rows_people(rng, identities, now)
             account_ids = await _insert(conn, Account.__table__, accounts)
-            for person, account_id in zip(people, account_ids):
+            for person, account_id in zip(people, account_ids, strict=True):
                 person["account_id"] = account_id
             identity_ids = await _insert(conn, Identity.__table__, people)
             tag_ids = await _insert(conn, Tag.__table__, [{"slug": t, "title": t.replace("-", " ")} for t in TAGS])
@@ -151,7 +151,7 @@ async def seed(database_url: str, events: int = 10_000, identities: int = 200, r
             event_ids = await _insert(conn, Event.__table__, rows)
 
             people_rows = []
-            for event_id, attending in zip(event_ids, participations):
+            for event_id, attending in zip(event_ids, participations, strict=True):
                 links += [{"event_id": event_id, "tag_id": t} for t in rng.sample(tag_ids, rng.randint(0, 4))]
                 people_rows += [{"uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "event_id": event_id,
                                  "identity_id": identity_id, "role": role, "message": "", "created_at": now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -23,6 +24,7 @@ from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
+from core.i18n import N_, Message
 from core.notifications import deliver_notification
 from core.plugins import call_sync
 from core.routes import api_handlers, web_handlers
@@ -30,9 +32,8 @@ from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
-from core.web.page_cache import PageCache, forget_changed_pages, page_store
-from core.i18n import N_, Message
 from core.web.localised import LocalisedTemplates
+from core.web.page_cache import PageCache, forget_changed_pages, page_store
 from core.web.templating import make_environments, theme_dirs
 
 log = logging.getLogger("convene")
@@ -142,10 +143,11 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app = Litestar(
+    static_dirs: list[str | Path] = [*theme_dirs(settings, "static")]
+    return Litestar(
         route_handlers=[
             *api_handlers(), *web_handlers(), *plugin_routes, healthz,
-            create_static_files_router("/static", directories=theme_dirs(settings, "static"), include_in_schema=False),
+            create_static_files_router("/static", directories=[*static_dirs], include_in_schema=False),
             create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
         ],
         dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
@@ -171,4 +173,3 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         request_max_body_size=MAX_BODY,
         debug=False,
     )
-    return app

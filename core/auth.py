@@ -69,7 +69,7 @@ async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
     credential = await credential_for(ctx, token, kind)
     if credential is None:
         return Caller()
-    account = await ctx.session.get(Account, credential.account_id)
+    account = await ctx.session.get_one(Account, credential.account_id)
     return Caller(account, await identities_of(ctx, account), credential, token)
 
 

@@ -33,7 +33,8 @@ def _plugin_commands() -> list[click.Command]:
 
 
 @click.group()
-@click.option("--config", type=click.Path(path_type=Path), default=None, help="Config file (default: convene.toml or $CONVENE_CONFIG).")
+@click.option("--config", type=click.Path(path_type=Path), default=None,
+              help="Config file (default: convene.toml or $CONVENE_CONFIG).")
 @click.pass_context
 def main(ctx: click.Context, config: Path | None) -> None:
     """Run and manage a Convene instance."""

@@ -58,7 +58,8 @@ class Verdict:
     @classmethod
     def of(cls, decisions: Iterable[Decision | None]) -> Verdict:
         answers = [d for d in decisions if d is not None]
-        for outcome, default in (("deny", DEFAULT_REFUSAL), ("hold", DEFAULT_HOLD)):
+        refusals: tuple[tuple[Outcome, str], ...] = (("deny", DEFAULT_REFUSAL), ("hold", DEFAULT_HOLD))
+        for outcome, default in refusals:
             reasons = tuple(d.reason or default for d in answers if d.outcome == outcome)
             if reasons:
                 return cls(outcome, tuple(dict.fromkeys(reasons)))

@@ -46,7 +46,7 @@ class InvalidInput(DomainError):
         self.errors = errors
 
     @classmethod
-    def field(cls, name: str, message: str) -> "InvalidInput":
+    def field(cls, name: str, message: str) -> InvalidInput:
         return cls({name: message})
 
 

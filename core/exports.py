@@ -23,7 +23,9 @@ async def account_export(ctx: Ctx, account: Account) -> dict[str, Any]:
     events = list(await ctx.session.scalars(select(Event).where(Event.organizer_id.in_(ids))))
     participations = list(await ctx.session.scalars(select(Participation).where(Participation.identity_id.in_(ids))))
     comments = list(await ctx.session.execute(
-        select(Comment, Event.uuid).join(Event, Comment.event_id == Event.id).where(Comment.author_id.in_(ids))))
+        select(Comment.text, Comment.created_at, Comment.deleted_at, Identity.username, Event.uuid)
+        .join(Event, Comment.event_id == Event.id).join(Identity, Comment.author_id == Identity.id)
+        .where(Comment.author_id.in_(ids))))
     usernames = {i.id: i.username for i in identities}
     return {
         "account": {"email": account.email, "role": account.role, "locale": account.locale,
@@ -38,7 +40,7 @@ async def account_export(ctx: Ctx, account: Account) -> dict[str, Any]:
                     "visibility": e.visibility} for e in events],
         "participations": [{"event": ctx.settings.url(f"/events/{p.event.uuid}"), "identity": usernames[p.identity_id],
                             "role": p.role, "message": p.message, "created_at": _iso(p.created_at)} for p in participations],
-        "comments": [{"event": ctx.settings.url(f"/events/{event_uuid}"), "identity": usernames[c.author_id],
-                      "text": c.text, "created_at": _iso(c.created_at), "deleted": c.is_deleted}
-                     for c, event_uuid in comments],
+        "comments": [{"event": ctx.settings.url(f"/events/{event_uuid}"), "identity": username,
+                      "text": text, "created_at": _iso(created_at), "deleted": deleted_at is not None}
+                     for text, created_at, deleted_at, username, event_uuid in comments],
     }

@@ -185,6 +185,6 @@ def choose_language(available: Sequence[str], default: str, *, account: str | No
     """The language to answer in: the member's preference, then the switcher's cookie, then the
     browser's languages, then the instance's. A choice that is not (or no longer) available is skipped."""
     for chosen in (account, cookie):
-        if chosen in available:
+        if chosen is not None and chosen in available:
             return chosen
     return negotiate(accept_language, available) or default

@@ -28,7 +28,7 @@ def store_image(media_dir: Path, folder: str, data: bytes, field: str, max_bytes
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         fmt = image.format
         if fmt not in ALLOWED:
             raise InvalidInput.field(field, "only PNG, JPEG, GIF and WebP pictures are accepted")

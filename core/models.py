@@ -11,5 +11,5 @@ from core.ratelimit import RateCounter
 
 metadata = Base.metadata
 
-__all__ = ["Account", "AccountToken", "Comment", "Credential", "DeletedEvent", "Event", "Identity", "OutboxRow", "Participation", "PeriodicRun", "RateCounter",
-           "Tag", "metadata"]
+__all__ = ["Account", "AccountToken", "Comment", "Credential", "DeletedEvent", "Event", "Identity", "OutboxRow",
+           "Participation", "PeriodicRun", "RateCounter", "Tag", "metadata"]

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db.base import Base, UTCDateTime, utcnow
+from core.db.base import Base, UTCDateTime, rowcount, utcnow
 
 if TYPE_CHECKING:
     from core.context import Ctx
@@ -90,7 +90,7 @@ async def claim(session: AsyncSession, row_id: int) -> OutboxRow | None:
         .values(state="running", claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=OutboxRow.attempts + 1)
     )
     await session.commit()
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None
     return await session.get(OutboxRow, row_id, populate_existing=True)
 

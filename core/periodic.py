@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.context import Ctx
-from core.db.base import Base, UTCDateTime, utcnow
+from core.db.base import Base, UTCDateTime, rowcount, utcnow
 from core.db.insert_new import insert_new
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ async def claim(session: AsyncSession, task: PeriodicTask) -> bool:
         .values(next_run_at=now + task.every, last_started_at=now)
     )
     await session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def _record(session: AsyncSession, task: PeriodicTask, error: str) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 
 from core.context import Ctx
 from core.errors import Forbidden
-from core.identities.models import Identity
 from core.i18n import N_
+from core.identities.models import Identity
 
 
 async def require_can_act(ctx: Ctx, identity: Identity, action: str) -> None:

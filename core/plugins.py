@@ -118,7 +118,7 @@ def is_async_hook(caller: pluggy.HookCaller) -> bool:
 def _answers_awaiter(pm: pluggy.PluginManager) -> SimpleNamespace:
     """The innermost wrapper of every async hook, plugins' own hooks included (see the module docstring)."""
     names = [caller.name for caller in hook_callers(pm) if is_async_hook(caller)]
-    return SimpleNamespace(**{name: _await_answers for name in names})
+    return SimpleNamespace(**dict.fromkeys(names, _await_answers))
 
 
 @hookimpl(wrapper=True, trylast=True)
@@ -179,9 +179,9 @@ def _plugin_configs(pm: pluggy.PluginManager, settings: Settings, environ: dict[
     environ = dict(os.environ) if environ is None else environ
     schemas: dict[str, ConfigSchema] = {s.plugin: s for s in call_sync(pm, "convene_config_schema")}
     for key in settings.plugins:
-        if key != "enabled" and key not in schemas and key not in settings.enabled_plugins:
-            if key not in available_plugins():
-                raise ConfigError(f"plugins.{key}: no such plugin is installed")
+        unknown = key != "enabled" and key not in schemas and key not in settings.enabled_plugins
+        if unknown and key not in available_plugins():
+            raise ConfigError(f"plugins.{key}: no such plugin is installed")
     configs: dict[str, Any] = {}
     for name, schema in schemas.items():
         raw = {**settings.plugin_config(name), **_environment_overrides(schema, environ)}

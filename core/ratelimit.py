@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, String, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.context import Ctx
@@ -33,14 +34,15 @@ async def limit(ctx: Ctx, key: str, allowed: int, per: timedelta, refusal: str) 
     now = utcnow()
     seconds = int(per.total_seconds())
     window = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
-    insert = pg_insert if ctx.session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RateCounter).values(key=key[:300], window_start=window, count=1)
-    statement = statement.on_conflict_do_update(
+    insert = pg_insert if ctx.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    counted = insert(RateCounter).values(key=key[:300], window_start=window, count=1).on_conflict_do_update(
         index_elements=["key", "window_start"], set_={"count": RateCounter.count + 1}
     ).returning(RateCounter.count)
     # its own short transaction: a refused login rolls the request back, but must still count
-    async with ctx.session.bind.begin() as connection:
-        count = (await connection.execute(statement)).scalar_one()
+    engine = ctx.session.bind
+    assert isinstance(engine, AsyncEngine)
+    async with engine.begin() as connection:
+        count = (await connection.execute(counted)).scalar_one()
     if count > allowed:
         raise TooManyRequests(refusal)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -60,9 +60,8 @@ class TaskRunner:
         self.periodic = list(periodic)
         self.after_commit = after_commit
         self.broker = make_broker(runtime.settings)
-        self.actor = dramatiq.actor(
-            self._process, broker=self.broker, actor_name="convene_outbox", queue_name="convene", max_retries=0
-        )
+        self.actor = dramatiq.Actor(self._process, broker=self.broker, actor_name="convene_outbox", queue_name="convene",
+                                    priority=0, options={"max_retries": 0})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._worker: dramatiq.Worker | None = None
@@ -88,7 +87,7 @@ class TaskRunner:
             self.sessionmaker = make_sessionmaker(self._engine)
         return self._loop
 
-    def run_coroutine(self, coro: Awaitable[Any], timeout: float | None = None) -> Any:
+    def run_coroutine(self, coro: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._ensure_loop()).result(timeout)
 
     def _process(self, row_id: int) -> None:
@@ -167,6 +166,7 @@ class TaskRunner:
         if self._loop is not None:
             self.run_coroutine(self._engine.dispose(), timeout=10)
             self._loop.call_soon_threadsafe(self._loop.stop)
-            self._loop_thread.join(timeout=5)
+            if self._loop_thread is not None:
+                self._loop_thread.join(timeout=5)
             self._loop = None
         self.broker.close()

@@ -68,6 +68,11 @@ if command -v redis-server >/dev/null; then
 fi
 
 status=0
+# Once, not per database: the lint rules and the types (pyproject.toml says which and why).
+echo "=== ruff and mypy ==="
+.venv/bin/ruff check . || status=$?
+.venv/bin/mypy || status=$?
+
 echo "=== test suite on SQLite ==="
 CONVENE_TEST_DATABASE_URL="" .venv/bin/python -m pytest -m "not postgres_only" "$@" || status=$?
 if [ -n "${CONVENE_TEST_DATABASE_URL_PG:-}" ]; then

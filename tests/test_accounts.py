@@ -5,9 +5,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
-from helpers import field_errors, link_sent_to, make_settings, new_event, sign_up, token_of
 from core.app import create_app
 from core.cli import main
+from helpers import field_errors, link_sent_to, make_settings, new_event, sign_up, token_of
 
 
 def test_sign_up_requires_confirmation_before_login(client):
@@ -165,7 +165,8 @@ def test_operator_creates_confirmed_administrator(tmp_path):
 def test_login_attempts_are_rate_limited_per_email(client):
     sign_up(client, "alice@example.org", "alice")
     for _ in range(9):  # sign_up itself logged in once: ten attempts in all
-        assert client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "guess guess"}).status_code == 401
+        guess = {"email": "alice@example.org", "password": "guess guess"}
+        assert client.post("/api/v1/auth/token", json=guess).status_code == 401
     r = client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "guess guess"})
     assert r.status_code == 429 and "too many" in r.json()["detail"]
     r = client.post("/api/v1/auth/token", json={"email": "alice@example.org", "password": "correct horse"})

@@ -11,12 +11,12 @@ from datetime import timedelta
 from litestar.testing import TestClient
 from sqlalchemy import update
 
-from helpers import PG_URL, SECRET, make_settings, outbox_rows, wait_for
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import MAX_ATTEMPTS, OutboxRow, PermanentFailure, backoff
 from core.runtime import Runtime
 from core.tasks import TaskRunner
+from helpers import PG_URL, SECRET, make_settings, outbox_rows, wait_for
 
 
 def sign_up_only(client: TestClient, email: str) -> None:

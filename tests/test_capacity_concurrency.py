@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-
 from sqlalchemy import update
 
-from helpers import future, make_settings
 from core.accounts.models import Account
 from core.app import create_app
 from core.db.base import utcnow
 from core.db.engine import make_engine
+from helpers import future, make_settings
 from liveserver import serve
 
 PASSWORD = "correct horse"

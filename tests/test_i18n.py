@@ -9,8 +9,18 @@ from babel.messages.catalog import Catalog
 
 from core.catalogues import CORE_SOURCES, PLUGIN_SOURCES, REPOSITORY, extract, read, untranslated
 from core.i18n import (
-    CATALOGUE_FILE, CORE_CATALOGUES, Message, catalogue_languages, choose_language, language_name, languages,
-    negotiate, preferred_languages, read_catalogue, translate_message, translations,
+    CATALOGUE_FILE,
+    CORE_CATALOGUES,
+    Message,
+    catalogue_languages,
+    choose_language,
+    language_name,
+    languages,
+    negotiate,
+    preferred_languages,
+    read_catalogue,
+    translate_message,
+    translations,
 )
 from core.settings import ConfigError, settings_from_dict
 from core.web.templating import local_moment

@@ -19,7 +19,8 @@ def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
 def test_second_identity_default_and_switch(client):
     alice = sign_up(client, "alice@example.org", "alice")
     r = client.post("/api/v1/identities", headers=alice,
-                    json={"username": "alice_sports", "display_name": "Alice <b>runs</b>", "bio": "<p>5k</p><script>x()</script>"})
+                    json={"username": "alice_sports", "display_name": "Alice <b>runs</b>",
+                          "bio": "<p>5k</p><script>x()</script>"})
     assert r.status_code == 201
     body = r.json()
     assert body["display_name"] == "Alice runs" and body["bio"] == "<p>5k</p>" and body["is_default"] is False
@@ -33,7 +34,8 @@ def test_second_identity_default_and_switch(client):
 def test_identity_field_errors(client):
     alice = sign_up(client, "alice@example.org", "alice")
     for body, field in [({"username": "UPPER"}, "username"), ({"username": "alice"}, "username"),
-                        ({"username": "x" * 31}, "username"), ({"username": "ok_name", "display_name": "d" * 101}, "display_name")]:
+                        ({"username": "x" * 31}, "username"),
+                        ({"username": "ok_name", "display_name": "d" * 101}, "display_name")]:
         r = client.post("/api/v1/identities", headers=alice, json=body)
         assert r.status_code in (400, 422) and field in field_errors(r), (body, r.text)
     r = client.patch("/api/v1/identities/alice", headers=alice, json={"bio": "b" * 2001})

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from litestar.testing import TestClient
 
 import sample_plugin
-from helpers import future, make_settings, new_event, sign_up, wait_for
 from core import plugins
 from core.app import create_app
 from core.cli import main
 from core.settings import ConfigError, settings_from_dict
+from helpers import future, make_settings, new_event, sign_up, wait_for
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "hooks.md"
 BUILT_IN = ("federation_activitypub", "moderation", "ical", "email", "groups")
@@ -106,7 +106,7 @@ def test_enabled_plugin_decides_transforms_and_runs_background_work(data_dir, wi
         assert {"label": "Sample link", "url": f"http://testserver.local/sample/{event['uuid']}",
                 "rel": "alternate", "media_type": ""} in event["links"]
         wait_for(lambda: sample_plugin.DELIVERED)
-        assert sample_plugin.DELIVERED == [{"uuid": event["uuid"], "title": "A fine party"}]
+        assert [{"uuid": event["uuid"], "title": "A fine party"}] == sample_plugin.DELIVERED
 
 
 def test_disabled_plugin_has_no_effect(data_dir, with_sample_plugin):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from helpers import make_settings
 from core.app import create_app
+from helpers import make_settings
 from webhelpers import confirm_link, field_error, field_value, log_in, member, submit
 
 SIGNUP = {"email": "ada@example.org", "password": "correct horse", "username": "ada", "display_name": "Ada L."}

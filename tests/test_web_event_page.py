@@ -90,7 +90,8 @@ def test_visitors_get_the_events_time_and_a_script_that_may_add_theirs(client):
 def test_the_event_pages_css_and_scripts_stay_under_100_kb(client):
     path = event_page(client)
     page = client.get(path).text
-    assets = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', page) + re.findall(r'<script src="(/static/[^"]+)"', page)
+    assets = [*re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', page),
+              *re.findall(r'<script src="(/static/[^"]+)"', page)]
     assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
     assert sum(len(client.get(a).content) for a in assets) < 100_000
     loaded = re.findall(r'(?:src|<link rel="(?:stylesheet|icon)" href)="([^"]+)"', page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 from litestar.testing import TestClient
@@ -21,7 +21,7 @@ def remote_event(client: TestClient, title: str, domain: str = "mobilizon.exampl
     async def store() -> str:
         async with client.app.state.sessionmaker() as session:
             organiser = Identity(username="rita", domain=domain, display_name="Rita")
-            event = Event(organizer=organiser, title=title, begins_at=future_dt(30, 16).replace(tzinfo=timezone.utc),
+            event = Event(organizer=organiser, title=title, begins_at=future_dt(30, 16).replace(tzinfo=UTC),
                           timezone="Europe/Berlin", draft=False, visibility="public", tags=[], **columns)
             session.add(event)
             await session.commit()

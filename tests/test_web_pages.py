@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar.testing import TestClient
 
-from helpers import make_settings, sign_up
 from core.app import create_app
+from helpers import make_settings, sign_up
 from webhelpers import submit
 
 INSTANCE = {"name": "Riverside Commons", "description": "Gatherings along the river.",

@@ -122,6 +122,7 @@ class AuthController(Controller):
     async def logout(self, ctx: Ctx, api: Caller) -> None:
         """Revoke the token used for this request."""
         api.require_account()
+        assert api.token is not None  # an account behind an API call means its token
         await service.close_credential(ctx, api.token)
 
     @post("/password/reset-request", status_code=HTTP_202_ACCEPTED)

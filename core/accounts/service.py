@@ -21,7 +21,8 @@ from core.notifications import Notification, notify
 from core.permissions import may_moderate
 from core.security import hash_password, new_token, token_hash, verify_password
 
-EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
 TOKEN_LIFETIME = {"confirm_email": timedelta(days=2), "reset_password": timedelta(hours=2), "change_email": timedelta(days=2)}
 SESSION_LIFETIME = timedelta(days=30)
 PASSWORD_MIN, PASSWORD_MAX = 8, 256
@@ -43,7 +44,7 @@ def check_password(password: str, field: str = "password") -> None:
 
 
 async def _email_taken(ctx: Ctx, email: str) -> bool:
-    return (await ctx.session.scalar(select(func.count()).where(Account.email == email))) > 0
+    return (await ctx.session.scalar(select(func.count()).where(Account.email == email)) or 0) > 0
 
 
 async def _check_registration_allowed(ctx: Ctx, email: str) -> Verdict:
@@ -96,7 +97,7 @@ async def _use_token(ctx: Ctx, token: str, purpose: str) -> tuple[Account, Accou
     )
     if row is None or row.expires_at < utcnow():
         raise InvalidInput.field("token", "this link is invalid or has expired")
-    account = await ctx.session.get(Account, row.account_id)
+    account = await ctx.session.get_one(Account, row.account_id)
     await ctx.session.delete(row)
     return account, row
 
@@ -239,16 +240,17 @@ async def request_email_change(ctx: Ctx, account: Account, current_password: str
 
 async def confirm_email_change(ctx: Ctx, token: str) -> Account:
     account, row = await _use_token(ctx, token, "change_email")
-    if await _email_taken(ctx, row.new_email):
+    new_email = row.new_email or ""
+    if not new_email or await _email_taken(ctx, new_email):
         raise Conflict("an account already uses this email address")
     old = account.email
-    account.email = row.new_email
+    account.email = new_email
     gettext = translations(account.locale).gettext
     await notify(ctx.session, Notification(
         kind="email_changed", to_email=old, locale=account.locale,
         subject=gettext("Your email address on %(instance)s changed") % {"instance": ctx.settings.instance.name},
         text=gettext("Your account now uses %(email)s. If you did not ask for this, reset your password.")
-        % {"email": row.new_email},
+        % {"email": new_email},
     ))
     return account
 

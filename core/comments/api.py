@@ -28,7 +28,7 @@ class CommentOut(msgspec.Struct):
     deleted: bool
     created_at: datetime
     updated_at: datetime
-    replies: list["CommentOut"] = []
+    replies: list[CommentOut] = []
 
 
 class CommentInput(msgspec.Struct, forbid_unknown_fields=True):

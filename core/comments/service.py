@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 
+from core.comments.models import Comment
 from core.context import Ctx
 from core.db.base import utcnow
-from core.comments.models import Comment
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.models import Event
@@ -84,11 +83,12 @@ async def post_comment(ctx: Ctx, author: Identity, event: Event, text: str, in_r
 
 async def edit_comment(ctx: Ctx, comment: Comment, text: str) -> None:
     """Its author (one of ``ctx.viewer``'s identities) changes a comment's text."""
-    if not ctx.viewer.holds(comment.author_id) or comment.is_deleted:
+    author = comment.author
+    if author is None or not ctx.viewer.holds(author.id) or comment.is_deleted:
         raise Forbidden("only the author may edit this comment")
-    await require_can_act(ctx, comment.author, "comment.edit")
+    await require_can_act(ctx, author, "comment.edit")
     clean = _clean(text)
-    verdict = await _content_verdict(ctx, comment.author, clean)
+    verdict = await _content_verdict(ctx, author, clean)
     comment.text, comment.updated_at = clean, utcnow()
     ctx.pages_changed(await ctx.session.get_one(Event, comment.event_id))
     if comment.held_at is not None:
@@ -152,7 +152,7 @@ async def anonymise_comments_of(ctx: Ctx, identity: Identity) -> None:
 @dataclass
 class Thread:
     comment: Comment
-    replies: list["Thread"] = field(default_factory=list)
+    replies: list[Thread] = field(default_factory=list)
 
     def comments(self) -> list[Comment]:
         """This comment and every reply under it, in reading order."""
@@ -162,7 +162,7 @@ class Thread:
 async def visible_comments(ctx: Ctx, query: Select[Any]) -> Select[Any]:
     """``query`` (a select of comments) narrowed to what ``ctx.viewer`` may see: held comments only
     by their author, and what every plugin's ``convene_filter_comments`` lets through."""
-    shown = Comment.held_at.is_(None)
+    shown: ColumnElement[bool] = Comment.held_at.is_(None)
     if ctx.viewer.identity_ids:
         shown = or_(shown, Comment.author_id.in_(ctx.viewer.identity_ids))
     return query.where(shown, *await ctx.call("convene_filter_comments"))

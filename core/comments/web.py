@@ -13,8 +13,8 @@ from core.comments import service
 from core.comments.models import Comment
 from core.context import Ctx
 from core.errors import Forbidden
-from core.events.models import Event
 from core.events.listing import visible_event
+from core.events.models import Event
 from core.events.web import event_page, event_url
 from core.identities.service import own_identity
 from core.web.forms import Form, FormState, attempt, text

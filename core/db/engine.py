@@ -41,6 +41,6 @@ async def refresh_statistics(session: AsyncSession) -> None:
     Without statistics SQLite sorts every upcoming event to show the first page of them
     instead of walking the listing index (15 ms against 0.8 ms at 10,000 events).
     """
-    if session.bind.dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         await session.execute(text("ANALYZE"))
         await session.commit()

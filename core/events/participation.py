@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.context import Ctx
-from core.db.base import utcnow
+from core.db.base import rowcount, utcnow
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events.models import COUNTED_ROLES, Event, Participation
 from core.i18n import Message
@@ -43,7 +43,7 @@ async def _take_place(ctx: Ctx, event: Event) -> None:
         .values(participant_count=Event.participant_count + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise Conflict("this event is full")
     await ctx.session.refresh(event, ["participant_count", "updated_at"])
 

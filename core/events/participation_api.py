@@ -13,9 +13,9 @@ from core.auth import Caller
 from core.context import Ctx
 from core.errors import Forbidden, NotFound
 from core.events import participation as participations
+from core.events.listing import visible_event
 from core.events.models import Participation
 from core.events.schemas import JoinInput, ParticipationOut, participation_out
-from core.events.listing import visible_event
 from core.events.service import organises, require_organiser
 from core.identities.service import own_identity
 

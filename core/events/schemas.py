@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 from msgspec import Meta
@@ -33,7 +33,7 @@ class ReviewOut(msgspec.Struct):
 
 
 class EventOut(msgspec.Struct):
-    uuid: uuid.UUID
+    uuid: UUID
     url: str
     title: str
     description: str
@@ -84,8 +84,8 @@ class CancelInput(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ParticipationOut(msgspec.Struct):
-    uuid: uuid.UUID
-    event: uuid.UUID
+    uuid: UUID
+    event: UUID
     identity: IdentityOut
     role: str
     message: str | None

@@ -95,7 +95,7 @@ async def create_event(ctx: Ctx, organizer: Identity, data: EventInput, publish:
     event = Event(organizer_id=organizer.id, organizer=organizer, draft=True, tags=[])
     ctx.session.add(event)
     await apply_values(ctx, event, values)
-    await _verdict(ctx, event, "create", {key: None for key in values})
+    await _verdict(ctx, event, "create", dict.fromkeys(values))
     ctx.session.add(Participation(event=event, identity=organizer, role="creator"))
     await save_extra(ctx, event, extra)
     await ctx.emit("convene_event_created", event=event)

@@ -9,7 +9,7 @@ is what a person filling a form means.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -84,7 +84,7 @@ def check_url(url: str, field: str) -> str:
 def _aware(value: datetime, zone: str) -> datetime:
     """UTC for storage; a naive value is a wall-clock time in the event's timezone."""
     local = value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def tag_slug(name: str) -> str:

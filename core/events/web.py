@@ -20,8 +20,8 @@ from core.auth import Caller
 from core.comments.service import comment_threads
 from core.context import Ctx
 from core.errors import NotFound
-from core.events import participation as participations
 from core.events import listing, service
+from core.events import participation as participations
 from core.events.extensions import load_extra
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.i18n import N_
@@ -87,7 +87,8 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
     event = await listing.visible_event(ctx, uuid)
     host = server_hostname(server)
     if host is None:
-        refused = FormState("share", {"instance": server}, {"instance": N_("enter your server's name, like mastodon.social")}, 400)
+        wrong = {"instance": N_("enter your server's name, like mastodon.social")}
+        refused = FormState("share", {"instance": server}, wrong, 400)
         return await event_page(ctx, web, event, refused)
     text = f"{event.title}\n{ctx.settings.url(event_url(event))}"
     return Redirect(mastodon_share_url(host, text), status_code=303)

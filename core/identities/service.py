@@ -74,6 +74,12 @@ def _check_profile(display_name: str | None, bio: str | None) -> dict[str, str]:
     return clean
 
 
+async def _check_profile_content(ctx: Ctx, identity: Identity) -> None:
+    """The plugins' content policies on a profile's words (a hold refuses: profiles are not held)."""
+    text = f"{identity.display_name}\n{identity.bio}"
+    await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=text)
+
+
 async def create_identity(ctx: Ctx, account: Account, username: str, display_name: str = "", bio: str = "") -> Identity:
     username = username.strip()
     if not USERNAME_RE.match(username):
@@ -91,7 +97,7 @@ async def create_identity(ctx: Ctx, account: Account, username: str, display_nam
     ctx.session.add(identity)
     await ctx.session.flush()
     await require_can_act(ctx, identity, "identity.create")
-    await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    await _check_profile_content(ctx, identity)
     await ctx.emit("convene_identity_created", identity=identity)
     return identity
 
@@ -104,7 +110,7 @@ async def update_identity(
     profile = _check_profile(display_name, bio)
     for key, value in profile.items():
         setattr(identity, key, value)
-    await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=f"{identity.display_name}\n{identity.bio}")
+    await _check_profile_content(ctx, identity)
     new_avatar = None
     if avatar:
         limits = ctx.settings.limits
@@ -141,7 +147,7 @@ async def delete_identity(ctx: Ctx, identity: Identity) -> None:
 async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
     """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
     its comments anonymised. ``allow_last`` when its account goes too."""
-    account = await ctx.session.get(Account, identity.account_id)
+    account = await ctx.session.get_one(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:
         raise Conflict("an account keeps at least one identity; delete the account instead")

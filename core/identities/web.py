@@ -15,8 +15,8 @@ from litestar.params import QueryParameter
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
-from core.events.models import Event
 from core.events.listing import SHOWS_EVENTS, EventFilter, events_page, public_listing
+from core.events.models import Event
 from core.identities import service
 from core.identities.models import Identity
 from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, uploaded
@@ -82,6 +82,7 @@ async def switch(ctx: Ctx, web: Caller, data: Form) -> Response:
     """Act as another of my identities from now on in this browser, then go back where I was."""
     account = web.require_account()
     identity = await service.own_identity(ctx, account, text(data, "username"))
+    assert web.credential is not None  # a logged-in page has its session
     await service.act_as(web.credential, identity)
     return done(safe_next(text(data, "next"), "/identities"), "switched")
 

@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from core.events.models import CATEGORIES
 from core.events.listing import EventFilter
+from core.events.models import CATEGORIES
 from core.events.validation import tag_slug
 from core.i18n import N_
 

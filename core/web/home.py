@@ -10,8 +10,8 @@ from litestar.params import QueryParameter
 
 from core.auth import Caller
 from core.context import Ctx
-from core.events.models import CATEGORIES
 from core.events.listing import SHOWS_EVENTS, events_page, public_listing
+from core.events.models import CATEGORIES
 from core.web.explore import ExploreFilters
 from core.web.forms import FormState
 from core.web.render import page

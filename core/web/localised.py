@@ -9,13 +9,13 @@ number filters and ``<html lang>`` use, so a page cannot mix two languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import Environment, pass_context
 from jinja2 import TemplateNotFound as JinjaTemplateNotFound
 from litestar.exceptions import TemplateNotFoundException
-from litestar.template.base import TemplateCallableType, csrf_token, url_for, url_for_static_asset
+from litestar.template.base import csrf_token, url_for, url_for_static_asset
 
 from core.web.language import reader_language
 
@@ -38,8 +38,9 @@ class LocalisedTemplates:
     def __init__(self, environments: Mapping[str, Environment]) -> None:
         self.environments = environments
         # what Litestar's own Jinja engine offers templates, so a theme may use them here too
-        for key, template_callable in {"url_for_static_asset": url_for_static_asset, "csrf_token": csrf_token,
-                                       "url_for": url_for}.items():
+        callables: dict[str, Callable[..., Any]] = {"url_for_static_asset": url_for_static_asset,
+                                                    "csrf_token": csrf_token, "url_for": url_for}
+        for key, template_callable in callables.items():
             self.register_template_callable(key, template_callable)
 
     def get_template(self, template_name: str) -> LocalisedTemplate:
@@ -54,6 +55,6 @@ class LocalisedTemplates:
         language = reader_language(context["request"])
         return self.environments[language].from_string(template_string).render({**context, "locale": language})
 
-    def register_template_callable(self, key: str, template_callable: TemplateCallableType[Any, Any, Any]) -> None:
+    def register_template_callable(self, key: str, template_callable: Callable[..., Any]) -> None:
         for environment in self.environments.values():
             environment.globals[key] = pass_context(template_callable)

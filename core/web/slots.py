@@ -26,6 +26,7 @@ from core.context import Ctx
 from core.events.models import Event
 from core.i18n import translate_message
 from core.web.language import reader_language
+from core.web.localised import LocalisedTemplates
 
 # request.state key: a fragment on this page is not the same for every visitor (core.web.page_cache)
 NOT_SHARED = "convene_not_shared"
@@ -82,7 +83,9 @@ def page_slot(ctx: Ctx) -> Slot:
     assert request is not None, "page slots exist only in a request"
     locale = reader_language(request)
     token = "" if ctx.viewer.is_anonymous else (ScopeState.from_scope(request.scope).csrf_token or "")
-    environment = request.app.template_engine.environments[locale]
+    engine = request.app.template_engine
+    assert isinstance(engine, LocalisedTemplates)
+    environment = engine.environments[locale]
     return Slot(request, locale, token if isinstance(token, str) else "", environment)
 
 

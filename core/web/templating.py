@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from babel.support import Translations
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from core.i18n import html_lang, language_name, languages, translate_message, translations
 from core.settings import ConfigError, Settings
@@ -70,7 +70,7 @@ def make_environment(settings: Settings, plugin_template_dirs: list[Path], langu
     """The environment that renders pages in ``language`` with ``catalogue`` (none: as written)."""
     catalogue = catalogue or Translations()
     themes = theme_dirs(settings, "templates")
-    loaders = [FileSystemLoader(str(themes[0]))]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(themes[0]))]
     loaders += [FileSystemLoader(str(d)) for d in plugin_template_dirs]
     loaders += [FileSystemLoader(str(d)) for d in themes[1:]]
     loaders.append(PrefixLoader({DEFAULT_THEME_PREFIX: FileSystemLoader(str(THEMES_DIR / "default" / "templates"))}))

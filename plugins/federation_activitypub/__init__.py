@@ -23,8 +23,7 @@ from core.outbox import OutboxHandler
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Link, MenuLink
-from plugins.federation_activitypub import admin, feed, hookspecs, participations, search_pages
-from plugins.federation_activitypub import models, replay  # noqa: F401  (registers the tables)
+from plugins.federation_activitypub import admin, feed, hookspecs, models, participations, replay, search_pages  # noqa: F401  (registers the tables)
 from plugins.federation_activitypub.actor_collections import collection_handlers
 from plugins.federation_activitypub.actor_updates import identity_deleted, identity_updated
 from plugins.federation_activitypub.api import api_handlers
@@ -37,9 +36,9 @@ from plugins.federation_activitypub.fanout import event_changed, event_deleted, 
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import PLUGIN_NAME
 from plugins.federation_activitypub.negotiation import ACTIVITY_MEDIA_TYPES, negotiate, record_tombstone
-from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.purge import PURGE_TASK
+from plugins.federation_activitypub.remote_events import attachment_links
 from plugins.federation_activitypub.search import search_handlers
 
 

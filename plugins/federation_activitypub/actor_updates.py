@@ -34,12 +34,11 @@ from core.settings import Settings
 from plugins.federation_activitypub import notes, remote_events
 from plugins.federation_activitypub.actors import actor_id, actor_row
 from plugins.federation_activitypub.documents import AS_PUBLIC
-from plugins.federation_activitypub.outgoing import actor_out
 from plugins.federation_activitypub.fanout import send_to_followers
-from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor
+from plugins.federation_activitypub.outgoing import actor_out
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, ref
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 from plugins.federation_activitypub.retired_keys import retire
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -87,7 +86,7 @@ async def on_update(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     target = ref(document.get("id"), "object.id")
     if target != sender.ap_id:
         raise Refused(f"{sender.ap_id} may update only itself, not {target}")
-    await RemoteActors(federation(ctx), ctx.session.bind).from_document(document)
+    await remote_actors(ctx).from_document(document)
     return f"refreshed actor {target}"
 
 

@@ -23,10 +23,9 @@ from sqlalchemy import exists, select
 from core.context import Ctx
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import host_of
-from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import parse_event, ref
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 from plugins.federation_activitypub.remote_events import (
     acting_for,
     record_of,
@@ -53,7 +52,7 @@ async def on_announce(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> st
     elif not await _followed_here(ctx, sender):
         return f"ignored: no one here follows {sender.ap_id}"
     else:
-        actors = RemoteActors(federation(ctx), ctx.session.bind)
+        actors = remote_actors(ctx)
         with refusing_fetch_errors(ap_id):
             document = await actors.fetch_document(ap_id)
         if document.get("type") != "Event":

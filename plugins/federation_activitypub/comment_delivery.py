@@ -26,11 +26,11 @@ from core.events.models import Event
 from core.identities.models import Identity
 from plugins.federation_activitypub.activities import carrying, deletion
 from plugins.federation_activitypub.actors import actor_id, local_actor_urls
-from plugins.federation_activitypub.object_ids import comment_ap_id, event_ap_id
 from plugins.federation_activitypub.documents import AS_PUBLIC, NoteAddress, note_document
-from plugins.federation_activitypub.outgoing import note_out
 from plugins.federation_activitypub.fanout import follower_inboxes, participant_inboxes, send_to_followers
 from plugins.federation_activitypub.models import ApActor
+from plugins.federation_activitypub.object_ids import comment_ap_id, event_ap_id
+from plugins.federation_activitypub.outgoing import note_out
 
 
 @dataclass

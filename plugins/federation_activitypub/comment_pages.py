@@ -23,12 +23,12 @@ from core.events.listing import SHOWS_EVENTS, visible_events
 from core.events.models import Event
 from plugins.federation_activitypub.activities import AS_CONTEXT
 from plugins.federation_activitypub.comment_delivery import conversation_of
-from plugins.federation_activitypub.object_ids import comment_ap_id, is_shared, local_comment_id
 from plugins.federation_activitypub.discovery import ap_response
 from plugins.federation_activitypub.documents import tombstone_document
-from plugins.federation_activitypub.outgoing import note_out
 from plugins.federation_activitypub.fanout import federates
 from plugins.federation_activitypub.negotiation import wants_activity_json
+from plugins.federation_activitypub.object_ids import comment_ap_id, is_shared, local_comment_id
+from plugins.federation_activitypub.outgoing import note_out
 
 REPLIES_ITEMS = 100
 

@@ -17,9 +17,9 @@ activity (the inbox clears the mark) or answers a delivery again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
 from core.db.base import utcnow
+from core.db.insert_new import insert_new
 from core.outbox import OutboxRow, PermanentFailure, enqueue_all
 from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
 from plugins.federation_activitypub.instance import Federation, federation
@@ -36,7 +37,6 @@ from plugins.federation_activitypub.models import ApActor, ApDomain
 from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.retired_keys import ApRetiredKey, retired_key
 from plugins.federation_activitypub.signatures import Signer
-from core.db.insert_new import insert_new
 
 DELIVER_JOB = "ap_deliver"
 

@@ -159,6 +159,7 @@ def _time(moment: datetime) -> str:
 
 def note_document(settings: Settings, comment: Comment, address: NoteAddress) -> dict[str, Any]:
     """A local identity's comment as a Note replying to its parent comment or to the event."""
+    assert comment.author is not None, "only a local identity's comment is a Note of ours"
     author = local_actor_urls(settings, comment.author.username)["id"]
     return {
         "@context": ACTOR_CONTEXT,

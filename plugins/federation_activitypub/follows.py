@@ -22,10 +22,9 @@ from plugins.federation_activitypub import activities
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
 from plugins.federation_activitypub.fetch import FetchError
-from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import Refused, ref
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 
 
 def local_username(settings: Settings, url: str) -> str | None:
@@ -132,7 +131,7 @@ async def _follow_named(ctx: Ctx, obj: Any, sender_id: int, sender_follows: bool
 
 async def remote_actor(ctx: Ctx, target: str) -> ApActor:
     """The remote actor a person typed (``@name@host`` or a URL), as a field error when unusable."""
-    actors = RemoteActors(federation(ctx), ctx.session.bind)
+    actors = remote_actors(ctx)
     try:
         return await actors.by_handle_or_url(target)
     except (FetchError, Refused) as exc:

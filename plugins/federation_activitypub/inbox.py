@@ -26,6 +26,7 @@ from litestar import Request, Response, post
 from sqlalchemy import update
 
 from core.context import Ctx
+from core.db.insert_new import insert_new
 from core.outbox import enqueue
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of
@@ -35,10 +36,9 @@ from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused, ref
 from plugins.federation_activitypub.policy import permits
-from plugins.federation_activitypub.remote_actors import KeyResolver, RemoteActors
+from plugins.federation_activitypub.remote_actors import KeyResolver, remote_actors
 from plugins.federation_activitypub.replay import first_use
 from plugins.federation_activitypub.signatures import SignatureError, verify_request
-from core.db.insert_new import insert_new
 
 MAX_BODY_BYTES = 1_000_000
 INBOX_JOB = "ap_inbox"
@@ -148,7 +148,7 @@ async def _verify_signature(ctx: Ctx, instance: Federation, request: Request, bo
     # connection goes back to the pool: otherwise concurrent requests each hold one while waiting for a
     # second, and a burst as large as the pool deadlocks until the pool's timeout.
     await ctx.session.commit()
-    resolver = KeyResolver(RemoteActors(instance, ctx.session.bind))
+    resolver = KeyResolver(remote_actors(ctx))
     try:
         verified = await verify_request("POST", _request_url(ctx, request), request.headers, body, resolver)
         verified.require_actor_host(actor)

@@ -14,9 +14,8 @@ from core.identities.models import Identity
 from plugins.federation_activitypub.actors import local_actor
 from plugins.federation_activitypub.discovery import ap_response
 from plugins.federation_activitypub.documents import ACTOR_CONTEXT
-from plugins.federation_activitypub.outgoing import actor_out, event_out
 from plugins.federation_activitypub.models import ApObject
-
+from plugins.federation_activitypub.outgoing import actor_out, event_out
 
 # what servers ask for on an actor's or an event's page URL (the page cache never answers them)
 ACTIVITY_MEDIA_TYPES = ("application/activity+json", "application/ld+json")
@@ -38,10 +37,11 @@ async def negotiate(ctx: Ctx, request: Request, kind: str, key: str, obj: Any) -
         if isinstance(obj, Event) and obj.organizer.is_local and not obj.draft and obj.visibility != "private":
             return ap_response(await event_out(ctx, obj))
         url = settings.url(f"/events/{key}")
-        tombstone = await session.scalar(select(ApObject).where(ApObject.ap_id == url, ApObject.deleted_at.is_not(None)))
-        if tombstone is not None:
+        deleted = await session.scalar(select(ApObject.deleted_at).where(ApObject.ap_id == url,
+                                                                          ApObject.deleted_at.is_not(None)))
+        if deleted is not None:
             return ap_response({"@context": ACTOR_CONTEXT, "id": url, "type": "Tombstone", "formerType": "Event",
-                                "deleted": tombstone.deleted_at.isoformat().replace("+00:00", "Z")}, status_code=410)
+                                "deleted": deleted.isoformat().replace("+00:00", "Z")}, status_code=410)
     return ap_response({"error": "not found"}, status_code=404)
 
 

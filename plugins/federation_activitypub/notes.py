@@ -29,9 +29,9 @@ from core.errors import DomainError
 from core.events.models import Event
 from core.identities.models import Identity
 from plugins.federation_activitypub import remote_events
-from plugins.federation_activitypub.object_ids import record_of, reply_target
 from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
+from plugins.federation_activitypub.object_ids import record_of, reply_target
 from plugins.federation_activitypub.parse import Refused, RemoteNote, parse_note, ref
 
 T = TypeVar("T")

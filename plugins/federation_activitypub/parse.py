@@ -10,8 +10,8 @@ caller), never with an exception that would become a 500.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 import msgspec
@@ -138,6 +138,14 @@ def ref(value: Any, field: str) -> str:
     return url
 
 
+@overload
+def _time(value: Any, field: str, required: Literal[True]) -> datetime: ...
+
+
+@overload
+def _time(value: Any, field: str, required: bool) -> datetime | None: ...
+
+
 def _time(value: Any, field: str, required: bool) -> datetime | None:
     if value in (None, ""):
         if required:
@@ -150,8 +158,8 @@ def _time(value: Any, field: str, required: bool) -> datetime | None:
     except ValueError:
         raise Refused(f"{field} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _audience(obj: dict[str, Any]) -> set[str]:
@@ -363,7 +371,8 @@ def parse_actor(obj: dict[str, Any]) -> RemoteActor:
         raise Refused("publicKey.owner is not this actor")
     if urlsplit(key_id).netloc != urlsplit(ap_id).netloc:
         raise Refused("the key is not on the actor's host")
-    endpoints = obj.get("endpoints") if isinstance(obj.get("endpoints"), dict) else {}
+    found_endpoints = obj.get("endpoints")
+    endpoints: dict[str, Any] = found_endpoints if isinstance(found_endpoints, dict) else {}
     icon = obj.get("icon")
     icon = icon[0] if isinstance(icon, list) and icon else icon
     icon_url = ""

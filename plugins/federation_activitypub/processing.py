@@ -26,10 +26,10 @@ from core.plugins import call_sync
 from core.runtime import Runtime
 from core.viewer import Viewer
 from plugins.federation_activitypub import actor_updates, announces, follows, notes, participations, remote_events
-from plugins.federation_activitypub.instance import PLUGIN_NAME, federation
+from plugins.federation_activitypub.instance import PLUGIN_NAME
 from plugins.federation_activitypub.models import ApActor, ApInboxActivity
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 
 ActivityHandler = Callable[[Ctx, dict[str, Any], ApActor], Awaitable[str | None]]
 """``(ctx, activity, sender) -> outcome``, None when not its business; raises ``Refused`` for what cannot be used."""
@@ -85,12 +85,11 @@ async def process_inbox(ctx: Ctx, payload: dict[str, Any]) -> None:
     stored = await session.get(ApInboxActivity, payload["id"])
     if stored is None or stored.outcome:
         return
-    instance = federation(ctx)
     handlers = handlers_for(ctx.runtime.state(f"{PLUGIN_NAME}.handlers", all_handlers), stored.payload)
     outcome = None
     if handlers:
         try:
-            sender = await RemoteActors(instance, session.bind).by_id(stored.actor)
+            sender = await remote_actors(ctx).by_id(stored.actor)
             identity = await session.get_one(Identity, sender.identity_id)
             # the core's services see the remote person as the one acting, as they see a member
             acting = ctx.as_viewer(Viewer.acting_as(identity))

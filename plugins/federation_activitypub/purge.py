@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import Ctx
-from core.db.base import utcnow
+from core.db.base import rowcount, utcnow
 from core.periodic import PeriodicTask
 from plugins.federation_activitypub import retired_keys
 from plugins.federation_activitypub.config import FederationConfig
@@ -52,8 +52,8 @@ async def purge(session: AsyncSession, config: FederationConfig) -> Purged:
         result = await session.execute(
             delete(ApInboxActivity).where(ApInboxActivity.id.in_(oldest)).execution_options(synchronize_session=False))
         await session.commit()
-        activities += result.rowcount
-        if result.rowcount < BATCH:
+        activities += rowcount(result)
+        if rowcount(result) < BATCH:
             break
     await forget_expired(session)
     return Purged(activities, await retired_keys.forget_expired(session))

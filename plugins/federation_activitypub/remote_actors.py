@@ -22,8 +22,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from core.db.base import utcnow
+from core.context import Ctx
+from core.db.base import rowcount, utcnow
 from core.identities.models import Identity
+from plugins.federation_activitypub.actors import actor_row
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import (
     ACTIVITY_JSON,
@@ -33,7 +35,7 @@ from plugins.federation_activitypub.fetch import (
     normalize_host,
     normalize_url,
 )
-from plugins.federation_activitypub.instance import Federation
+from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.keys import (
     KeyFormatError,
     PublicKey,
@@ -42,14 +44,21 @@ from plugins.federation_activitypub.keys import (
     published_key,
 )
 from plugins.federation_activitypub.limits import PayloadRejected, parse_json
-from plugins.federation_activitypub.actors import actor_row
 from plugins.federation_activitypub.models import ApActor
-from plugins.federation_activitypub.parse import RemoteActor, Refused, parse_actor
+from plugins.federation_activitypub.parse import Refused, RemoteActor, parse_actor
 from plugins.federation_activitypub.policy import permits
 from plugins.federation_activitypub.signatures import SignatureError
 
 KEY_REFETCH_INTERVAL = timedelta(minutes=10)
 USERNAME_MAX = 64
+
+
+def remote_actors(ctx: Ctx) -> RemoteActors:
+    """The remote actors of ``ctx``'s instance; they are read and stored on connections of their own,
+    apart from the caller's transaction (a fetch must not hold it open)."""
+    engine = ctx.session.bind
+    assert isinstance(engine, AsyncEngine)
+    return RemoteActors(federation(ctx), engine)
 
 
 class RemoteActors:
@@ -102,7 +111,7 @@ class RemoteActors:
                 .values(fetched_at=utcnow())
             )
             await session.commit()
-        if claimed.rowcount != 1:
+        if rowcount(claimed) != 1:
             return None
         return await self.key_owner(row.key_id)
 

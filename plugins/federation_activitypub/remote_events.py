@@ -36,10 +36,9 @@ from core.events.service import apply_values
 from core.events.validation import tag_slug
 from core.web.slots import Link
 from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
-from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.parse import Refused, RemoteEvent, deletion_time, parse_event, ref
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 
 COLUMN_URL_MAX = 500
 log = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ async def acting_for(ctx: Ctx, sender: ApActor, actor_id: str) -> ApActor:
         return sender
     if host_of(actor_id) != host_of(sender.ap_id):
         raise Refused(f"{sender.ap_id} cannot act for {actor_id}, an actor on another host")
-    actors = RemoteActors(federation(ctx), ctx.session.bind)
+    actors = remote_actors(ctx)
     with refusing_fetch_errors(actor_id):
         document = await actors.fetch_document(actor_id)
     if document.get("type") != "Group":

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
-from plugins.federation_activitypub.signatures import VerifiedSignature
 from core.db.insert_new import insert_new
+from plugins.federation_activitypub.signatures import VerifiedSignature
 
 
 class ApSeenSignature(Base):

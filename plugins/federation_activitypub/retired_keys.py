@@ -16,7 +16,7 @@ from sqlalchemy import Integer, String, Text, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db.base import Base, UTCDateTime, utcnow
+from core.db.base import Base, UTCDateTime, rowcount, utcnow
 from core.outbox import MAX_ATTEMPTS, backoff
 from plugins.federation_activitypub.models import ApActor
 
@@ -51,4 +51,4 @@ async def retired_key(session: AsyncSession, identity_id: int) -> ApRetiredKey |
 async def forget_expired(session: AsyncSession) -> int:
     """Drop the keys no retry can need any more; returns how many."""
     result = await session.execute(delete(ApRetiredKey).where(ApRetiredKey.keep_until < utcnow()))
-    return result.rowcount
+    return rowcount(result)

@@ -19,19 +19,19 @@ from litestar.params import Parameter
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput
+from core.events.listing import SHOWS_EVENTS, visible_event
 from core.events.models import Event
 from core.events.schemas import EventOut, event_out
-from core.events.listing import SHOWS_EVENTS, visible_event
 from core.identities.models import Identity
 from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of, normalize_host
 from plugins.federation_activitypub.follows import local_identity_at, local_identity_by_handle
-from plugins.federation_activitypub.instance import federation
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, parse_event
-from plugins.federation_activitypub.remote_actors import RemoteActors
+from plugins.federation_activitypub.remote_actors import remote_actors
 from plugins.federation_activitypub.remote_events import store_remote_event
+
 
 @get("/api/v1/search", tags=["federation"], opt=SHOWS_EVENTS)
 async def search(
@@ -78,7 +78,7 @@ def _local_profile(identity: Identity | None) -> Identity:
 
 
 async def _remote(ctx: Ctx, target: str) -> Event | Identity:
-    actors = RemoteActors(federation(ctx), ctx.session.bind)
+    actors = remote_actors(ctx)
     if not _is_url(target):
         return await _identity(ctx, await actors.by_handle_or_url(target))
     document = await actors.fetch_document(target)

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import DomainError, InvalidInput
-from core.events.models import Event
 from core.events.listing import SHOWS_EVENTS, EventFilter, events_page, public_listing
+from core.events.models import Event
 from core.identities.models import Identity
 from core.identities.service import own_identity
 from core.web.forms import Form, FormState, attempt, refused, text

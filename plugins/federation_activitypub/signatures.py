@@ -34,7 +34,7 @@ import hmac
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Literal, NoReturn
 
@@ -214,7 +214,7 @@ class _HeaderFields:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _require_covered(covered: tuple[str, ...], needed: tuple[str, ...]) -> None:
@@ -255,7 +255,7 @@ def _timestamp(value: Any, what: str) -> datetime:
     if not isinstance(value, int) or isinstance(value, bool):
         raise SignatureError(f"{what} is not an integer timestamp")
     try:
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError) as exc:
         raise SignatureError(f"{what} is out of range") from exc
 
@@ -394,7 +394,7 @@ def _http_date(value: str) -> datetime:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError) as exc:
         raise SignatureError(f"unparseable Date header {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- RFC 9421 ---------------------------------------------------------------------
@@ -582,7 +582,7 @@ class _StructuredFieldParser:
                 parameters[name] = True
         return parameters
 
-    def bare_item(self) -> Any:
+    def bare_item(self) -> Any:  # noqa: RET503 - the last line, self.fail(), raises
         if found := self.match(_SF_STRING):
             return re.sub(r"\\(.)", r"\1", found[1])
         if found := self.match(_SF_BYTES):

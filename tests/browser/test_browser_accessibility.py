@@ -43,7 +43,8 @@ async def busy_event(site: Site) -> Scene:
 async def test_pages_a_visitor_sees(page: Page, site: Site) -> None:
     scene = await busy_event(site)
     findings: dict[str, list[str]] = {}
-    await audit_each(page, ["/", "/?tag=music&attendance=online", "/?from=not-a-date", scene.event, "/login", "/signup", "/password/forgot", "/password/reset/unknown",
+    await audit_each(page, ["/", "/?tag=music&attendance=online", "/?from=not-a-date", scene.event, "/login", "/signup",
+                            "/password/forgot", "/password/reset/unknown",
                             "/about", "/@olive_sings", scene.draft, "/no/such/page"], findings)
     assert not findings, findings
 
@@ -67,7 +68,8 @@ async def test_pages_a_participant_sees_and_forms_showing_errors(page: Page, sit
                             f"{scene.event}/edit"], findings)
 
     await page.goto("/events/new")
-    await fill_in(page, {"Title": "Picnic", "Starts": future_dt(hour=12).isoformat(timespec="minutes"), "Timezone": "Mars/Olympus"})
+    starts = future_dt(hour=12).isoformat(timespec="minutes")
+    await fill_in(page, {"Title": "Picnic", "Starts": starts, "Timezone": "Mars/Olympus"})
     await page.get_by_role("button", name="Publish").click()
     await audit(page, findings, "event form with an error")
     await page.goto("/settings")

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from litestar import Litestar
-from peer_fixtures import federating_settings
 
 from core.accounts.service import create_account, open_credential
 from core.app import create_app
@@ -26,6 +25,7 @@ from core.identities.service import create_identity
 from core.scripting import run_in_transaction
 from core.settings import Settings
 from liveserver import serve
+from peer_fixtures import federating_settings
 
 T = TypeVar("T")
 

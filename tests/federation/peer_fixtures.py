@@ -18,13 +18,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Litestar
 from litestar.testing import TestClient
-from security_fixtures import LocalServer, ReceivedRequest, answer
 
 from core.app import create_app
 from core.settings import Settings
 from helpers import loopback_plugins, make_settings
 from plugins.federation_activitypub.keys import public_key_to_pem
 from plugins.federation_activitypub.signatures import Signer
+from security_fixtures import LocalServer, ReceivedRequest, answer
 
 PUBLIC_URL = "http://testserver.local"
 

@@ -11,12 +11,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from plugins.federation_activitypub.keys import (
     KeyFormatError,
-    published_key,
     generate_private_key,
     load_private_key,
     load_public_key,
     private_key_to_pem,
     public_key_to_pem,
+    published_key,
 )
 
 INTEROP = Path(__file__).parents[1] / "fixtures" / "interop"

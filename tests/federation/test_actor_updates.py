@@ -15,22 +15,22 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, run, signed_post
-from security_fixtures import LocalServer
 from sqlalchemy import func, select
-from test_comments_federation import note
-from test_participations import mobilizon_join
-from test_remote_events import activity, event_object, outcome, send, stored
-from webhelpers import png_bytes
 
 from core.identities.models import Identity
 from core.outbox import OutboxRow
 from helpers import new_event, sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor, run, signed_post
 from plugins.federation_activitypub.keys import generate_private_key, load_public_key, public_key_to_pem
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import ref
 from plugins.federation_activitypub.retired_keys import ApRetiredKey
 from plugins.federation_activitypub.signatures import verify_request
+from security_fixtures import LocalServer
+from test_comments_federation import note
+from test_participations import mobilizon_join
+from test_remote_events import activity, event_object, outcome, send, stored
+from webhelpers import png_bytes
 
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 AP = {"Accept": "application/activity+json"}

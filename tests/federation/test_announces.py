@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
+
+from helpers import sign_up, wait_for
 from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
 from security_fixtures import LocalServer
 from test_remote_events import INTEROP, activity, event_object, outcome, refused, send, stored
-
-from helpers import sign_up, wait_for
 
 
 @pytest.fixture

@@ -21,10 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
+
 from helpers import future, wait_for
 from live_fixtures import live_instance, member
-
-
 from liveserver import free_port
 
 PEER = Path(os.environ.get("CONVENE_BOVINE_PEER", "/nonexistent"))

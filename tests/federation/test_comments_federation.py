@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
+
+from helpers import new_event, outbox_rows, sign_up, wait_for
 from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
 from security_fixtures import LocalServer
 from test_delivery import followed_by
 from test_remote_events import activity, event_object, outcome, send, stored
-
-from helpers import new_event, outbox_rows, sign_up, wait_for
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post, sweep
-from security_fixtures import LocalServer, answer
 from sqlalchemy import select, update
 
 from core.app import create_app
@@ -24,7 +22,9 @@ from core.db.base import utcnow
 from core.outbox import OutboxRow
 from core.settings import Settings
 from helpers import new_event, next_in, sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post, sweep
 from plugins.federation_activitypub.models import ApDomain
+from security_fixtures import LocalServer, answer
 
 ALICE = f"{PUBLIC_URL}/@alice"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar.testing import TestClient
 
-from helpers import make_settings, new_event, sign_up
 from core.app import create_app
+from helpers import make_settings, new_event, sign_up
 from plugins.federation_activitypub.keys import load_public_key
 
 

@@ -23,11 +23,11 @@ from http.server import BaseHTTPRequestHandler
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from security_fixtures import LocalServer, answer
 
 from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
 from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem, published_key
 from plugins.federation_activitypub.signatures import Signer, verify_request
+from security_fixtures import LocalServer, answer
 
 # scripts/test.sh installs the peer and sets the variable, so these run in CI; when it is
 # set but the peer is missing, the tests fail rather than quietly skip

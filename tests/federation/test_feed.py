@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar.testing import TestClient
+
+from helpers import sign_up, wait_for
 from peer_fixtures import RemoteActor, host_actor
 from security_fixtures import LocalServer
 from test_remote_events import activity, event_object, send
-
-from helpers import sign_up, wait_for
 from webhelpers import log_in
 
 

@@ -9,13 +9,13 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
-from security_fixtures import LocalServer, answer
 from sqlalchemy import select
 
 from core.app import create_app
 from helpers import field_errors, outbox_rows, sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
 from plugins.federation_activitypub.models import ApInboxActivity
+from security_fixtures import LocalServer, answer
 
 ALICE = f"{PUBLIC_URL}/@alice"
 
@@ -98,7 +98,7 @@ def test_only_the_followed_actor_can_accept(
     intruder = host_actor(local_server, "intruder", other_key)
     send(instance, intruder, {"id": intruder.id + "#accepts/1", "type": "Accept", "actor": intruder.id,
                               "object": request})
-    wait_for(lambda: outcomes(instance) == ["ignored: no follow of %s is known" % intruder.id])
+    wait_for(lambda: outcomes(instance) == [f"ignored: no follow of {intruder.id} is known"])
     assert following(instance) == 0
 
 

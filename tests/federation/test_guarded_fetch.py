@@ -17,8 +17,6 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from security_fixtures import LocalServer, answer
-
 from plugins.federation_activitypub.fetch import (
     ACCEPT_ACTIVITY,
     BlockedDestination,
@@ -34,6 +32,7 @@ from plugins.federation_activitypub.fetch import (
 )
 from plugins.federation_activitypub.keys import PublicKey
 from plugins.federation_activitypub.signatures import Signer, verify_request
+from security_fixtures import LocalServer, answer
 
 OPEN = FetchPolicy(allow_private=True)
 LOOPBACK_ONLY = FetchPolicy(allowed_networks=("127.0.0.1/32",))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
@@ -55,7 +55,7 @@ def hand_signed(
     """A request signed as draft-cavage-http-signatures-12 section 2.3 says, covering ``covered``:
     RSASSA-PKCS1-v1_5 over SHA-1 for ``rsa-sha1``, over SHA-256 for the others."""
     parts = urlsplit(url)
-    headers = {"host": parts.netloc, "date": format_datetime(date or datetime.now(timezone.utc), usegmt=True)}
+    headers = {"host": parts.netloc, "date": format_datetime(date or datetime.now(UTC), usegmt=True)}
     if body is not None:
         headers["digest"] = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
     headers.update(extra or {})
@@ -106,20 +106,20 @@ async def test_same_request_gives_same_replay_key(actor_key: rsa.RSAPrivateKey) 
 
 
 async def test_date_inside_the_window_is_accepted(actor_key: rsa.RSAPrivateKey) -> None:
-    signed_at = datetime.now(timezone.utc) - timedelta(minutes=50)
+    signed_at = datetime.now(UTC) - timedelta(minutes=50)
     headers = Signer(KEY_ID, actor_key).sign("POST", INBOX, BODY, now=signed_at)
     await verify_request("POST", INBOX, headers, BODY, key_lookup(actor_key))
 
 
 async def test_date_thirteen_hours_old_is_refused(actor_key: rsa.RSAPrivateKey) -> None:
-    signed_at = datetime.now(timezone.utc) - timedelta(hours=13)
+    signed_at = datetime.now(UTC) - timedelta(hours=13)
     headers = Signer(KEY_ID, actor_key).sign("POST", INBOX, BODY, now=signed_at)
     with pytest.raises(SignatureError, match="ago"):
         await verify_request("POST", INBOX, headers, BODY, key_lookup(actor_key))
 
 
 async def test_date_in_the_future_is_refused(actor_key: rsa.RSAPrivateKey) -> None:
-    signed_at = datetime.now(timezone.utc) + timedelta(minutes=30)
+    signed_at = datetime.now(UTC) + timedelta(minutes=30)
     headers = Signer(KEY_ID, actor_key).sign("GET", ACTOR_URL, now=signed_at)
     with pytest.raises(SignatureError, match="ahead"):
         await verify_request("GET", ACTOR_URL, headers, b"", key_lookup(actor_key))

@@ -14,8 +14,6 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
-from security_fixtures import LocalServer
 from sqlalchemy import func, select, update
 
 from core.app import create_app
@@ -24,10 +22,12 @@ from core.decisions import Decision
 from core.outbox import OutboxRow
 from core.plugins import hookimpl
 from helpers import sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
 from plugins.federation_activitypub.keys import load_public_key
 from plugins.federation_activitypub.models import ApActor, ApFollow, ApInboxActivity
 from plugins.federation_activitypub.replay import ApSeenSignature
 from plugins.federation_activitypub.signatures import body_digest, verify_request
+from security_fixtures import LocalServer
 
 ALICE = f"{PUBLIC_URL}/@alice"
 
@@ -197,7 +197,7 @@ class RefuseFollows:
 def test_the_decision_hook_may_refuse_an_activity(instance: TestClient, mallory: RemoteActor) -> None:
     instance.app.state.pm.register(RefuseFollows())
     r = post(instance, *signed_post(mallory, "/inbox", mallory.follow(ALICE)))
-    assert r.status_code == 403 and r.json()["error"] == "no follows from 127.0.0.1:%d" % mallory.server.port
+    assert r.status_code == 403 and r.json()["error"] == f"no follows from 127.0.0.1:{mallory.server.port}"
     assert counts(instance) == NOTHING
 
 

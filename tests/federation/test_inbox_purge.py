@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run
 from sqlalchemy import insert, select
-from test_remote_events import send
 
 from core.app import create_app
 from core.db.base import utcnow
 from core.settings import ConfigError
 from helpers import run_periodic_task, sign_up
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.federation_activitypub.purge import BATCH, PURGE_TASK
 from plugins.federation_activitypub.retired_keys import ApRetiredKey
+from test_remote_events import send
 
 ALICE = f"{PUBLIC_URL}/@alice"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from live_fixtures import live_instance, member, two_instances
-from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 from helpers import future, wait_for
+from live_fixtures import live_instance, member, two_instances
+from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 EVENT = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
 HTML = {"Accept": "text/html"}

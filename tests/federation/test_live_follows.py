@@ -16,15 +16,15 @@ import httpx
 import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from live_fixtures import in_transaction, live_instance, member, two_instances
-from peer_fixtures import host_actor
-from security_fixtures import LocalServer
 from sqlalchemy import select
 
 from core.context import Ctx
 from helpers import next_in, wait_for
+from live_fixtures import in_transaction, live_instance, member, two_instances
+from peer_fixtures import host_actor
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.federation_activitypub.signatures import Signer
+from security_fixtures import LocalServer
 
 NOON = next_in(6, hour=12)  # in June, when Paris is UTC+2
 EVENT = {"title": "Picnic", "begins_at": NOON.isoformat(), "timezone": "Europe/Paris", "publish": True}

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from live_fixtures import live_instance, member, two_instances
-from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 from helpers import next_in, wait_for
+from live_fixtures import live_instance, member, two_instances
+from test_live_follows import fedify_inbox, needs_fedify, of_type
 
 DAY = next_in(6).date()  # in June, when Paris is UTC+2
 EVENT = {"title": "Trail run", "begins_at": f"{DAY}T09:00:00", "timezone": "Europe/Paris", "publish": True,

@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from live_fixtures import member, two_instances
 
 from helpers import future, wait_for
+from live_fixtures import member, two_instances
 
 EVENT = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
 WAIT = 20

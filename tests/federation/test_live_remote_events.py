@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from live_fixtures import in_transaction, member, two_instances
 from sqlalchemy import select
 
 from core.context import Ctx
 from core.events.models import Event
 from helpers import next_in, wait_for
+from live_fixtures import in_transaction, member, two_instances
 
 PLACE = {"name": "Parc de la Tête d'Or", "locality": "Lyon"}
 NOON = next_in(6, hour=12)  # in June, when Paris is UTC+2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def inner(name: str) -> dict:
 def test_mobilizon_event_with_place_and_postal_address():
     event = parse_event(inner("mobilizon-post-activity.json"))
     assert event.title == "My first event"
-    assert event.begins_at == datetime(2018, 2, 12, 14, 8, 20, tzinfo=timezone.utc) and event.ends_at is None
+    assert event.begins_at == datetime(2018, 2, 12, 14, 8, 20, tzinfo=UTC) and event.ends_at is None
     assert event.place.name == "Locaux de Framasoft" and event.place.locality == "Lyon"
     assert event.place.street == "10 Rue Jangot" and event.place.postal_code == "69007"
     assert event.attributed_to == "https://mobilizon.fr/@metacartes" and event.public
@@ -36,8 +36,8 @@ def test_mobilizon_event_with_place_and_postal_address():
 def test_gancio_event_whose_location_has_only_a_name():
     event = parse_event(inner("gancio-event-activity.json"))
     assert event.place.name == "Colosseo" and event.place.locality == ""
-    assert event.begins_at == datetime(2021, 7, 14, 15, 30, 57, tzinfo=timezone.utc)
-    assert event.ends_at == datetime(2021, 7, 14, 16, 30, 57, tzinfo=timezone.utc)
+    assert event.begins_at == datetime(2021, 7, 14, 15, 30, 57, tzinfo=UTC)
+    assert event.ends_at == datetime(2021, 7, 14, 16, 30, 57, tzinfo=UTC)
     assert event.tags == ["test"]
 
 
@@ -100,7 +100,8 @@ def test_bad_events_are_refused(changes, reason):
 
 
 def test_markup_in_names_is_removed_and_rich_text_sanitised():
-    event = parse_event(_event(name="<b>Party</b> <img src=x onerror=alert(1)>", content='<p onclick="x()">Hi<script>x</script></p>'))
+    event = parse_event(_event(name="<b>Party</b> <img src=x onerror=alert(1)>",
+                               content='<p onclick="x()">Hi<script>x</script></p>'))
     assert event.title == "Party" and event.description == "<p>Hi</p>"
 
 

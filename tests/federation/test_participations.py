@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
+
+from helpers import new_event, outbox_rows, sign_up, wait_for
 from peer_fixtures import PUBLIC_URL, RemoteActor, host_actor
 from security_fixtures import LocalServer
 from test_remote_events import activity, event_object, outcome, send, stored
-
-from helpers import new_event, outbox_rows, sign_up, wait_for
 
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
@@ -226,7 +226,7 @@ def test_only_the_events_server_may_answer_a_join(
 
 
 def test_an_older_update_arriving_late_does_not_undo_a_newer_count(instance: TestClient, mallory: RemoteActor) -> None:
-    edited = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    edited = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
 
     def updated(seconds: float) -> str:
         """``seconds`` after ``edited``, to the millisecond, as Mobilizon writes ``updated``."""

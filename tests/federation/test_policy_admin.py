@@ -15,10 +15,7 @@ from typing import Any
 import msgspec
 import pytest
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run, signed_post, sweep
-from security_fixtures import LocalServer, answer
 from sqlalchemy import func, select, update
-from webhelpers import csrf_token, field_error, field_value, log_in, submit
 
 from core.accounts.models import Account
 from core.app import create_app
@@ -26,10 +23,13 @@ from core.db.base import utcnow
 from core.outbox import OutboxRow
 from core.settings import ConfigError
 from helpers import field_errors, new_event, sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, run, signed_post, sweep
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.domains import InvalidDomain, covering_names, normalize_domain
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.federation_activitypub.policy import permits
+from security_fixtures import LocalServer, answer
+from webhelpers import csrf_token, field_error, field_value, log_in, submit
 
 ALICE = f"{PUBLIC_URL}/@alice"
 RULES = "/api/v1/admin/federation/domains"

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
+
+from core.db.base import utcnow
+from helpers import new_event, outbox_rows, sign_up
 from peer_fixtures import RemoteActor, host_actor
 from security_fixtures import LocalServer
 from test_delivery import followed_by
 from test_participations import mobilizon_join
 from test_remote_events import activity, event_object, outcome, send, stored
-
-from core.db.base import utcnow
-from helpers import new_event, outbox_rows, sign_up
 
 AS_JSON = {"Accept": "application/activity+json"}
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
-from security_fixtures import LocalServer
 from sqlalchemy import select
 
 from core.app import create_app
 from core.events.models import Event
 from helpers import field_errors, next_in, sign_up, wait_for
+from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
 from plugins.federation_activitypub.models import ApInboxActivity, ApObject
+from security_fixtures import LocalServer
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

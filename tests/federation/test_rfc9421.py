@@ -9,7 +9,7 @@ import base64
 import hashlib
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -55,12 +55,12 @@ def rfc9421_signed(
 ) -> dict[str, str]:
     """Headers of a request signed per RFC 9421 sections 2.3-2.5 and 3.1."""
     parts = urlsplit(url)
-    headers = {"host": parts.netloc, "date": format_datetime(datetime.now(timezone.utc), usegmt=True)}
+    headers = {"host": parts.netloc, "date": format_datetime(datetime.now(UTC), usegmt=True)}
     if body is not None:
         headers["content-digest"] = f"sha-256=:{b64(hashlib.sha256(body).digest())}:"
     derived = {"@method": method, "@target-uri": url, "@authority": parts.netloc, "@path": parts.path}
     if parameters is None:
-        parameters = f';created={int(datetime.now(timezone.utc).timestamp())};keyid="{KEY_ID}"'
+        parameters = f';created={int(datetime.now(UTC).timestamp())};keyid="{KEY_ID}"'
         parameters += f';alg="{alg}"' if alg else ""
     signature_params = "(" + " ".join(f'"{name}"' for name in components) + ")" + parameters
     lines = [f'"{name}": {derived.get(name) or headers[name]}' for name in components]
@@ -130,12 +130,12 @@ def created_at(moment: datetime) -> str:
 @pytest.mark.parametrize(
     ("parameters", "reason"),
     [
-        (created_at(datetime.now(timezone.utc) - timedelta(hours=13)), "ago"),
-        (created_at(datetime.now(timezone.utc) + timedelta(hours=1)), "ahead"),
-        (created_at(datetime.now(timezone.utc)) + f";expires={int(time.time()) - 5}", "expired"),
+        (created_at(datetime.now(UTC) - timedelta(hours=13)), "ago"),
+        (created_at(datetime.now(UTC) + timedelta(hours=1)), "ahead"),
+        (created_at(datetime.now(UTC)) + f";expires={int(time.time()) - 5}", "expired"),
         (f';keyid="{KEY_ID}";alg="rsa-v1_5-sha256"', "no created"),
         (';created=1;alg="rsa-v1_5-sha256"', "no keyid"),
-        (created_at(datetime.now(timezone.utc)).replace("rsa-v1_5-sha256", "hmac-sha256"), "unsupported"),
+        (created_at(datetime.now(UTC)).replace("rsa-v1_5-sha256", "hmac-sha256"), "unsupported"),
     ],
     ids=["13 hours old", "future", "expired", "no created", "no keyid", "hmac"],
 )

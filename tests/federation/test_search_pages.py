@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from litestar.testing import TestClient
+
+from helpers import new_event, sign_up, wait_for
 from peer_fixtures import RemoteActor
 from security_fixtures import answer
 from test_remote_events import activity, event_object, send
-
-from helpers import new_event, sign_up, wait_for
 from webhelpers import csrf_token, log_in
 
 

@@ -5,10 +5,10 @@ Revises: fed0002
 Create Date: 2026-11-23
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db.base
+from alembic import op
 
+import core.db.base
 
 revision = 'fed0003'
 down_revision = 'fed0002'

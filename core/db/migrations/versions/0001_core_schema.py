@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-22
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db.base
+from alembic import op
 
+import core.db.base
 
 revision = '0001'
 down_revision = None

@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-11-24
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db.base
+from alembic import op
 
+import core.db.base
 
 revision = '0003'
 down_revision = '0002'

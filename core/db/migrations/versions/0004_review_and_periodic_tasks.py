@@ -5,10 +5,10 @@ Revises: 0003
 Create Date: 2026-12-07
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db.base
+from alembic import op
 
+import core.db.base
 
 revision = '0004'
 down_revision = '0003'
