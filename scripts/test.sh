@@ -24,6 +24,10 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'
+# the test plugins, installed as a third-party plugin is (not editable); pip rebuilds a changed folder,
+# from a fresh build folder so a module removed from the source leaves the installed copy too
+rm -rf tests/plugin_testkit/build
+.venv/bin/pip install -q ./tests/plugin_testkit
 
 # PostgreSQL: the Debian cluster, a role and a database for the tests.
 PG_VERSION=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1 || true)

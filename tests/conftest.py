@@ -16,17 +16,19 @@ from core.app import create_app
 from core.db.migrate import upgrade
 from core.models import metadata
 from core.settings import Settings, settings_from_dict
-from helpers import PG_URL, SECRET, make_settings
-
+from helpers import EVERY_PLUGIN, PG_URL, SECRET, make_settings
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """SQLite: one migrated file copied for each test. PostgreSQL: migrate once, truncate per test."""
+    """SQLite: one migrated file copied for each test. PostgreSQL: migrate once, truncate per test.
+
+    Every installed plugin's tables are made, so a test may enable any of them (tests/plugin_testkit).
+    """
     if PG_URL:
-        upgrade(settings_from_dict({"secret_key": SECRET, "database_url": PG_URL}))
+        upgrade(settings_from_dict({"secret_key": SECRET, "database_url": PG_URL, "plugins": EVERY_PLUGIN}))
         return None
     folder = tmp_path_factory.mktemp("template")
-    settings = settings_from_dict({"secret_key": SECRET, "data_dir": str(folder)})
+    settings = settings_from_dict({"secret_key": SECRET, "data_dir": str(folder), "plugins": EVERY_PLUGIN})
     upgrade(settings)
     return folder / "convene.sqlite3"
 

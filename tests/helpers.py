@@ -19,10 +19,13 @@ from sqlalchemy import select, update
 from core.db.base import utcnow
 from core.outbox import OutboxRow
 from core.periodic import PeriodicRun, run_due
+from core.plugins import available_plugins
 from core.settings import DEFAULT_PLUGINS, Settings, settings_from_dict
 
 PG_URL = os.environ.get("CONVENE_TEST_DATABASE_URL", "")
 SECRET = "test-secret-key-that-is-long-enough-for-convene"
+# every plugin installed here, the test plugins included: the test database has all their tables
+EVERY_PLUGIN = {"enabled": sorted(available_plugins())}
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
