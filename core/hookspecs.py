@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from core.periodic import PeriodicTask
     from core.plugins import ConfigSchema
     from core.runtime import Runtime
+    from core.web.forms import FormState
     from core.web.slots import Fragment, Link, MenuLink, Slot
 
 hookspec = pluggy.HookspecMarker("convene")
@@ -324,5 +325,5 @@ async def convene_settings_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
 
 
 @hookspec
-async def convene_event_form_fields(ctx: Ctx, slot: Slot, event: Event | None, values: dict[str, Any]) -> Fragment | None:
-    """Return form fields for the event form (named ``extra.<field>``; ``values`` holds what they show)."""
+async def convene_event_form_fields(ctx: Ctx, slot: Slot, event: Event | None, form: FormState) -> Fragment | None:
+    """Return fields for the event form, named ``extra.<field>`` (``form``: their values and errors)."""

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.core import negotiate_locale
@@ -79,9 +80,26 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
-def translate_message(translations: Translations, message: str) -> str:
+StoredMessage = str | dict[str, Any]
+
+
+def stored_messages(messages: Sequence[str]) -> list[StoredMessage]:
+    """Messages as JSON keeps them (reasons of a hold): a ``Message`` keeps its msgid and values, so it
+    is still translated when shown later; values must be JSON's (text, numbers)."""
+    return [{"msgid": m.msgid, "values": m.values} if isinstance(m, Message) and m.values else str(m)
+            for m in messages]
+
+
+def loaded_message(stored: StoredMessage) -> str:
+    """A message of ``stored_messages`` again, as the message it was."""
+    return stored if isinstance(stored, str) else Message(stored["msgid"], **stored.get("values", {}))
+
+
+def translate_message(translations: Translations, message: StoredMessage) -> str:
     """A service's message in the catalogue's language, as plain text (never markup: values
     in it may come from the person, so the template escapes it like any text)."""
+    if isinstance(message, dict):
+        message = loaded_message(message)
     if isinstance(message, Reasons):
         if len(message.messages) == 1:
             return translate_message(translations, message.messages[0])

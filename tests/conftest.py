@@ -18,6 +18,7 @@ from core.models import metadata
 from core.settings import Settings, settings_from_dict
 from helpers import EVERY_PLUGIN, PG_URL, SECRET, make_settings
 
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """SQLite: one migrated file copied for each test. PostgreSQL: migrate once, truncate per test.

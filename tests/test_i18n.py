@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ from core.i18n import (
     choose_language,
     language_name,
     languages,
+    loaded_message,
     negotiate,
     preferred_languages,
     read_catalogue,
+    stored_messages,
     translate_message,
     translations,
 )
@@ -123,6 +126,15 @@ def test_a_service_message_with_values_is_english_text_and_translatable():
     assert translate_message(translations("fr"), message) == "doit contenir au moins 8 caractères"
     assert translate_message(translations("fr"), "this field is required") == "ce champ est obligatoire"
     assert translate_message(translations("fr"), "Expected `int`, got `str`") == "Expected `int`, got `str`"
+
+
+def test_a_reason_kept_in_json_is_still_translated_with_its_values():
+    """Reasons of a hold are stored (JSON) and shown later: a Message must not fall back to English."""
+    stored = json.loads(json.dumps(stored_messages([Message("must be at least %(count)s characters", count=8),
+                                                    "this field is required"])))
+    assert [str(loaded_message(reason)) for reason in stored] == ["must be at least 8 characters", "this field is required"]
+    assert [translate_message(translations("fr"), reason) for reason in stored] == [
+        "doit contenir au moins 8 caractères", "ce champ est obligatoire"]
 
 
 def test_the_instance_language_must_have_a_catalogue():

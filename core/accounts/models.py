@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
+from core.i18n import StoredMessage
 
 ROLES = ("user", "moderator", "administrator")
 
@@ -23,7 +24,7 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # a new account a plugin held at sign-up: it cannot log in until a moderator approves it
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    held_reasons: Mapped[list[StoredMessage]] = mapped_column(JSON, default=list)
 
     @property
     def is_confirmed(self) -> bool:

@@ -15,7 +15,7 @@ from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from core.events.validation import check_timezone
 from core.exports import account_export
-from core.i18n import N_, Message, languages, translations
+from core.i18n import N_, Message, languages, stored_messages, translations
 from core.identities.service import identities_of, remove_identity
 from core.notifications import Notification, notify
 from core.permissions import may_moderate
@@ -129,7 +129,7 @@ async def sign_up(ctx: Ctx, email: str, password: str, locale: str | None = None
     verdict = await _check_registration_allowed(ctx, email)
     account = await create_account(ctx, email, password, locale=locale)
     if verdict.held:
-        account.held_at, account.held_reasons = utcnow(), list(verdict.reasons)
+        account.held_at, account.held_reasons = utcnow(), stored_messages(verdict.reasons)
         await ctx.emit("convene_held", kind="account", target=account, reasons=list(verdict.reasons))
     await send_confirmation(ctx, account)
     return account

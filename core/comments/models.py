@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime, utcnow
+from core.i18n import StoredMessage
 from core.identities.models import Identity
 
 
@@ -26,7 +27,7 @@ class Comment(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # held for a moderator's review: shown to its author alone until released
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    held_reasons: Mapped[list[StoredMessage]] = mapped_column(JSON, default=list)
     # True when the comment was shown before an edit was held (its release is an update, not a new comment)
     held_edit: Mapped[bool] = mapped_column(Boolean, default=False)
 

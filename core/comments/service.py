@@ -21,7 +21,7 @@ from core.db.base import utcnow
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.models import Event
-from core.i18n import Message
+from core.i18n import Message, stored_messages
 from core.identities.models import Identity
 from core.permissions import may_moderate, require_can_act, require_owner_or_moderator
 from core.sanitize import rich_text
@@ -113,7 +113,7 @@ async def delete_comment(ctx: Ctx, event: Event, comment: Comment) -> None:
 
 
 async def _hold(ctx: Ctx, comment: Comment, reasons: tuple[str, ...], edit: bool) -> None:
-    comment.held_at, comment.held_reasons, comment.held_edit = utcnow(), list(reasons), edit
+    comment.held_at, comment.held_reasons, comment.held_edit = utcnow(), stored_messages(reasons), edit
     await ctx.emit("convene_held", kind="comment", target=comment, reasons=list(reasons))
 
 

@@ -91,7 +91,9 @@ class EventController(Controller):
 
     @delete("/{uuid:str}", status_code=HTTP_204_NO_CONTENT)
     async def delete_event(self, ctx: Ctx, api: Caller, uuid: str) -> None:
-        await service.delete_event(ctx, await _organised(ctx, api, uuid))
+        """The organiser deletes an event, or a moderator a plugin grants it to."""
+        api.require_account()
+        await service.delete_event(ctx, await listing.visible_event(ctx, uuid))
 
 
 class MyEventsController(Controller):

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime, utcnow
+from core.i18n import StoredMessage
 from core.identities.models import Identity
 
 # Mobilizon's category list, so categories survive federation both ways.
@@ -81,7 +82,7 @@ class Event(Base):
     cancellation_message: Mapped[str] = mapped_column(String(1000), default="")
     # held for a moderator's review (core.events.service): shown to nobody but its organiser until released
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    held_reasons: Mapped[list[StoredMessage]] = mapped_column(JSON, default=list)
     # what changed since it was last shown, with the values shown then; None when it was never shown
     held_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

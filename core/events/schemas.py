@@ -11,6 +11,7 @@ from core.context import Ctx
 from core.events.extensions import load_extra
 from core.events.models import Event, Participation
 from core.events.validation import EventInput
+from core.i18n import loaded_message
 from core.identities.schemas import IdentityOut, identity_out
 from core.settings import Settings
 from core.web.slots import Link, event_links
@@ -115,7 +116,9 @@ async def _event_out(ctx: Ctx, event: Event, extra: dict[str, object]) -> EventO
                              event.address_locality, event.address_region, event.address_country,
                              event.latitude, event.longitude)
     await ctx.call("convene_event_json", event=event, data=extra)
-    review = ReviewOut(event.held_at, list(event.held_reasons)) if event.held_at is not None else None
+    review = None
+    if event.held_at is not None:
+        review = ReviewOut(event.held_at, [str(loaded_message(reason)) for reason in event.held_reasons])
     return EventOut(
         uuid=event.uuid, url=settings.url(f"/events/{event.uuid}"), title=event.title, description=event.description,
         begins_at=event.begins_at, ends_at=event.ends_at, timezone=event.timezone, address=address,

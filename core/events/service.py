@@ -25,6 +25,7 @@ from core.events.extensions import checked_extra, save_extra
 from core.events.listing import event_key
 from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.events.validation import EventInput, clean_event_input
+from core.i18n import stored_messages
 from core.identities.models import Identity
 from core.media import remove_image, store_image
 from core.permissions import may_moderate, require_can_act, require_owner_or_moderator
@@ -222,7 +223,7 @@ async def was_deleted(ctx: Ctx, value: str) -> bool:
 async def _hold(ctx: Ctx, event: Event, reasons: tuple[str, ...], changed: dict[str, Any] | None) -> None:
     """Keep the event out of sight until released; ``changed`` is None when it was never shown."""
     event.held_at = utcnow()
-    event.held_reasons = list(reasons)
+    event.held_reasons = stored_messages(reasons)
     event.held_changes = None if changed is None else _stored(changed)
     ctx.pages_changed(event)
     await ctx.emit("convene_held", kind="event", target=event, reasons=list(reasons))

@@ -107,9 +107,8 @@ async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
 async def _form_page(ctx: Ctx, me: Caller, form: FormState, event: Event | None = None,
                      browser_timezone: bool = False) -> Response:
     """``browser_timezone``: the timezone field holds an unchosen default the browser may replace.
-    Plugins add their fields (``convene_event_form_fields``), showing the form's values."""
-    plugin_fields = await slot_fragments(ctx, page_slot(ctx), "convene_event_form_fields", event=event,
-                                         values=form.values)
+    Plugins add their fields (``convene_event_form_fields``), with the form's values and errors."""
+    plugin_fields = await slot_fragments(ctx, page_slot(ctx), "convene_event_form_fields", event=event, form=form)
     return page("event_form.html", me, form, event=event, categories=CATEGORIES, visibilities=VISIBILITIES,
                 join_modes=JOIN_MODES, browser_timezone=browser_timezone, plugin_fields=plugin_fields)
 
@@ -217,10 +216,12 @@ async def delete_form(ctx: Ctx, web: Caller, uuid: str) -> Response:
 
 @post("/events/{uuid:str}/delete", include_in_schema=False)
 async def delete(ctx: Ctx, web: Caller, uuid: str) -> Response:
-    event = await _organised(ctx, web, uuid)
-    tab = "drafts" if event.draft else "organising"
+    """The organiser deletes an event (back to their list), or a moderator a plugin grants it to (back home)."""
+    web.require_account()
+    event = await listing.visible_event(ctx, uuid)
+    back = f"/my/events?tab={'drafts' if event.draft else 'organising'}" if service.organises(web.viewer, event) else "/"
     await service.delete_event(ctx, event)
-    return done(f"/my/events?tab={tab}", "event-deleted")
+    return done(back, "event-deleted")
 
 
 # -- participation ------------------------------------------------------------------

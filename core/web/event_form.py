@@ -54,7 +54,8 @@ def _raw(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     raw["max_participants"] = text(data, "max_participants").strip() or None
     raw["comments_enabled"] = checked(data, "comments_enabled")
     raw["tags"] = [tag.strip() for tag in text(data, "tags").split(",") if tag.strip()]
-    extra = {name.removeprefix(EXTRA_PREFIX): text(data, name) for name in data if name.startswith(EXTRA_PREFIX)}
+    # an emptied field clears the plugin's value
+    extra = {name.removeprefix(EXTRA_PREFIX): text(data, name) or None for name in data if name.startswith(EXTRA_PREFIX)}
     if extra:
         raw["extra"] = extra
     return raw

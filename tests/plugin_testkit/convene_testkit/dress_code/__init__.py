@@ -11,7 +11,7 @@ The value lives in the plugin's own table (its own migration branch); clearing i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from msgspec import Meta
 from sqlalchemy import delete, select
@@ -22,6 +22,7 @@ from core.context import Ctx
 from core.events.extensions import EventField
 from core.events.models import Event
 from core.plugins import hookimpl
+from core.web.forms import FormState
 from core.web.slots import Fragment, Slot
 
 FIELD = "dress_code"
@@ -31,7 +32,7 @@ DressCode = Annotated[str, Meta(max_length=40)] | None
 async def load(ctx: Ctx, events: list[Event]) -> dict[int, str]:
     rows = await ctx.session.execute(select(EventDressCode.event_id, EventDressCode.dress_code)
                                      .where(EventDressCode.event_id.in_([event.id for event in events])))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def save(ctx: Ctx, event: Event, value: str | None) -> None:
@@ -61,5 +62,5 @@ def convene_locale_dirs() -> list[Path]:
 
 
 @hookimpl
-async def convene_event_form_fields(slot: Slot, values: dict[str, Any]) -> Fragment:
-    return Fragment(slot.render("testkit/dress_code_field.html", value=values.get(f"extra.{FIELD}", "")))
+async def convene_event_form_fields(slot: Slot, form: FormState) -> Fragment:
+    return Fragment(slot.render("testkit/dress_code_field.html", form=form))
