@@ -33,6 +33,12 @@ async def may_moderate(ctx: Ctx, action: str, target: Any) -> bool:
     return (await ctx.decide("convene_can_moderate", action=action, target=target)).granted
 
 
+async def require_moderator(ctx: Ctx, action: str, target: Any) -> None:
+    """Refuse (403) unless a plugin grants ``ctx.viewer`` this moderator's action (hold, release, approve)."""
+    if not await may_moderate(ctx, action, target):
+        raise Forbidden(N_("only moderators may do this"))
+
+
 async def require_owner_or_moderator(ctx: Ctx, action: str, target: Any, owner_id: int | None,
                                      refusal: str = N_("only its owner may do this")) -> None:
     """The owner (one of the viewer's identities is ``owner_id``) may; anyone else only when a plugin grants it."""

@@ -18,7 +18,7 @@ from core.exports import account_export
 from core.i18n import N_, Message, languages, stored_messages, translations
 from core.identities.service import identities_of, remove_identity
 from core.notifications import Notification, notify
-from core.permissions import may_moderate
+from core.permissions import require_moderator
 from core.security import hash_password, new_token, token_hash, verify_password
 
 EMAIL_RE = re.compile(
@@ -137,8 +137,7 @@ async def sign_up(ctx: Ctx, email: str, password: str, locale: str | None = None
 
 async def approve_account(ctx: Ctx, account: Account) -> None:
     """A moderator lets a held account in (``account.approve``); it may log in from now on."""
-    if not await may_moderate(ctx, "account.approve", account):
-        raise Forbidden("only moderators may do this")
+    await require_moderator(ctx, "account.approve", account)
     if account.held_at is None:
         raise Conflict("this account is not waiting for approval")
     account.held_at, account.held_reasons = None, []

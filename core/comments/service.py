@@ -23,7 +23,7 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.models import Event
 from core.i18n import Message, stored_messages
 from core.identities.models import Identity
-from core.permissions import may_moderate, require_can_act, require_owner_or_moderator
+from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
 from core.sanitize import rich_text
 
 TEXT_MAX = 5000
@@ -119,8 +119,7 @@ async def _hold(ctx: Ctx, comment: Comment, reasons: tuple[str, ...], edit: bool
 
 async def hold_comment(ctx: Ctx, comment: Comment, reason: str) -> None:
     """A moderator takes a shown comment out of sight for review (``comment.hold``)."""
-    if not await may_moderate(ctx, "comment.hold", comment):
-        raise Forbidden("only moderators may do this")
+    await require_moderator(ctx, "comment.hold", comment)
     if comment.held_at is not None or comment.is_deleted:
         raise Conflict("this comment is not shown")
     ctx.pages_changed(await ctx.session.get_one(Event, comment.event_id))
@@ -130,8 +129,7 @@ async def hold_comment(ctx: Ctx, comment: Comment, reason: str) -> None:
 async def release_comment(ctx: Ctx, comment: Comment) -> None:
     """A moderator releases a held comment (``comment.release``): it is shown, and plugins hear of it
     as posted, or as edited when it was shown before."""
-    if not await may_moderate(ctx, "comment.release", comment):
-        raise Forbidden("only moderators may do this")
+    await require_moderator(ctx, "comment.release", comment)
     if comment.held_at is None:
         raise Conflict("this comment is not held for review")
     edit = comment.held_edit

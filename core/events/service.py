@@ -20,7 +20,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.db.insert_new import insert_new
 from core.decisions import Verdict
-from core.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.extensions import checked_extra, save_extra
 from core.events.listing import event_key
 from core.events.models import DeletedEvent, Event, Participation, Tag
@@ -28,7 +28,7 @@ from core.events.validation import EventInput, clean_event_input
 from core.i18n import stored_messages
 from core.identities.models import Identity
 from core.media import remove_image, store_image
-from core.permissions import may_moderate, require_can_act, require_owner_or_moderator
+from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
 from core.sanitize import plain_text
 from core.viewer import Viewer
 
@@ -212,7 +212,7 @@ async def was_deleted(ctx: Ctx, value: str) -> bool:
     """Whether ``value`` is the uuid of a public or unlisted event deleted here."""
     try:
         key = event_key(value)
-    except Exception:  # noqa: BLE001 - not a uuid: nothing was deleted under it
+    except NotFound:  # not a uuid: nothing was deleted under it
         return False
     return await ctx.session.get(DeletedEvent, key) is not None
 
@@ -246,8 +246,7 @@ def _restored(stored: dict[str, Any]) -> dict[str, Any]:
 
 async def hold_event(ctx: Ctx, event: Event, reason: str) -> None:
     """A moderator takes a shown event out of sight for review (``event.hold``)."""
-    if not await may_moderate(ctx, "event.hold", event):
-        raise Forbidden("only moderators may do this")
+    await require_moderator(ctx, "event.hold", event)
     if event.draft or event.held_at is not None:
         raise Conflict("this event is not shown")
     await _hold(ctx, event, (reason,), {})
@@ -256,8 +255,7 @@ async def hold_event(ctx: Ctx, event: Event, reason: str) -> None:
 async def release_event(ctx: Ctx, event: Event) -> None:
     """A moderator releases a held event (``event.release``): it is shown, and plugins hear of it as
     published (never shown before) or updated (with what changed since it was last shown)."""
-    if not await may_moderate(ctx, "event.release", event):
-        raise Forbidden("only moderators may do this")
+    await require_moderator(ctx, "event.release", event)
     if event.held_at is None:
         raise Conflict("this event is not held for review")
     changes = event.held_changes
