@@ -33,10 +33,10 @@ import hashlib
 import hmac
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 
 import httpx
 from cryptography.exceptions import InvalidSignature
@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from .fetch import FetchError, host_of, normalize_host, normalize_url
 from .keys import KeyFormatError, PublicKey, load_public_key
+from .structured_fields import Member, Token, UnparseableField, parse_dictionary
 
 MAX_AGE = timedelta(hours=1)
 MAX_FUTURE = timedelta(minutes=5)
@@ -401,8 +402,8 @@ def _http_date(value: str) -> datetime:
 
 
 def _rfc9421_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: bytes) -> _Claim:
-    inputs = _StructuredFieldParser(fields.required("signature-input"), "Signature-Input").dictionary()
-    signatures = _StructuredFieldParser(fields.required("signature"), "Signature").dictionary()
+    inputs = _dictionary(fields.required("signature-input"), "Signature-Input")
+    signatures = _dictionary(fields.required("signature"), "Signature")
     label, signature_input = next(iter(inputs.items()))
     signature = signatures.get(label)
     if signature is None or not isinstance(signature.value, bytes):
@@ -411,7 +412,7 @@ def _rfc9421_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: 
         raise SignatureError(f"Signature-Input {label} is not a list of components")
     parameters = signature_input.parameters
     key_id, algorithm = parameters.get("keyid"), parameters.get("alg")
-    if not isinstance(key_id, str) or isinstance(key_id, _Token):
+    if not isinstance(key_id, str) or isinstance(key_id, Token):
         raise SignatureError(f"Signature-Input {label} has no keyid string")
     if algorithm is not None and algorithm not in _RFC9421_ALGORITHMS:
         raise SignatureError(f"unsupported signature algorithm {algorithm}")
@@ -441,15 +442,15 @@ def _rfc9421_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: 
 def _content_digest_hashes(value: str) -> list[tuple[str, bytes]]:
     """RFC 9530 ``sha-256=:<b64>:[, sha-512=:<b64>:]`` as (algorithm, hash) pairs."""
     hashes_sent = []
-    for name, member in _StructuredFieldParser(value, "Content-Digest").dictionary().items():
+    for name, member in _dictionary(value, "Content-Digest").items():
         if not isinstance(member.value, bytes):
             raise SignatureError(f"Content-Digest {name} is not a byte sequence")
         hashes_sent.append((name, member.value))
     return hashes_sent
 
 
-def _component_name(item: _Member) -> str:
-    if not isinstance(item.value, str) or isinstance(item.value, _Token):
+def _component_name(item: Member) -> str:
+    if not isinstance(item.value, str) or isinstance(item.value, Token):
         raise SignatureError("Signature-Input component is not a string")
     if item.parameters:
         raise SignatureError(f"unsupported parameters on component {item.value}")
@@ -478,119 +479,9 @@ def _component_value(name: str, method: str, target: httpx.URL, fields: _HeaderF
     return derived[name]
 
 
-class _Token(str):
-    """A structured-field token, told apart from a quoted string."""
-
-
-@dataclass
-class _Member:
-    """A structured-field item or inner list, its parameters, and the text it came from."""
-
-    value: Any
-    parameters: dict[str, Any]
-    raw: str = field(default="")
-
-
-_SF_KEY = re.compile(r"[a-z*][a-z0-9_\-.*]*")
-_SF_STRING = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"')
-_SF_BYTES = re.compile(r":([A-Za-z0-9+/=]*):")
-_SF_NUMBER = re.compile(r"-?\d{1,15}(\.\d{1,3})?")
-_SF_BOOLEAN = re.compile(r"\?[01]")
-_SF_TOKEN = re.compile(r"[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*")
-
-
-class _StructuredFieldParser:
-    """Just enough RFC 8941 for Signature-Input, Signature and Content-Digest, strictly."""
-
-    def __init__(self, text: str, header: str) -> None:
-        self.text = text
-        self.header = header
-        self.position = 0
-
-    def fail(self, problem: str) -> NoReturn:
-        raise SignatureError(f"unparseable {self.header} header: {problem} at character {self.position}")
-
-    def peek(self) -> str:
-        return self.text[self.position : self.position + 1]
-
-    def skip(self, characters: str) -> None:
-        while self.peek() and self.peek() in characters:
-            self.position += 1
-
-    def match(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        found = pattern.match(self.text, self.position)
-        if found:
-            self.position = found.end()
-        return found
-
-    def dictionary(self) -> dict[str, _Member]:
-        members: dict[str, _Member] = {}
-        self.skip(" ")
-        while True:
-            key = self.key()
-            if key in members:
-                self.fail(f"repeated key {key}")
-            if self.peek() == "=":
-                self.position += 1
-                start = self.position
-                member = self.inner_list() if self.peek() == "(" else self.item()
-                member.raw = self.text[start : self.position]
-            else:
-                member = _Member(True, self.parameters())
-            members[key] = member
-            self.skip(" \t")
-            if self.position == len(self.text):
-                return members
-            if self.peek() != ",":
-                self.fail("expected a comma")
-            self.position += 1
-            self.skip(" \t")
-
-    def key(self) -> str:
-        found = self.match(_SF_KEY)
-        if found is None:
-            self.fail("expected a key")
-        return found[0]
-
-    def inner_list(self) -> _Member:
-        self.position += 1
-        items: list[_Member] = []
-        while True:
-            self.skip(" ")
-            if self.peek() == ")":
-                self.position += 1
-                return _Member(items, self.parameters())
-            items.append(self.item())
-            if self.peek() not in (" ", ")"):
-                self.fail("expected a space or ')'")
-
-    def item(self) -> _Member:
-        return _Member(self.bare_item(), self.parameters())
-
-    def parameters(self) -> dict[str, Any]:
-        parameters: dict[str, Any] = {}
-        while self.peek() == ";":
-            self.position += 1
-            self.skip(" ")
-            name = self.key()
-            if name in parameters:
-                self.fail(f"repeated parameter {name}")
-            if self.peek() == "=":
-                self.position += 1
-                parameters[name] = self.bare_item()
-            else:
-                parameters[name] = True
-        return parameters
-
-    def bare_item(self) -> Any:  # noqa: RET503 - the last line, self.fail(), raises
-        if found := self.match(_SF_STRING):
-            return re.sub(r"\\(.)", r"\1", found[1])
-        if found := self.match(_SF_BYTES):
-            return _decode_base64(found[1], f"{self.header} byte sequence")
-        if found := self.match(_SF_NUMBER):
-            return float(found[0]) if found[1] else int(found[0])
-        if found := self.match(_SF_BOOLEAN):
-            return found[0] == "?1"
-        if found := self.match(_SF_TOKEN):
-            return _Token(found[0])
-        self.fail("expected a value")
+def _dictionary(value: str, header: str) -> dict[str, Member]:
+    """A structured-field dictionary header; what cannot be parsed is a refused signature."""
+    try:
+        return parse_dictionary(value, header)
+    except UnparseableField as exc:
+        raise SignatureError(str(exc)) from exc
