@@ -34,6 +34,7 @@ from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
 from core.web.localised import LocalisedTemplates
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
+from core.web.security_headers import security_headers
 from core.web.templating import make_environments, theme_dirs
 
 log = logging.getLogger("convene")
@@ -168,6 +169,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
             HTTPException: handle_http,
             Exception: handle_unexpected,
         },
+        before_send=[security_headers(settings.public_url)],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY,

@@ -27,17 +27,19 @@ def instance(data_dir: Path, **overrides: Any) -> Iterator[TestClient]:
         yield client
 
 
-def brand_colours(page: str) -> dict[str, str]:
-    """The custom properties base.html sets from the configured primary colour."""
-    match = re.search(r"<style>:root \{([^}]*)\}</style>", page)
-    assert match, "the page carries no brand colours"
-    return dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", match.group(1)))
+def brand_colours(client: TestClient, path: str) -> dict[str, str]:
+    """The custom properties set from the configured primary colour, in the stylesheet the page links to."""
+    match = re.search(r'<link rel="stylesheet" href="(/brand/[^"]+)">', client.get(path).text)
+    assert match, "the page links to no brand colours"
+    sheet = client.get(match.group(1))
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+    return dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", sheet.text))
 
 
 @pytest.mark.parametrize("primary", ["#ffdd00", "#1a237e", "#0f0", "#777777"])
 def test_the_primary_colour_reaches_the_page_with_readable_text_on_it_and_in_it(data_dir, primary):
     with instance(data_dir, instance={"name": "Riverside", "primary_color": primary}) as client:
-        colours = brand_colours(client.get("/").text)
+        colours = brand_colours(client, "/")
     assert colours["brand"] == {"#0f0": "#00ff00"}.get(primary, primary)
     assert contrast_ratio(colours["on-brand"], colours["brand"]) >= 4.5, "the header's text on the brand colour"
     assert contrast_ratio(colours["accent"], "#ffffff") >= 4.5, "links and buttons in the accent on white paper"
@@ -45,15 +47,16 @@ def test_the_primary_colour_reaches_the_page_with_readable_text_on_it_and_in_it(
 
 def test_a_pale_brand_colour_gets_dark_text_and_a_darker_accent_for_links(data_dir):
     with instance(data_dir, instance={"primary_color": "#FFDD00"}) as client:
-        colours = brand_colours(client.get("/about").text)
+        colours = brand_colours(client, "/about")
     assert colours == {"brand": "#ffdd00", "on-brand": "#000000", "accent": colours["accent"]}
     assert colours["accent"] != "#ffdd00"
 
 
 def test_without_branding_the_theme_keeps_its_own_colours_and_shows_no_logo(client):
     page = client.get("/").text
-    assert "--brand" not in page and 'class="logo"' not in page
+    assert "/brand/" not in page and 'class="logo"' not in page
     assert client.get("/brand/logo").status_code == 404
+    assert client.get("/brand/colours.css").status_code == 404
 
 
 def test_a_wrong_colour_stops_start_up_naming_the_key(data_dir):

@@ -11,7 +11,9 @@ not for its contrast, so the colours actually used are derived here, on the serv
   give unreadable links).
 
 The logo is a file on the server; the instance serves it at ``LOGO_PATH``, so pages
-never load anything from another site.
+never load anything from another site. The colours are a small stylesheet served at
+``COLOURS_PATH``: the pages' Content-Security-Policy (core.web.security_headers) refuses
+inline ``<style>`` blocks.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from core.settings import ConfigError, Settings
 AA_NORMAL_TEXT = 4.5
 PAPER = "#ffffff"
 LOGO_PATH = "/brand/logo"
+COLOURS_PATH = "/brand/colours.css"
 LOGO_TYPES = {".svg", ".png", ".webp", ".jpg", ".jpeg", ".gif"}
 
 
@@ -78,9 +81,10 @@ def readable_against(colour: str, background: str = PAPER) -> str:
 
 @dataclass(frozen=True)
 class Branding:
-    """What the templates need: the logo's URL (or "") and the colours, or None for the theme's own."""
+    """What the templates need: the logo's and the colours' URLs (or "") and the colours ("" for the theme's own)."""
 
     logo_url: str = ""
+    colours_url: str = ""
     primary: str = ""
     on_primary: str = ""
     accent: str = ""
@@ -103,7 +107,7 @@ def branding(settings: Settings) -> Branding:
     if not settings.instance.primary_color:
         return Branding(logo_url)
     colour = _hex(_channels(settings.instance.primary_color))  # "#0F0" -> "#00ff00"
-    return Branding(logo_url, colour, readable_on(colour), readable_against(colour))
+    return Branding(logo_url, COLOURS_PATH, colour, readable_on(colour), readable_against(colour))
 
 
 @get(LOGO_PATH, include_in_schema=False)
@@ -114,4 +118,14 @@ async def logo(ctx: Ctx) -> Response:
         raise NotFound("this instance has no logo")
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return File(path, media_type=media_type, content_disposition_type="inline", headers={
-        "Cache-Control": "public, max-age=3600", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+        "Cache-Control": "public, max-age=3600", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"})
+
+
+@get(COLOURS_PATH, include_in_schema=False)
+async def colours(ctx: Ctx) -> Response:
+    """The configured colours as the custom properties the theme paints with."""
+    brand = branding(ctx.settings)
+    if not brand.primary:
+        raise NotFound("this instance has no brand colour")
+    css = f":root {{ --brand: {brand.primary}; --on-brand: {brand.on_primary}; --accent: {brand.accent}; }}\n"
+    return Response(css, media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})

@@ -11,8 +11,8 @@ def web_route_handlers() -> list[Any]:
     from core.events.web import HANDLERS as EVENT_PAGES
     from core.identities.web import HANDLERS as IDENTITY_PAGES
     from core.web.about import about
-    from core.web.branding import logo
+    from core.web.branding import colours, logo
     from core.web.home import home
     from core.web.language import switch_language
 
-    return [home, about, logo, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]
+    return [home, about, logo, colours, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]
