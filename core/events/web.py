@@ -32,7 +32,8 @@ from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, 
 from core.web.negotiation import negotiated
 from core.web.page_cache import PAGE_TTL
 from core.web.render import done, page
-from core.web.share import mastodon_share_url, server_hostname
+from core.web.security_headers import CSP_HEADER
+from core.web.share import SHARING_PAGE_POLICY, mastodon_share_url, server_hostname
 from core.web.slots import comment_fragments, event_links, page_slot, slot_fragments
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
@@ -52,7 +53,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
     slot = page_slot(ctx)
     comment_slots = await ctx.call("convene_comment_actions", slot=slot,
                                    comments=[c for t in threads for c in t.comments()])
-    return page(
+    answer = page(
         "event.html", me, form, event=event, organiser=organiser,
         taking_part=[(identity, p) for identity, p in mine if p is not None],
         free_identities=[identity for identity, p in mine if p is None],
@@ -64,6 +65,8 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         comment_actions=comment_fragments(slot, comment_slots),
         **event_page_details(event, ctx.settings, me.account),
     )
+    answer.headers[CSP_HEADER] = SHARING_PAGE_POLICY  # its share form leads to the reader's Mastodon server
+    return answer
 
 
 @get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL, opt=listing.SHOWS_EVENTS)

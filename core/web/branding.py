@@ -33,6 +33,8 @@ AA_NORMAL_TEXT = 4.5
 PAPER = "#ffffff"
 LOGO_PATH = "/brand/logo"
 COLOURS_PATH = "/brand/colours.css"
+# an SVG opened on its own is a document of this site: no script, its own inline styles, never framed
+LOGO_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 LOGO_TYPES = {".svg", ".png", ".webp", ".jpg", ".jpeg", ".gif"}
 
 
@@ -118,7 +120,7 @@ async def logo(ctx: Ctx) -> Response:
         raise NotFound("this instance has no logo")
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return File(path, media_type=media_type, content_disposition_type="inline", headers={
-        "Cache-Control": "public, max-age=3600", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"})
+        "Cache-Control": "public, max-age=3600", "Content-Security-Policy": LOGO_POLICY})
 
 
 @get(COLOURS_PATH, include_in_schema=False)

@@ -5,6 +5,10 @@ Mastodon (and Pleroma, Akkoma, GoToSocial...) open a pre-filled post at
 redirect there. The redirect target is built, never taken: only ``https://`` plus a
 checked hostname plus ``/share``, so the form cannot be used to send people to an
 arbitrary address (no open redirect).
+
+Browsers hold that redirect to the ``form-action`` of the page the form is on, so a
+page carrying the form sends ``SHARING_PAGE_POLICY``: the usual policy
+(core.web.security_headers) with form submissions allowed to lead to any https server.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from core.web.security_headers import content_security_policy
+
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 MAX_HOSTNAME = 253
+SHARING_PAGE_POLICY = content_security_policy({"form-action": "'self' https:"})
 
 
 def server_hostname(typed: str) -> str | None:
