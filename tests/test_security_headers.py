@@ -1,0 +1,187 @@
+"""Every route answers with the security headers, and every form a browser posts is protected
+against cross-site request forgery.
+
+The routes are listed from the application itself, with every installed plugin enabled, so a
+route added later, in core or in a plugin, is checked without anyone listing it here. Path
+parameters get dummy values: whatever the status (mostly 404), the headers must be there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from httpx import Response
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
+
+from core.app import create_app
+from core.web.branding import LOGO_POLICY
+from core.web.security_headers import HSTS, content_security_policy
+from helpers import EVERY_PLUGIN, make_settings, new_event, sign_up
+from test_web_theme import LOGO
+from webhelpers import log_in
+
+PUBLIC_URL = "https://events.example.org"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+DUMMY = {"path": "nothing.css", "int": "1"}  # any other parameter type: "nothing"
+CSRF_REFUSAL = "CSRF token verification failed"
+# posts a browser may make without the CSRF token, each because something else stops a forgery
+CSRF_EXEMPT = {
+    "/inbox": "ActivityPub: other servers post here, each request signed (HTTP Signatures); no browser session counts",
+    "/{handle:str}/inbox": "ActivityPub: as /inbox, for one identity",
+    "/language": "the switcher is on cached anonymous pages, which carry no token; it refuses posts another site "
+                 "makes (Sec-Fetch-Site, Origin)",
+}
+# the API is excluded from CSRF as a whole (core/app.py): it takes a bearer token, never the session cookie
+API_PREFIX = "/api/"
+
+
+def filled(path: str) -> str:
+    return re.sub(r"\{\w+:(\w+)\}", lambda match: DUMMY.get(match.group(1), "nothing"), path)
+
+
+def every_request(app: Litestar) -> Iterator[tuple[str, str, str]]:
+    """(method, route path, concrete path) for every method of every route of the application."""
+    for route in app.routes:
+        assert isinstance(route, HTTPRoute), f"{route.path}: a kind of route this test does not request"
+        for method in sorted(route.methods):
+            yield method, route.path, filled(route.path)
+
+
+def directives(response: Response) -> dict[str, set[str]]:
+    policy = response.headers.get("content-security-policy", "")
+    return {name: set(sources) for name, *sources in (part.split() for part in policy.split(";") if part.strip())}
+
+
+def weaknesses(response: Response, https: bool = True) -> list[str]:
+    """What the response lacks of the headers every response must carry, named."""
+    policy = directives(response)
+    default = policy.get("default-src", set())
+    found = []
+    if not policy:
+        found.append("no Content-Security-Policy")
+    if not policy.get("script-src", default) <= {"'self'", "'none'"}:
+        found.append("scripts from elsewhere than the instance, or inline")
+    if not policy.get("style-src", default) <= {"'self'", "'none'"}:
+        found.append("styles from elsewhere than the instance, or inline")
+    if policy.get("object-src", default) != {"'none'"}:
+        found.append("plugins (object-src) allowed")
+    if policy.get("frame-ancestors") != {"'none'"}:
+        found.append("may be framed by another site")
+    if policy.get("base-uri") != {"'none'"}:
+        found.append("base-uri not 'none'")
+    if not policy.get("form-action", {"*"}) <= {"'self'"}:
+        found.append("forms may be sent to another site")
+    expected = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
+    if https:
+        expected["strict-transport-security"] = HSTS
+    found += [f"{name}: {response.headers.get(name)!r}" for name, value in expected.items()
+              if response.headers.get(name) != value]
+    return found
+
+
+@pytest.fixture
+def site(data_dir: Path) -> Iterator[TestClient]:
+    """An instance served over https, every installed plugin enabled."""
+    settings = make_settings(data_dir, public_url=PUBLIC_URL, plugins=EVERY_PLUGIN)
+    with TestClient(create_app(settings), base_url=PUBLIC_URL) as client:
+        yield client
+
+
+def test_every_route_answers_every_method_with_the_security_headers(site):
+    (site.app.state.settings.media_dir / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    requests = [*every_request(site.app), ("GET", "", "/static/convene.css"), ("GET", "", "/media/picture.png"),
+                ("GET", "", "/no/such/page"), ("DELETE", "", "/about"), ("GET", "", "/api/v1/no/such/thing")]
+    sign_up(site, "ann@example.org", "ann")
+    missing: dict[str, list[str]] = {}
+    for who in ("anonymous", "member"):
+        if who == "member":
+            log_in(site, "ann@example.org")
+        for method, _, path in requests:
+            response = site.request(method, path, follow_redirects=False)
+            assert response.status_code < 500, f"{method} {path}: {response.status_code}"
+            if problems := weaknesses(response):
+                missing[f"{who} {method} {path} ({response.status_code})"] = problems
+    assert site.get("/static/convene.css").status_code == 200 and site.get("/media/picture.png").status_code == 200
+    assert not missing, missing
+
+
+def test_every_form_a_browser_posts_needs_the_csrf_token(site):
+    sign_up(site, "ann@example.org", "ann")
+    log_in(site, "ann@example.org")
+    unprotected = {}
+    checked = 0
+    for method, route, path in every_request(site.app):
+        if method not in UNSAFE or route.startswith(API_PREFIX):
+            continue
+        checked += 1
+        response = site.request(method, path, data={"next": "/"}, follow_redirects=False)
+        if response.status_code != 403 or CSRF_REFUSAL not in response.text:
+            unprotected[route] = f"{method} {path}: {response.status_code}"
+    assert checked > 30, "the walk found too few forms: is the route listing broken?"
+    assert set(unprotected) == set(CSRF_EXEMPT), (
+        "a state-changing route without CSRF protection (or a stale exemption): " + repr(unprotected))
+    settings = site.get("/settings")
+    assert settings.status_code == 200 and "ann@example.org" in settings.text, \
+        "the refused posts (log out, delete the account...) changed nothing"
+
+
+def test_each_csrf_exemption_refuses_a_post_another_site_makes(site):
+    """A page elsewhere can make a browser post a form; as JSON, only as text/plain."""
+    sign_up(site, "ann@example.org", "ann")
+    forged = {"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"}
+    follow = json.dumps({"id": "https://elsewhere.example/follows/1", "type": "Follow",
+                         "actor": "https://elsewhere.example/mallory", "object": f"{PUBLIC_URL}/@ann"})
+    for route in CSRF_EXEMPT:
+        path = route.replace("{handle:str}", "@ann")
+        if path.endswith("/inbox"):
+            response = site.post(path, content=follow, headers={**forged, "Content-Type": "text/plain"})
+        else:
+            response = site.post(path, data={"language": "fr", "next": "/"}, headers=forged, follow_redirects=False)
+        assert response.status_code in (401, 403), f"{path}: {response.status_code} {response.text}"
+    assert '<html lang="en">' in site.get("/").text, "the forged switch to French did not happen"
+
+
+def test_the_api_never_takes_the_session_cookie_so_it_needs_no_csrf_token(site):
+    for route in site.app.routes:
+        if route.path.startswith(API_PREFIX):
+            for handler in route.route_handlers:
+                assert "web" not in handler.parsed_fn_signature.parameters, \
+                    f"{route.path} reads the browser session: it would need CSRF protection"
+    sign_up(site, "ann@example.org", "ann")
+    log_in(site, "ann@example.org")
+    refused = site.post("/api/v1/identities", json={"username": "forged"})
+    assert refused.status_code == 401, refused.text
+    assert "forged" not in site.get("/identities").text
+
+
+def test_the_event_page_lets_only_its_share_form_leave_the_site(client):
+    event = new_event(client, sign_up(client, "ann@example.org", "ann"), title="Picnic")
+    page = client.get(f"/events/{event['uuid']}")
+    assert page.status_code == 200 and "Share on Mastodon" in page.text
+    policy = directives(page)
+    assert policy["form-action"] == {"'self'", "https:"}
+    assert page.headers["content-security-policy"] == content_security_policy({"form-action": "'self' https:"})
+    assert weaknesses(page, https=False) == ["forms may be sent to another site"], "nothing else is relaxed"
+
+
+def test_the_logo_keeps_its_own_narrower_policy(data_dir, tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_text(LOGO)
+    with TestClient(create_app(make_settings(data_dir, instance={"logo": str(logo)})),
+                    base_url="http://testserver.local") as client:
+        served = client.get("/brand/logo")
+    assert served.status_code == 200
+    assert served.headers.get_list("content-security-policy") == [LOGO_POLICY]
+    assert served.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_hsts_when_the_instance_is_served_over_plain_http(client):
+    answer = client.get("/")
+    assert "strict-transport-security" not in answer.headers
+    assert weaknesses(answer, https=False) == []
