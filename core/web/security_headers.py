@@ -13,8 +13,9 @@ serves (no inline script or style, no third-party script, stylesheet, font or fr
 so an HTML injection that slipped past the sanitiser cannot run code. Images are the
 exception: events and people federated from other servers show their banner and avatar
 from their own server over https (they are not copied or proxied here), so ``img-src``
-allows ``https:``. No nonces: the page cache (core.web.page_cache) serves one rendering
-to many readers, who would share its nonce. No page may be framed by another site
+allows ``https:``; and ``blob:``, for the event form's preview of a picture being
+uploaded. No nonces: the page cache (core.web.page_cache) serves one rendering to many
+readers, who would share its nonce. No page may be framed by another site
 (``frame-ancestors 'none'``, against click-jacking).
 """
 
@@ -28,7 +29,7 @@ POLICY: dict[str, str] = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' https:",
+    "img-src": "'self' blob: https:",
     "object-src": "'none'",
     "base-uri": "'none'",
     "form-action": "'self'",
