@@ -162,12 +162,12 @@ def test_the_api_never_takes_the_session_cookie_so_it_needs_no_csrf_token(site):
 
 def test_the_event_page_lets_only_its_share_form_leave_the_site(client):
     event = new_event(client, sign_up(client, "ann@example.org", "ann"), title="Picnic")
-    page = client.get(f"/events/{event['uuid']}")
-    assert page.status_code == 200 and "Share on Mastodon" in page.text
-    policy = directives(page)
-    assert policy["form-action"] == {"'self'", "https:"}
-    assert page.headers["content-security-policy"] == content_security_policy({"form-action": "'self' https:"})
-    assert weaknesses(page, https=False) == ["forms may be sent to another site"], "nothing else is relaxed"
+    for reader in ("the first anonymous reader", "the next one, served from the page cache"):
+        page = client.get(f"/events/{event['uuid']}")
+        assert page.status_code == 200 and "Share on Mastodon" in page.text
+        assert directives(page)["form-action"] == {"'self'", "https:"}, reader
+        assert page.headers["content-security-policy"] == content_security_policy({"form-action": "'self' https:"})
+        assert weaknesses(page, https=False) == ["forms may be sent to another site"], "nothing else is relaxed"
 
 
 def test_the_logo_keeps_its_own_narrower_policy(data_dir, tmp_path):
