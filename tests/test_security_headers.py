@@ -75,7 +75,7 @@ def weaknesses(response: Response, https: bool = True) -> list[str]:
         found.append("may be framed by another site")
     if policy.get("base-uri") != {"'none'"}:
         found.append("base-uri not 'none'")
-    if not policy.get("form-action", {"*"}) <= {"'self'"}:
+    if not policy.get("form-action", {"*"}) <= {"'self'", "'none'"}:
         found.append("forms may be sent to another site")
     expected = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
     if https:
