@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,9 @@ from typing import Any
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
+from core.accounts.models import Account
 from core.db.base import utcnow
+from core.db.engine import make_engine
 from core.outbox import OutboxRow
 from core.periodic import PeriodicRun, run_due
 from core.plugins import available_plugins
@@ -102,6 +104,23 @@ def sign_up(client: TestClient, email: str, username: str, password: str = "corr
     r = client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert r.status_code == 201, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+async def confirm_account(settings: Settings, email: str) -> None:
+    """Mark the account confirmed as its emailed link would (the link itself is tested elsewhere), for tests
+    over real HTTP. Uses its own engine: the server's connections belong to the server's event loop."""
+    engine = make_engine(settings)
+    async with engine.begin() as conn:
+        await conn.execute(update(Account).where(Account.email == email).values(confirmed_at=utcnow()))
+    await engine.dispose()
+
+
+def within_one_minute_window() -> None:
+    """Login attempts are counted per clock minute: start far enough from its end that all of them
+    fall in the same minute, or the count starts again halfway and the limit is never reached."""
+    left = 60 - datetime.now(UTC).second
+    if left < 20:
+        time.sleep(left + 0.1)
 
 
 def future_dt(days: int = 30, hour: int = 18, minute: int = 0) -> datetime:
