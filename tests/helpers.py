@@ -6,19 +6,23 @@ their own) import them by one unambiguous name: ``from helpers import ...``.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
 from core.accounts.models import Account
 from core.db.base import utcnow
 from core.db.engine import make_engine
+from core.models import metadata
 from core.outbox import OutboxRow
 from core.periodic import PeriodicRun, run_due
 from core.plugins import available_plugins
@@ -36,6 +40,21 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         raw["database_url"] = PG_URL
     raw.update(overrides)
     return settings_from_dict(raw)
+
+
+def empty_database(folder: Path, template: Path | None) -> None:
+    """An empty migrated database for an instance whose data folder is ``folder``: a copy of the SQLite
+    ``template``, or (no template) the PostgreSQL test database with every table emptied."""
+    if template is not None:
+        shutil.copy(template, folder / "convene.sqlite3")
+        return
+
+    async def truncate() -> None:
+        conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+        await conn.execute(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)} RESTART IDENTITY CASCADE")
+        await conn.close()
+
+    asyncio.run(truncate())
 
 
 def loopback_plugins(plugins: dict[str, Any] | None = None) -> dict[str, Any]:
