@@ -7,8 +7,9 @@ is slow without letting a stranger lock its owner out:
 - only *failures* count against an email address, and per client: a client that keeps
   failing for an address waits longer and longer, while its owner, elsewhere, is not held up;
 - all clients' failures for an address also add up to a ceiling per hour; once it is
-  reached, a client that has failed for this address is refused outright, so guessing
-  from many addresses stops too, and a client that has not failed may still log in.
+  reached, a client that has failed for this address is refused outright (even with the
+  right password), so guessing from many client addresses gets one try per client address
+  an hour, while a client that has not failed, the owner's, may still log in.
 
 Counters are keyed by the address as typed, whether an account uses it or not, so the
 answers never tell which addresses have an account.
