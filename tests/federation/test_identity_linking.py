@@ -71,6 +71,7 @@ SURFACES: list[tuple[str, str, str]] = [
 # what differs between two runs for honest reasons: the moments things happened, and random values
 HONEST = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), "<moment>"),
+    (re.compile(r'(<time datetime="<moment>">)[^<]*(</time>)'), r"\1<moment>\2"),  # as pages write it
     (re.compile(r"-----BEGIN PUBLIC KEY-----.*?-----END PUBLIC KEY-----", re.S), "<key>"),
     (re.compile(r'name="_csrf_token" value="[^"]+"'), "<csrf>"),
     (re.compile(r'nonce-[A-Za-z0-9+/=_-]+|nonce="[^"]+"'), "<nonce>"),
