@@ -82,7 +82,9 @@ def _error_response(request: Request, status: int, message: str, errors: dict[st
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
     errors = exc.errors if isinstance(exc, InvalidInput) else None
-    return _error_response(request, exc.status_code, exc.message, errors)
+    response = _error_response(request, exc.status_code, exc.message, errors)
+    response.headers.update(exc.headers)
+    return response
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:

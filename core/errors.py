@@ -35,6 +35,11 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries besides its status and message."""
+        return {}
+
 
 class InvalidInput(DomainError):
     """One or more fields are wrong; ``errors`` maps each field name to its message."""
@@ -69,4 +74,14 @@ class NotAuthenticated(DomainError):
 
 
 class TooManyRequests(DomainError):
+    """A rate limit refuses; ``retry_after`` says in how many seconds its window ends."""
+
     status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -58,7 +58,10 @@ class Limits(msgspec.Struct, forbid_unknown_fields=True):
     avatar_max_bytes: int = 2 * 1024 * 1024
     banner_max_bytes: int = 5 * 1024 * 1024
     identities_per_account: int = 10
+    # per client address (every attempt), and per client and email address (failures, then longer waits)
     login_attempts_per_minute: int = 10
+    # every client's failures for one email address: beyond, only clients that have not failed may try
+    login_failures_per_address_per_hour: int = 100
     signups_per_hour_per_ip: int = 10
 
 

@@ -5,7 +5,6 @@ helpers that act as a person would through the API.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from litestar.testing import TestClient
 
 from core.app import create_app
 from core.db.migrate import upgrade
-from core.models import metadata
 from core.settings import Settings, settings_from_dict
-from helpers import EVERY_PLUGIN, PG_URL, SECRET, make_settings
+from helpers import EVERY_PLUGIN, PG_URL, SECRET, empty_database, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -34,26 +32,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return folder / "convene.sqlite3"
 
 
-def _truncate_postgres() -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
-        tables = ", ".join(t.name for t in metadata.sorted_tables)
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        await conn.close()
-
-    asyncio.run(run())
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path, migrated_template: Path | None) -> Path:
-    if migrated_template is None:
-        _truncate_postgres()
-    else:
-        shutil.copy(migrated_template, tmp_path / "convene.sqlite3")
+    empty_database(tmp_path, migrated_template)
     return tmp_path
 
 

@@ -6,17 +6,23 @@ their own) import them by one unambiguous name: ``from helpers import ...``.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
+from core.accounts.models import Account
 from core.db.base import utcnow
+from core.db.engine import make_engine
+from core.models import metadata
 from core.outbox import OutboxRow
 from core.periodic import PeriodicRun, run_due
 from core.plugins import available_plugins
@@ -34,6 +40,21 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         raw["database_url"] = PG_URL
     raw.update(overrides)
     return settings_from_dict(raw)
+
+
+def empty_database(folder: Path, template: Path | None) -> None:
+    """An empty migrated database for an instance whose data folder is ``folder``: a copy of the SQLite
+    ``template``, or (no template) the PostgreSQL test database with every table emptied."""
+    if template is not None:
+        shutil.copy(template, folder / "convene.sqlite3")
+        return
+
+    async def truncate() -> None:
+        conn = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+        await conn.execute(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)} RESTART IDENTITY CASCADE")
+        await conn.close()
+
+    asyncio.run(truncate())
 
 
 def loopback_plugins(plugins: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -102,6 +123,23 @@ def sign_up(client: TestClient, email: str, username: str, password: str = "corr
     r = client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert r.status_code == 201, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+async def confirm_account(settings: Settings, email: str) -> None:
+    """Mark the account confirmed as its emailed link would (the link itself is tested elsewhere), for tests
+    over real HTTP. Uses its own engine: the server's connections belong to the server's event loop."""
+    engine = make_engine(settings)
+    async with engine.begin() as conn:
+        await conn.execute(update(Account).where(Account.email == email).values(confirmed_at=utcnow()))
+    await engine.dispose()
+
+
+def within_one_minute_window() -> None:
+    """Login attempts are counted per clock minute: start far enough from its end that all of them
+    fall in the same minute, or the count starts again halfway and the limit is never reached."""
+    left = 60 - datetime.now(UTC).second
+    if left < 20:
+        time.sleep(left + 0.1)
 
 
 def future_dt(days: int = 30, hour: int = 18, minute: int = 0) -> datetime:

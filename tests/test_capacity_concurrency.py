@@ -5,13 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from sqlalchemy import update
 
-from core.accounts.models import Account
 from core.app import create_app
-from core.db.base import utcnow
-from core.db.engine import make_engine
-from helpers import future, make_settings
+from helpers import confirm_account, future, make_settings
 from liveserver import serve
 
 PASSWORD = "correct horse"
@@ -28,7 +24,7 @@ def test_concurrent_joins_never_overbook(data_dir):
                     email = f"p{a}@example.org"
                     r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": f"p{a}_0"})
                     assert r.status_code == 201, r.text
-                    await _confirm(settings, email)
+                    await confirm_account(settings, email)
                     token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
                     h = {"Authorization": f"Bearer {token}"}
                     for i in range(1, 10):
@@ -56,17 +52,6 @@ def test_concurrent_joins_never_overbook(data_dir):
     assert sum(1 for p in state["participants"] if p["role"] == "participant") == 5
 
 
-async def _confirm(settings, email: str) -> None:
-    """Mark the account confirmed as its emailed link would (the link itself is tested elsewhere).
-
-    Uses its own engine: the server's connections belong to the server's event loop.
-    """
-    engine = make_engine(settings)
-    async with engine.begin() as conn:
-        await conn.execute(update(Account).where(Account.email == email).values(confirmed_at=utcnow()))
-    await engine.dispose()
-
-
 def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
     settings = make_settings(data_dir)
     app = create_app(settings)
@@ -76,7 +61,7 @@ def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
                 email = "tagger@example.org"
                 r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": "tagger"})
                 assert r.status_code == 201, r.text
-                await _confirm(settings, email)
+                await confirm_account(settings, email)
                 token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
                 h = {"Authorization": f"Bearer {token}"}
                 creations = [

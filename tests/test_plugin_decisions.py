@@ -82,3 +82,15 @@ def test_a_french_reader_gets_the_reasons_from_the_plugins_catalogue(data_dir):
         assert "Ici, les événements doivent commencer avant 22 h." in page.text
         assert "Ce texte contient un mot que cette instance n’accepte pas." in page.text
         assert LATE not in page.text
+
+
+def test_a_sign_up_with_an_address_in_use_meets_the_same_content_policy(data_dir):
+    """A banned word in the display name is refused alike whether or not the address has an account:
+    otherwise the refusal would tell which addresses have one."""
+    with instance(data_dir, "testkit_policy", "testkit_more_words") as client:
+        sign_up(client, "alice@example.org", "alice")
+        answers = [client.post("/api/v1/accounts", json={"email": email, "password": "long enough",
+                                                         "username": "fan", "display_name": "Durian fan"})
+                   for email in ("alice@example.org", "free@example.org")]
+        assert [a.status_code for a in answers] == [403, 403]
+        assert answers[0].json() == answers[1].json() and "does not accept" in answers[0].json()["detail"]

@@ -7,8 +7,8 @@ import pytest
 from litestar.testing import TestClient
 
 from core.app import create_app
-from helpers import make_settings
-from webhelpers import confirm_link, field_error, field_value, log_in, member, submit
+from helpers import link_sent_to, make_settings, sign_up
+from webhelpers import confirm_link, field_error, field_value, log_in, member, second_browser, submit
 
 SIGNUP = {"email": "ada@example.org", "password": "correct horse", "username": "ada", "display_name": "Ada L."}
 
@@ -38,6 +38,19 @@ def test_sign_up_errors_are_shown_next_to_fields_with_values_kept(client):
     assert "correct horse" not in response.text  # a password is never sent back
     # nothing was written: the same address can still sign up
     assert "we sent you an email" in submit(client, "/signup", "/signup", SIGNUP).text
+
+
+def test_signing_up_with_an_address_in_use_shows_what_a_new_sign_up_shows(client):
+    sign_up(client, "ada@example.org", "ada")
+    fresh = submit(second_browser(client), "/signup", "/signup", {**SIGNUP, "email": "new@example.org", "username": "n"},
+                   follow=False)
+    again = submit(second_browser(client), "/signup", "/signup", {**SIGNUP, "email": "ADA@example.org", "username": "m"},
+                   follow=False)
+    assert (again.status_code, again.headers["location"]) == (fresh.status_code, fresh.headers["location"])
+    assert again.headers["location"] == "/login?done=check-email"
+    assert "we sent you an email" in second_browser(client).get(again.headers["location"]).text
+    assert link_sent_to(client, "ada@example.org", "sign_up_attempt") == "http://testserver.local/login"
+    assert client.get("/@m").status_code == 404
 
 
 @pytest.mark.parametrize(("registrations", "message"), [

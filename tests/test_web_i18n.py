@@ -11,7 +11,7 @@ from core.app import create_app
 from core.events.models import Event
 from core.i18n import translations
 from core.web.templating import make_environment
-from helpers import make_settings, new_event, next_in, outbox_rows, sign_up
+from helpers import make_settings, new_event, next_in, outbox_rows, sign_up, within_one_minute_window
 from webhelpers import confirm_link, field_error, log_in, second_browser, submit
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"}
@@ -126,6 +126,32 @@ def test_signing_up_on_french_pages_keeps_french_after_login_and_in_the_email(cl
     response = submit(client, "/login", "/login", {"email": "chloe@example.org", "password": "correct horse"})
     assert "Connexion réussie." in response.text
     assert "Déconnexion réussie." in submit(client, "/", "/logout").text, "still French after logging out"
+
+
+def test_the_owner_of_an_address_hears_of_a_sign_up_with_it_in_their_language(client):
+    client.headers.update(FRENCH)
+    submit(client, "/signup", "/signup", {"email": "chloe@example.org", "password": "correct horse", "username": "chloe"})
+    client.get(confirm_link(client, "chloe@example.org"))
+    stranger = second_browser(client)
+    stranger.headers.update(ENGLISH)
+    response = submit(stranger, "/signup", "/signup", {"email": "chloe@example.org", "password": "other horse",
+                                                       "username": "not_chloe"})
+    assert "Almost there: we sent you an email." in response.text
+    email = outbox_rows(client, "notification")[-1].payload
+    assert (email["kind"], email["to_email"]) == ("sign_up_attempt", "chloe@example.org")
+    assert email["subject"] == "Quelqu’un a essayé de s’inscrire sur Convene avec votre adresse"
+    assert email["text"] == ("Un compte utilise déjà cette adresse. Si c’était vous, connectez-vous, ou réinitialisez"
+                             " votre mot de passe depuis la page de connexion\u00a0: http://testserver.local/login")
+
+
+def test_a_rate_limit_refusal_is_translated(client):
+    within_one_minute_window()
+    client.headers.update(FRENCH)
+    for _ in range(10):
+        assert client.post("/api/v1/password/reset-request", json={"email": "chloe@example.org"}).status_code == 202
+    refused = submit(client, "/password/forgot", "/password/forgot", {"email": "chloe@example.org"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 60
+    assert "trop de demandes pour cette adresse\u202f; réessayez dans quelques minutes" in refused.text
 
 
 def test_form_errors_and_error_pages_are_translated_and_still_escaped(client):

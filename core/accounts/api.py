@@ -13,8 +13,7 @@ from core.accounts import service
 from core.auth import Caller, client_address
 from core.context import Ctx
 from core.identities.schemas import MyIdentityOut, my_identity_out
-from core.identities.service import create_identity
-from core.ratelimit import limit_login, limit_sign_up
+from core.ratelimit import limit_password_reset, limit_sign_up
 
 Password = Annotated[str, Meta(max_length=256)]
 Email = Annotated[str, Meta(max_length=254)]
@@ -100,11 +99,12 @@ class AuthController(Controller):
 
     @post("/accounts", status_code=201)
     async def sign_up(self, ctx: Ctx, request: Request, data: SignUp) -> SignUpOut:
-        """Create an account and its first identity; a confirmation link is sent by email."""
+        """Create an account and its first identity; a confirmation link is sent by email.
+
+        An address that already has an account gets the same answer (its owner is told by email)."""
         await limit_sign_up(ctx, client_address(request))
-        account = await service.sign_up(ctx, data.email, data.password)
-        identity = await create_identity(ctx, account, data.username, data.display_name)
-        return SignUpOut(account.email, identity.username, account.is_confirmed)
+        username = await service.sign_up(ctx, data.email, data.password, data.username, data.display_name)
+        return SignUpOut(service.normalise_email(data.email), username, confirmed=False)
 
     @post("/accounts/confirm", status_code=200)
     async def confirm(self, ctx: Ctx, data: TokenInput) -> Accepted:
@@ -113,9 +113,8 @@ class AuthController(Controller):
 
     @post("/auth/token", status_code=201)
     async def login(self, ctx: Ctx, request: Request, data: Login) -> TokenOut:
-        """Exchange email and password for a bearer token (rate-limited per address and per email)."""
-        await limit_login(ctx, client_address(request), data.email)
-        account = await service.authenticate(ctx, data.email, data.password)
+        """Exchange email and password for a bearer token (rate-limited per client, and per client and email)."""
+        account = await service.log_in(ctx, client_address(request), data.email, data.password)
         return TokenOut(await service.open_credential(ctx, account, "api", name=data.name))
 
     @delete("/auth/token", status_code=HTTP_204_NO_CONTENT)
@@ -127,7 +126,7 @@ class AuthController(Controller):
 
     @post("/password/reset-request", status_code=HTTP_202_ACCEPTED)
     async def reset_request(self, ctx: Ctx, request: Request, data: EmailOnly) -> Accepted:
-        await limit_login(ctx, client_address(request), data.email)
+        await limit_password_reset(ctx, client_address(request), data.email)
         await service.request_password_reset(ctx, data.email)
         return Accepted("if an account uses this address, a reset link is on its way")
 

@@ -16,9 +16,10 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from core.events.validation import check_timezone
 from core.exports import account_export
 from core.i18n import N_, Message, languages, stored_messages, translations
-from core.identities.service import identities_of, remove_identity
+from core.identities.service import check_new_identity, create_identity, identities_of, remove_identity
 from core.notifications import Notification, notify
 from core.permissions import require_moderator
+from core.ratelimit import check_login, count_login_failure
 from core.security import hash_password, new_token, token_hash, verify_password
 
 EMAIL_RE = re.compile(
@@ -122,17 +123,48 @@ async def send_confirmation(ctx: Ctx, account: Account) -> None:
                      N_("Welcome! Open this link to confirm your email address:"))
 
 
-async def sign_up(ctx: Ctx, email: str, password: str, locale: str | None = None) -> Account:
-    """Open sign-up: policy checks, then an unconfirmed account and a confirmation message."""
+async def sign_up(ctx: Ctx, email: str, password: str, username: str, display_name: str = "",
+                  locale: str | None = None) -> str:
+    """Open sign-up: policy checks, then an unconfirmed account, its first identity and a confirmation message.
+
+    An address that already has an account gets the same answer, and its owner a message instead:
+    refusing it would tell anyone which addresses have an account. The username is still checked
+    (usernames are public anyway). Returns the identity's username.
+    """
     email = normalise_email(email)
     check_password(password)
     verdict = await _check_registration_allowed(ctx, email)
+    owner = await ctx.session.scalar(select(Account).where(Account.email == email))
+    if owner is not None:
+        username = await check_new_identity(ctx, username, display_name)
+        hash_password(password)  # the work a new account costs, so the time taken tells nothing either
+        await _tell_owner_of_sign_up(ctx, owner)
+        return username
     account = await create_account(ctx, email, password, locale=locale)
+    identity = await create_identity(ctx, account, username, display_name)
     if verdict.held:
         account.held_at, account.held_reasons = utcnow(), stored_messages(verdict.reasons)
         await ctx.emit("convene_held", kind="account", target=account, reasons=list(verdict.reasons))
     await send_confirmation(ctx, account)
-    return account
+    return identity.username
+
+
+async def _tell_owner_of_sign_up(ctx: Ctx, owner: Account) -> None:
+    """Someone signed up with the address of an account: if it was its owner, they need to log in or
+    reset their password (or, never confirmed, a new confirmation link)."""
+    if not owner.is_confirmed:
+        await send_confirmation(ctx, owner)
+        return
+    link = ctx.settings.url("/login")
+    gettext = translations(owner.locale).gettext
+    await notify(ctx.session, Notification(
+        kind="sign_up_attempt", to_email=owner.email, locale=owner.locale,
+        subject=gettext("Someone tried to sign up on %(instance)s with your address")
+        % {"instance": ctx.settings.instance.name},
+        text=gettext("An account already uses this address. If it was you, log in, or reset your password"
+                     " from the login page:") + f" {link}",
+        link=link,
+    ))
 
 
 async def approve_account(ctx: Ctx, account: Account) -> None:
@@ -150,7 +182,17 @@ async def confirm_email(ctx: Ctx, token: str) -> Account:
     return account
 
 
-async def authenticate(ctx: Ctx, email: str, password: str) -> Account:
+async def log_in(ctx: Ctx, client: str, email: str, password: str) -> Account:
+    """The account behind an email address and password, tried from ``client`` (rate-limited: core.ratelimit)."""
+    await check_login(ctx, client, email)
+    try:
+        return await _authenticate(ctx, email, password)
+    except NotAuthenticated:
+        await count_login_failure(ctx, client, email)
+        raise
+
+
+async def _authenticate(ctx: Ctx, email: str, password: str) -> Account:
     try:
         email = normalise_email(email)
     except InvalidInput:

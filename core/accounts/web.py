@@ -15,8 +15,7 @@ from litestar.params import QueryParameter
 from core.accounts import service
 from core.auth import Caller, client_address
 from core.context import Ctx
-from core.identities.service import create_identity
-from core.ratelimit import limit_login, limit_sign_up
+from core.ratelimit import limit_password_reset, limit_sign_up
 from core.web.forms import Form, FormState, attempt, text
 from core.web.language import reader_language, remember_language
 from core.web.render import done, page, safe_next
@@ -41,13 +40,14 @@ async def signup_form(ctx: Ctx, web: Caller) -> Response:
 
 @post("/signup", include_in_schema=False)
 async def signup(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response:
-    """An account and its first identity in one go, as the API does; then a confirmation link."""
+    """An account and its first identity in one go, as the API does; then a confirmation link
+    (the same page when the address already has an account: its owner is told by email)."""
 
     async def act() -> Response:
         await limit_sign_up(ctx, client_address(request))
         # the account keeps the language its pages were read in, so they stay in it after login
-        account = await service.sign_up(ctx, text(data, "email"), text(data, "password"), reader_language(request))
-        await create_identity(ctx, account, text(data, "username"), text(data, "display_name"))
+        await service.sign_up(ctx, text(data, "email"), text(data, "password"), text(data, "username"),
+                              text(data, "display_name"), reader_language(request))
         return done("/login", "check-email")
 
     return await attempt(ctx, web, "signup", data, act, lambda form: _signup_page(ctx, web, form))
@@ -77,8 +77,7 @@ async def login(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response
     back = safe_next(text(data, "next"))
 
     async def act() -> Response:
-        await limit_login(ctx, client_address(request), text(data, "email"))
-        account = await service.authenticate(ctx, text(data, "email"), text(data, "password"))
+        account = await service.log_in(ctx, client_address(request), text(data, "email"), text(data, "password"))
         if web.token:  # a new secret at each login, so a planted cookie is never promoted
             await service.close_credential(ctx, web.token)
         token = await service.open_credential(ctx, account, "session")
@@ -106,7 +105,7 @@ async def forgot_form(web: Caller) -> Response:
 @post("/password/forgot", include_in_schema=False)
 async def forgot(ctx: Ctx, request: Request, data: Form) -> Response:
     """The same answer whether or not an account uses the address (rate-limited like logins)."""
-    await limit_login(ctx, client_address(request), text(data, "email"))
+    await limit_password_reset(ctx, client_address(request), text(data, "email"))
     await service.request_password_reset(ctx, text(data, "email"))
     return done("/login", "reset-sent")
 

@@ -80,15 +80,29 @@ async def _check_profile_content(ctx: Ctx, identity: Identity) -> None:
     await ctx.require_allowed("convene_check_content", author=identity, kind="profile", text=text)
 
 
-async def create_identity(ctx: Ctx, account: Account, username: str, display_name: str = "", bio: str = "") -> Identity:
+async def _check_username(ctx: Ctx, username: str) -> str:
     username = username.strip()
     if not USERNAME_RE.match(username):
         raise InvalidInput.field("username", "use 1 to 30 lowercase letters, digits or underscores")
     if username in RESERVED:
         raise InvalidInput.field("username", "this name is reserved")
-    profile = _check_profile(display_name, bio)
     if await ctx.session.scalar(select(func.count()).where(Identity.username == username, Identity.domain == "")):
         raise InvalidInput.field("username", "this name is already taken")
+    return username
+
+
+async def check_new_identity(ctx: Ctx, username: str, display_name: str = "") -> str:
+    """Refuse what ``create_identity`` would refuse in a new account's first identity, creating nothing
+    (a sign-up with an address already in use answers as if it had made one). Returns the username."""
+    username = await _check_username(ctx, username)
+    profile = _check_profile(display_name, None)
+    await _check_profile_content(ctx, Identity(username=username, domain="", bio="", **profile))
+    return username
+
+
+async def create_identity(ctx: Ctx, account: Account, username: str, display_name: str = "", bio: str = "") -> Identity:
+    username = await _check_username(ctx, username)
+    profile = _check_profile(display_name, bio)
     existing = await identities_of(ctx, account)
     if len(existing) >= ctx.settings.limits.identities_per_account:
         raise Conflict(Message("an account may hold at most %(count)s identities",

@@ -67,7 +67,9 @@ async def attempt(
     except DomainError as exc:
         await undo(ctx, me, *shown)
         answer = show_again(refused(form, exc, data))
-        return await answer if inspect.isawaitable(answer) else answer
+        shown_again = await answer if inspect.isawaitable(answer) else answer
+        shown_again.headers.update(exc.headers)  # e.g. a rate limit's Retry-After
+        return shown_again
 
 
 async def undo(ctx: Ctx, me: Caller, *shown: object) -> None:

@@ -10,7 +10,6 @@ from litestar.params import Parameter
 from sqlalchemy import func, select
 
 from core import __version__
-from core.accounts.models import Account
 from core.comments.models import Comment
 from core.context import Ctx
 from core.errors import NotFound
@@ -98,7 +97,10 @@ async def nodeinfo(ctx: Ctx, version: str) -> Response:
     if version not in ("2.0", "2.1"):
         raise NotFound("NodeInfo versions 2.0 and 2.1 are served")
     scalar = ctx.session.scalar
-    users = await scalar(select(func.count()).select_from(Account).where(Account.confirmed_at.is_not(None)))
+    # identities, not accounts: a count of accounts that stays still while a new identity appears would
+    # tell that the identity belongs to an existing account (the relay has no account and is not a user)
+    users = await scalar(select(func.count()).select_from(Identity)
+                         .where(Identity.domain == "", Identity.account_id.is_not(None)))
     events = await scalar(select(func.count()).select_from(Event).join(Identity, Event.organizer_id == Identity.id)
                           .where(Event.draft.is_(False), Identity.domain == ""))
     comments = await scalar(select(func.count()).select_from(Comment).join(Identity, Comment.author_id == Identity.id)
