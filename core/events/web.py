@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
-from litestar.response import Redirect
 from litestar.status_codes import HTTP_410_GONE
 
 from core.auth import Caller
@@ -82,8 +81,9 @@ async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
 @get("/events/{uuid:str}/share/mastodon", include_in_schema=False)
 async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
                             server: Annotated[str, QueryParameter(name="instance", max_length=300)] = "") -> Response:
-    """Send the reader to their own server's share page with the event's title and link written for them;
-    a server name we cannot read is named next to the field on the event page."""
+    """A page with the link to the reader's own server's share page, the event's title and link written for
+    them (never a redirect: see ``core.web.share``); a server name we cannot read is named next to the field
+    on the event page."""
     event = await listing.visible_event(ctx, uuid)
     host = server_hostname(server)
     if host is None:
@@ -91,7 +91,7 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
         refused = FormState("share", {"instance": server}, wrong, 400)
         return await event_page(ctx, web, event, refused)
     text = f"{event.title}\n{ctx.settings.url(event_url(event))}"
-    return Redirect(mastodon_share_url(host, text), status_code=303)
+    return page("share_mastodon.html", web, event=event, host=host, share_url=mastodon_share_url(host, text))
 
 
 async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:
