@@ -7,6 +7,8 @@ database, then sweeping: the worker runs exactly as it would hours later.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
@@ -17,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
+from core import outbox
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import OutboxRow
@@ -198,6 +201,50 @@ def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Sett
     with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL):
         wait_for(lambda: event_activities(mallory))
     assert event_activities(mallory)[0]["object"]["name"] == "Published while no worker ran"
+
+
+def test_a_delivery_cut_off_by_a_killed_worker_goes_again_soon_with_the_same_id(
+    settings_with_peers: Settings, mallory: RemoteActor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies after the inbox read the Create but before it answered. Its lease lapses
+    unrenewed, the periodic sweep has the row run again, and the receiver gets the same id twice:
+    it can drop the second copy."""
+    monkeypatch.setattr(outbox, "LEASE_SECONDS", 1)  # a 30 s lease lapsing, in one second
+    with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        followed_by(client, mallory)
+    released = threading.Event()
+
+    def read_then_hang_once(handler: BaseHTTPRequestHandler) -> None:
+        if len(event_activities(mallory)) == 1:
+            released.wait(30)
+        answer(202, b"")(handler)
+
+    mallory.server.routes["/inbox"] = read_then_hang_once
+    with TestClient(create_app(settings_with_peers, run_worker=False), base_url=PUBLIC_URL) as client:
+        new_event(client, alice, title="Picnic")
+        row = deliveries(client)[-1]
+        tasks = client.app.state.tasks
+
+        async def start() -> asyncio.Future[str | None]:
+            return asyncio.ensure_future(tasks.process_row(row.id))
+
+        async def kill() -> None:
+            job.cancel()
+            await asyncio.wait([job])
+
+        job = tasks.run_coroutine(start())
+        wait_for(lambda: event_activities(mallory))
+        tasks.run_coroutine(kill())
+        released.set()
+        claimed = deliveries(client)[-1]
+        assert claimed.state == "running" and claimed.attempts == 1, "a killed worker records nothing"
+        wait_for(lambda: deliveries(client)[-1].claimed_until < utcnow())
+        assert tasks.run_coroutine(tasks.sweep()) == 1, "the sweep that runs every few seconds, not only at start"
+        assert tasks.run_coroutine(tasks.process_row(row.id)) == "done"
+    first, again = event_activities(mallory)
+    assert first["type"] == "Create" and first["object"]["name"] == "Picnic"
+    assert again["id"] == first["id"] == row.payload["activity"]["id"], "fixed when the row was written"
 
 
 @pytest.fixture
