@@ -147,7 +147,7 @@ def test_work_queued_by_a_job_runs_at_once_not_at_the_next_sweep(settings):
 
     try:
         runner.run_coroutine(queue_first())
-        wait_for(lambda: ran == ["first", "second"], timeout=5)  # the sweeper would take 15 s or more
+        wait_for(lambda: ran == ["first", "second"], timeout=5)  # the sweeper would take 10 s or more
     finally:
         runner.stop()
 
