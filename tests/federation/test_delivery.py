@@ -223,10 +223,10 @@ def test_a_delivery_cut_off_by_a_killed_worker_goes_again_soon_with_the_same_id(
     """The worker dies after the inbox read the Create but before it answered. Its lease lapses
     unrenewed, the periodic sweep has the row run again, and the receiver gets the same id twice:
     it can drop the second copy."""
-    monkeypatch.setattr(outbox, "LEASE_SECONDS", 1)  # a 30 s lease lapsing, in one second
     with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL) as client:
         alice = sign_up(client, "alice@example.org", "alice")
         followed_by(client, mallory)
+    monkeypatch.setattr(outbox, "LEASE_SECONDS", 1)  # a 30 s lease lapsing, in one second
     released = threading.Event()
     hang_while_reading_the_first_create(mallory, released)
     with TestClient(create_app(settings_with_peers, run_worker=False), base_url=PUBLIC_URL) as client:
