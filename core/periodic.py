@@ -1,7 +1,7 @@
 """Periodic work for the core and plugins: run once per period across every worker.
 
 A plugin returns ``PeriodicTask``s from ``convene_periodic_tasks``; each worker's upkeep
-(the outbox sweeper, every 15 s) offers them here. Whether a period's run is due is
+(the outbox sweeper, every 10 s) offers them here. Whether a period's run is due is
 decided in the database, by one conditional UPDATE on the task's ``periodic_runs`` row
 (``next_run_at <= now`` moves it a period ahead), so among any number of workers, in
 any number of processes and machines, exactly one wins each period; nothing is kept

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
 
@@ -29,8 +30,10 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# a message older than this is presumed lost; a backlog drains for minutes without one
+# a pending row's message older than this is presumed lost; a backlog drains for minutes without one
 SWEEP_GRACE = timedelta(minutes=5)
+# often enough that a row whose worker died (its lease lapsed) runs again within seconds of the lapse
+SWEEP_SECONDS = outbox.LEASE_SECONDS / 3
 
 
 def make_broker(settings: Settings) -> dramatiq.Broker:
@@ -105,7 +108,8 @@ class TaskRunner:
                 error = outbox.PermanentFailure(f"no handler for outbox kind {row.kind!r} (plugin disabled?)")
             else:
                 try:
-                    await self.in_transaction(lambda ctx: handler(ctx, row.payload))
+                    async with self._lease_kept(row):
+                        await self.in_transaction(lambda ctx: handler(ctx, row.payload))
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
                     error = exc
             await outbox.finish(session, row, error)
@@ -113,6 +117,29 @@ class TaskRunner:
                 delay_ms = int((row.next_attempt_at - outbox.utcnow()).total_seconds() * 1000)
                 self.actor.send_with_options(args=(row.id,), delay=max(delay_ms, 0))
             return row.state
+
+    @asynccontextmanager
+    async def _lease_kept(self, row: outbox.OutboxRow) -> AsyncIterator[None]:
+        """Renew the row's lease while its job runs, so only a dead worker's row is taken again."""
+        assert row.claim_token is not None, "a claimed row has a token"
+        renewing = asyncio.create_task(self._renew_lease(row.id, row.claim_token))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew_lease(self, row_id: int, token: str) -> None:
+        while True:
+            await asyncio.sleep(outbox.RENEW_SECONDS)
+            try:
+                async with self.sessionmaker() as session:
+                    if not await outbox.renew(session, row_id, token):
+                        log.warning("outbox row %s: lease lost to another worker; this run may be a duplicate", row_id)
+                        return
+            except Exception:  # noqa: BLE001 - the next beat tries again; the lease outlives two missed ones
+                log.exception("could not renew the lease of outbox row %s", row_id)
 
     async def in_transaction(self, work: Callable[[Ctx], Awaitable[None]]) -> None:
         """Run a job in a transaction of its own, committed when it returns; then hand the outbox rows it
@@ -138,7 +165,7 @@ class TaskRunner:
         await run_due(self.sessionmaker, self.periodic, lambda task: self.in_transaction(task.run))
         return len(ids)
 
-    def start_sweeper(self, interval: float = 15.0) -> None:
+    def start_sweeper(self, interval: float = SWEEP_SECONDS) -> None:
         """Sweep at once (work left by a stopped or crashed process resumes now), then periodically."""
         self._ensure_loop()
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from litestar.testing import TestClient
 from sqlalchemy import update
 
+from core import outbox
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import MAX_ATTEMPTS, OutboxRow, PermanentFailure, backoff
@@ -145,6 +147,59 @@ def test_work_queued_by_a_job_runs_at_once_not_at_the_next_sweep(settings):
 
     try:
         runner.run_coroutine(queue_first())
-        wait_for(lambda: ran == ["first", "second"], timeout=5)  # the sweeper would take 15 s or more
+        wait_for(lambda: ran == ["first", "second"], timeout=5)  # the sweeper would take 10 s or more
+    finally:
+        runner.stop()
+
+
+def test_a_long_job_renews_its_short_lease_and_keeps_its_row(settings, monkeypatch):
+    """A claim is a lease of seconds, not minutes; a job running well past it is not taken from its live worker."""
+    runs: list[str] = []
+    finished = asyncio.Event()
+
+    async def long_job(ctx, payload):
+        runs.append("started")
+        await finished.wait()
+
+    runner = TaskRunner(Runtime.start(settings), {"long": long_job})
+
+    async def queued() -> int:
+        async with runner.sessionmaker() as session:
+            row = await outbox.enqueue(session, "long", {})
+            await session.commit()
+            return row.id
+
+    async def start(row_id: int) -> asyncio.Future[str | None]:
+        return asyncio.ensure_future(runner.process_row(row_id))
+
+    async def lease(row_id: int) -> datetime:
+        async with runner.sessionmaker() as session:
+            return (await session.get_one(OutboxRow, row_id)).claimed_until
+
+    async def taken_elsewhere(row_id: int) -> OutboxRow | None:
+        async with runner.sessionmaker() as session:
+            return await outbox.claim(session, row_id)
+
+    async def outcome(job: asyncio.Future[str | None]) -> str | None:
+        finished.set()
+        return await job
+
+    try:
+        probe = runner.run_coroutine(taken_elsewhere(runner.run_coroutine(queued())))
+        assert timedelta(0) < probe.claimed_until - utcnow() <= timedelta(seconds=30), \
+            "a dead worker's row is free again within 30 s, not 5 minutes"
+
+        monkeypatch.setattr(outbox, "LEASE_SECONDS", 1)
+        monkeypatch.setattr(outbox, "RENEW_SECONDS", 0.1)
+        row_id = runner.run_coroutine(queued())
+        job = runner.run_coroutine(start(row_id))
+        wait_for(lambda: runs == ["started"])
+        first = runner.run_coroutine(lease(row_id))
+        wait_for(lambda: utcnow() > first + timedelta(seconds=1), timeout=15)
+        assert runner.run_coroutine(lease(row_id)) > utcnow(), "renewed past the lease it started with"
+        assert runner.run_coroutine(taken_elsewhere(row_id)) is None
+        assert runner.run_coroutine(runner.sweep()) == 0
+        assert runner.run_coroutine(outcome(job)) == "done"
+        assert runs == ["started"]
     finally:
         runner.stop()

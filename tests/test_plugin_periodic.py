@@ -34,7 +34,7 @@ def period_elapsed(client: TestClient) -> None:
 
 
 def sweep(client: TestClient) -> None:
-    """What the instance's worker does every 15 seconds, now."""
+    """What the instance's worker does every 10 seconds, now."""
     tasks = client.app.state.tasks
     tasks.run_coroutine(tasks.sweep())
 

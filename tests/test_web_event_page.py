@@ -143,17 +143,47 @@ def test_share_by_link_and_by_email_without_a_script(client):
     assert fields["body"] == f"Book club & tea\n{DAY}, 6:00\u202fPM\nhttp://testserver.local{path}"
 
 
+def share_link(page: str) -> str:
+    """The link of the share page: the only way on to the server that was typed."""
+    return html.unescape(re.search(r'<a href="([^"]+)" rel="noopener noreferrer">', page).group(1))
+
+
+def destination(page: str) -> str:
+    return re.search(r'<p class="share-destination"><strong>([^<]*)</strong></p>', page).group(1)
+
+
 @pytest.mark.parametrize("typed, server", [
     ("mastodon.social", "mastodon.social"), ("  https://Mastodon.Social/ ", "mastodon.social"),
     ("@nina@fosstodon.org", "fosstodon.org"), ("bücher.example", "xn--bcher-kva.example"),
 ])
-def test_share_on_mastodon_goes_to_the_readers_server_with_the_post_written(client, typed, server):
+def test_share_on_mastodon_shows_the_readers_server_and_a_link_with_the_post_written(client, typed, server):
     path = event_page(client, title="Book club")
     response = client.get(f"{path}/share/mastodon", params={"instance": typed}, follow_redirects=False)
-    assert response.status_code == 303
-    target = urlsplit(response.headers["location"])
+    assert response.status_code == 200 and "location" not in response.headers
+    assert destination(response.text) == server
+    target = urlsplit(share_link(response.text))
     assert (target.scheme, target.netloc, target.path) == ("https", server, "/share")
     assert parse_qs(target.query) == {"text": [f"Book club\nhttp://testserver.local{path}"]}
+    assert href(response.text, f"Go to {server} and write the post") == share_link(response.text)
+    assert href(response.text, "Back to the event") == path
+
+
+def test_share_on_mastodon_never_redirects_to_the_server_typed(client):
+    """Anyone may write a link with ``instance=evil.example``: it shows a page naming evil.example, on this site."""
+    path = event_page(client, title="Book club")
+    response = client.get(f"{path}/share/mastodon", params={"instance": "evil.example"}, follow_redirects=True)
+    assert response.status_code == 200 and not response.history
+    assert urlsplit(str(response.url)).netloc == "testserver.local"
+    assert destination(response.text) == "evil.example"
+    assert "Only follow it if this is your server." in response.text
+
+
+def test_share_on_mastodon_page_in_french(client):
+    path = event_page(client, title="Club de lecture")
+    page = client.get(f"{path}/share/mastodon", params={"instance": "mastodon.social"},
+                      headers={"Accept-Language": "fr"}).text
+    assert "<h1>Partager sur Mastodon</h1>" in page
+    assert href(page, "Aller sur mastodon.social et écrire le message") == share_link(page)
 
 
 @pytest.mark.parametrize("typed", [

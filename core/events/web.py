@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
-from litestar.response import Redirect
 from litestar.status_codes import HTTP_410_GONE
 
 from core.auth import Caller
@@ -32,8 +31,7 @@ from core.web.forms import Form, FormState, UploadForm, attempt, checked, text, 
 from core.web.negotiation import negotiated
 from core.web.page_cache import PAGE_TTL
 from core.web.render import done, page
-from core.web.security_headers import CSP_HEADER
-from core.web.share import SHARING_PAGE_POLICY, mastodon_share_url, server_hostname
+from core.web.share import mastodon_share_url, server_hostname
 from core.web.slots import comment_fragments, event_links, page_slot, slot_fragments
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
@@ -53,7 +51,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
     slot = page_slot(ctx)
     comment_slots = await ctx.call("convene_comment_actions", slot=slot,
                                    comments=[c for t in threads for c in t.comments()])
-    answer = page(
+    return page(
         "event.html", me, form, event=event, organiser=organiser,
         taking_part=[(identity, p) for identity, p in mine if p is not None],
         free_identities=[identity for identity, p in mine if p is None],
@@ -65,8 +63,6 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         comment_actions=comment_fragments(slot, comment_slots),
         **event_page_details(event, ctx.settings, me.account),
     )
-    answer.headers[CSP_HEADER] = SHARING_PAGE_POLICY  # its share form leads to the reader's Mastodon server
-    return answer
 
 
 @get("/events/{uuid:str}", include_in_schema=False, cache=PAGE_TTL, opt=listing.SHOWS_EVENTS)
@@ -85,8 +81,9 @@ async def show(ctx: Ctx, web: Caller, request: Request, uuid: str) -> Response:
 @get("/events/{uuid:str}/share/mastodon", include_in_schema=False)
 async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
                             server: Annotated[str, QueryParameter(name="instance", max_length=300)] = "") -> Response:
-    """Send the reader to their own server's share page with the event's title and link written for them;
-    a server name we cannot read is named next to the field on the event page."""
+    """A page with the link to the reader's own server's share page, the event's title and link written for
+    them (never a redirect: see ``core.web.share``); a server name we cannot read is named next to the field
+    on the event page."""
     event = await listing.visible_event(ctx, uuid)
     host = server_hostname(server)
     if host is None:
@@ -94,7 +91,7 @@ async def share_on_mastodon(ctx: Ctx, web: Caller, uuid: str,
         refused = FormState("share", {"instance": server}, wrong, 400)
         return await event_page(ctx, web, event, refused)
     text = f"{event.title}\n{ctx.settings.url(event_url(event))}"
-    return Redirect(mastodon_share_url(host, text), status_code=303)
+    return page("share_mastodon.html", web, event=event, host=host, share_url=mastodon_share_url(host, text))
 
 
 async def _organised(ctx: Ctx, web: Caller, uuid: str) -> Event:

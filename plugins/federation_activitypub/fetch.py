@@ -18,7 +18,10 @@ against the instance's own network. Every outgoing request goes through
 - caps the body (1 MB, compressed or not), the time (10 s in total, redirects
   included) and the redirects (3, each one checked again);
 - for ActivityPub objects (``fetch_object``), requires the ActivityStreams content
-  type and a document ``id`` that matches the URL asked for (rule in ``check_document_id``).
+  type and a document ``id`` that matches the URL asked for (rule in ``check_document_id``);
+- never tells whoever chose the URL what the network looks like from here: which names
+  resolve, to which addresses, which of them answer. Such a failure's ``reason`` goes to
+  the operator's log, and the person (or server) is told ``CANNOT_FETCH`` (``disclosed``).
 
 Tests on loopback pass ``FetchPolicy(allow_private=True)``, or allow just their own
 network with ``allowed_networks``; an instance config can do the same for a peer on
@@ -28,6 +31,7 @@ its private network.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 import zlib
@@ -40,7 +44,11 @@ import anyio
 import httpcore
 import httpx
 
+from core.i18n import N_
+
 from .limits import PayloadRejected, parse_json
+
+log = logging.getLogger(__name__)
 
 ACTIVITY_JSON = "application/activity+json"
 ACTIVITYSTREAMS_PROFILE = "https://www.w3.org/ns/activitystreams"
@@ -59,22 +67,47 @@ Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 Destination = Callable[[httpx.URL], Awaitable[None]]
 """Asked before each request of a GET (the URL, then every redirect target); raises to stop it."""
 
+CANNOT_FETCH = N_("this address cannot be fetched")
+
 
 class FetchError(Exception):
-    """An outgoing request that did not give a usable answer; ``reason`` says why."""
+    """An outgoing request that did not give a usable answer; ``reason`` says why, for the operator."""
+
+    describes_network = False
+    """True when ``reason`` tells how the network looks from here, which a stranger must not learn."""
 
     def __init__(self, reason: str, *, status: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
 
+    def disclosed(self) -> str:
+        """What to tell the person or server that chose the URL: the reason, or ``CANNOT_FETCH``
+        when it describes our network (written to this module's log instead, for the operator).
+
+        Otherwise a search or a keyId would be a probe of the instance's network: "leads to
+        non-public address 10.0.0.7" maps internal names, "cannot resolve" tells which exist.
+        """
+        if not self.describes_network:
+            return self.reason
+        log.warning("refused to tell a requester why a fetch failed: %s", self.reason)
+        return CANNOT_FETCH
+
 
 class BlockedDestination(FetchError):
     """The URL or the address it leads to is not allowed: retrying cannot help."""
 
 
+class RefusedAddress(BlockedDestination):
+    """The URL's host leads to an address we do not connect to (private, loopback, ...)."""
+
+    describes_network = True
+
+
 class TransportFailure(FetchError):
     """No answer (name not found, connection refused, timeout): a later retry may work."""
+
+    describes_network = True
 
 
 class RefusedResponse(FetchError):
@@ -217,7 +250,7 @@ class _AddressGuard:
             raise TransportFailure(f"{host} resolves to no address")
         for address in addresses:
             if not self.permits(address):
-                raise BlockedDestination(f"{host} leads to non-public address {address}")
+                raise RefusedAddress(f"{host} leads to non-public address {address}")
         return addresses
 
 
@@ -250,7 +283,7 @@ class _GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
     ) -> httpcore.AsyncNetworkStream:
-        raise BlockedDestination("unix sockets are not a remote destination")
+        raise RefusedAddress("unix sockets are not a remote destination")
 
     async def sleep(self, seconds: float) -> None:
         await self._sockets.sleep(seconds)

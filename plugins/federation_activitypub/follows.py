@@ -134,7 +134,9 @@ async def remote_actor(ctx: Ctx, target: str) -> ApActor:
     actors = remote_actors(ctx)
     try:
         return await actors.by_handle_or_url(target)
-    except (FetchError, Refused) as exc:
+    except FetchError as exc:
+        raise InvalidInput.field("target", exc.disclosed()) from exc
+    except Refused as exc:
         raise InvalidInput.field("target", exc.reason) from exc
 
 

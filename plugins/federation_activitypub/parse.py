@@ -132,7 +132,10 @@ def ref(value: Any, field: str) -> str:
     if isinstance(value, dict):
         value = value.get("id") or value.get("href")
     url = _str(value, field, required=True)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 host
+        raise Refused(f"{field} is not a URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"{field} is not an http(s) URL")
     return url
@@ -159,7 +162,10 @@ def _time(value: Any, field: str, required: bool) -> datetime | None:
         raise Refused(f"{field} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
+        raise Refused(f"{field} is out of range") from None
 
 
 def _audience(obj: dict[str, Any]) -> set[str]:

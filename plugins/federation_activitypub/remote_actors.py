@@ -193,7 +193,9 @@ class KeyResolver:
     async def __call__(self, key_id: str, refresh: bool) -> PublicKey | str | None:
         try:
             row = await self._row(key_id, refresh)
-        except (FetchError, Refused) as exc:
+        except FetchError as exc:
+            raise SignatureError(f"cannot get key {key_id}: {exc.disclosed()}") from exc
+        except Refused as exc:
             raise SignatureError(f"cannot get key {key_id}: {exc.reason}") from exc
         self.owner = row.ap_id
         return row.public_key_pem

@@ -84,7 +84,7 @@ def refusing_fetch_errors(url: str) -> Iterator[None]:
     except TransportFailure:
         raise
     except FetchError as exc:
-        raise Refused(f"cannot use {url}: {exc.reason}") from exc
+        raise Refused(f"cannot use {url}: {exc.disclosed()}") from exc  # it may reach a search page
 
 
 async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> str:

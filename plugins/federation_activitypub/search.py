@@ -55,7 +55,9 @@ async def find(ctx: Ctx, query: str) -> Event | Identity:
         if not _is_url(target) and host and normalize_host(host) in our_hosts(ctx.settings):
             return _local_profile(await local_identity_by_handle(ctx, f"@{name}"))
         return await _remote(ctx, target)
-    except (FetchError, Refused) as exc:
+    except FetchError as exc:
+        raise InvalidInput.field("q", exc.disclosed()) from exc
+    except Refused as exc:
         raise InvalidInput.field("q", exc.reason) from exc
 
 

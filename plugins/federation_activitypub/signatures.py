@@ -28,7 +28,6 @@ failure raises ``SignatureError`` with a reason fit for a log line and a 401 bod
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import re
@@ -248,7 +247,7 @@ def _check_body_hashes(hashes_sent: list[tuple[str, bytes]], body: bytes, header
 def _decode_base64(value: str, what: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
-    except binascii.Error as exc:
+    except ValueError as exc:  # binascii.Error, or a character beyond ASCII (a header is latin-1)
         raise SignatureError(f"{what} is not valid base64") from exc
 
 
@@ -344,7 +343,6 @@ def _cavage_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: b
     if algorithm_name not in _CAVAGE_ALGORITHMS:
         raise SignatureError(f"unsupported signature algorithm {algorithm_name}")
     covered = tuple(parameters.get("headers", "date").lower().split())
-    expires = parameters.get("expires", "")
     _require_covered(covered, ("(request-target)", "date", "host" if method in BODYLESS_METHODS else "digest"))
     if "host" in covered:
         _check_host(fields, target)
@@ -358,8 +356,15 @@ def _cavage_claim(fields: _HeaderFields, method: str, target: httpx.URL, body: b
         message=_cavage_signing_string(covered, method, target, fields, parameters),
         covered=covered,
         signed_at=_http_date(fields.required("date")),
-        expires_at=_timestamp(int(expires) if expires.isdigit() else expires, "expires") if expires else None,
+        expires_at=_cavage_expiry(parameters.get("expires", "")),
     )
+
+
+def _cavage_expiry(value: str) -> datetime | None:
+    """The ``expires`` parameter, if any: ASCII digits only (``int()`` takes "٣" and raises on "²")."""
+    if not value:
+        return None
+    return _timestamp(int(value) if value.isascii() and value.isdigit() else value, "expires")
 
 
 def _cavage_signing_string(

@@ -108,5 +108,8 @@ async def test_sharing_by_email_and_to_a_mastodon_server(page: Page, site: Site)
     visited = await stand_in_for(page, "https://social.example.org/**")
     await page.get_by_role("region", name="Share").get_by_label("Your Mastodon server").fill("@me@Social.Example.org")
     await page.get_by_role("region", name="Share").get_by_role("button", name="Share on Mastodon").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Share on Mastodon")
+    assert visited == [], "a page says where the link goes; nothing leaves this site before the reader follows it"
+    await page.get_by_role("link", name="Go to social.example.org and write the post").click()
     await expect(page).to_have_title("elsewhere")
     assert visited == [f"https://social.example.org/share?text={quote(f'Book club & tea{chr(10)}{link}', safe='')}"]

@@ -7,6 +7,11 @@ database, then sweeping: the worker runs exactly as it would hours later.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
@@ -17,11 +22,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
+from core import outbox
 from core.app import create_app
 from core.db.base import utcnow
 from core.outbox import OutboxRow
 from core.settings import Settings
-from helpers import new_event, next_in, sign_up, wait_for
+from helpers import PG_URL, SECRET, new_event, next_in, sign_up, wait_for
 from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post, sweep
 from plugins.federation_activitypub.models import ApDomain
 from security_fixtures import LocalServer, answer
@@ -198,6 +204,104 @@ def test_a_delivery_waits_in_the_database_for_a_worker(settings_with_peers: Sett
     with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL):
         wait_for(lambda: event_activities(mallory))
     assert event_activities(mallory)[0]["object"]["name"] == "Published while no worker ran"
+
+
+def hang_while_reading_the_first_create(mallory: RemoteActor, released: threading.Event) -> None:
+    """mallory's inbox reads the first Create and answers nothing until ``released``; then 202 to everything."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        if len(event_activities(mallory)) == 1:
+            released.wait(60)
+        answer(202, b"")(handler)
+
+    mallory.server.routes["/inbox"] = respond
+
+
+def test_a_delivery_cut_off_by_a_killed_worker_goes_again_soon_with_the_same_id(
+    settings_with_peers: Settings, mallory: RemoteActor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies after the inbox read the Create but before it answered. Its lease lapses
+    unrenewed, the periodic sweep has the row run again, and the receiver gets the same id twice:
+    it can drop the second copy."""
+    with TestClient(create_app(settings_with_peers), base_url=PUBLIC_URL) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        followed_by(client, mallory)
+    monkeypatch.setattr(outbox, "LEASE_SECONDS", 1)  # a 30 s lease lapsing, in one second
+    released = threading.Event()
+    hang_while_reading_the_first_create(mallory, released)
+    with TestClient(create_app(settings_with_peers, run_worker=False), base_url=PUBLIC_URL) as client:
+        new_event(client, alice, title="Picnic")
+        row = deliveries(client)[-1]
+        tasks = client.app.state.tasks
+
+        async def start() -> asyncio.Future[str | None]:
+            return asyncio.ensure_future(tasks.process_row(row.id))
+
+        async def kill() -> None:
+            job.cancel()
+            await asyncio.wait([job])
+
+        job = tasks.run_coroutine(start())
+        wait_for(lambda: event_activities(mallory))
+        tasks.run_coroutine(kill())
+        released.set()
+        claimed = deliveries(client)[-1]
+        assert claimed.state == "running" and claimed.attempts == 1, "a killed worker records nothing"
+        wait_for(lambda: deliveries(client)[-1].claimed_until < utcnow())
+        assert tasks.run_coroutine(tasks.sweep()) == 1, "the sweep that runs every few seconds, not only at start"
+        assert tasks.run_coroutine(tasks.process_row(row.id)) == "done"
+    first, again = event_activities(mallory)
+    assert first["type"] == "Create" and first["object"]["name"] == "Picnic"
+    assert again["id"] == first["id"] == row.payload["activity"]["id"], "fixed when the row was written"
+
+
+def test_a_worker_process_killed_mid_delivery_is_replaced_within_seconds(
+    data_dir: Any, tmp_path: Any, mallory: RemoteActor
+) -> None:
+    """Production mode: `convene worker` processes take deliveries from Redis. One is killed
+    (SIGKILL) while the inbox reads its Create; a new worker sends the Create again, with the
+    same id, once the dead one's lease lapses, long before the old claim's five minutes."""
+    redis_url = os.environ.get("CONVENE_TEST_REDIS_URL")
+    assert redis_url, "set CONVENE_TEST_REDIS_URL (scripts/test.sh starts a Redis server)"
+    database_url = PG_URL or f"sqlite+aiosqlite:///{data_dir / 'convene.sqlite3'}"
+    config = tmp_path / "worker.toml"
+    config.write_text(f'secret_key = "{SECRET}"\ndata_dir = "{data_dir}"\ndatabase_url = "{database_url}"\n'
+                      f'broker_url = "{redis_url}"\npublic_url = "{PUBLIC_URL}"\n'
+                      "[plugins.federation_activitypub]\nallow_private_addresses = true\n")
+    # the workers hold 3 s leases instead of 30 s, so that the test waits seconds, not half a minute
+    start = ("import core.outbox as o; o.LEASE_SECONDS, o.RENEW_SECONDS = 3, 1; "
+             "from core.cli import main; main()")
+
+    def worker(name: str) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"{name}.log").open("wb")
+        return subprocess.Popen([sys.executable, "-c", start, "--config", str(config), "worker", "--threads", "2"],
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    released = threading.Event()
+    workers = [worker("first")]
+    try:
+        settings = federating_settings(data_dir, broker_url=redis_url, database_url=database_url)
+        with TestClient(create_app(settings), base_url=PUBLIC_URL) as client:
+            alice = sign_up(client, "alice@example.org", "alice")
+            followed_by(client, mallory)
+            hang_while_reading_the_first_create(mallory, released)
+            new_event(client, alice, title="Picnic")
+            wait_for(lambda: event_activities(mallory), timeout=30)
+            workers[0].kill()
+            workers[0].wait(timeout=30)
+            released.set()
+            workers.append(worker("second"))
+            wait_for(lambda: len(event_activities(mallory)) == 2, timeout=40)
+            wait_for(lambda: deliveries(client)[-1].state == "done")
+            row = deliveries(client)[-1]
+    finally:
+        released.set()
+        for process in workers:
+            process.kill()
+            process.wait(timeout=30)
+    first, again = event_activities(mallory)
+    assert first["type"] == "Create" and again["id"] == first["id"] == row.payload["activity"]["id"]
+    assert row.attempts == 2, "the killed worker's attempt, then the new worker's"
 
 
 @pytest.fixture

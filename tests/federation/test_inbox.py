@@ -170,7 +170,10 @@ def test_json_nested_10000_deep_is_refused(instance: TestClient, mallory: Remote
     assert counts(instance) == NOTHING
 
 
-@pytest.mark.parametrize("activity", [[], {"type": "Follow"}, {"id": "x", "type": "Follow", "actor": "ftp://a/b"}])
+@pytest.mark.parametrize("activity", [
+    [], {"type": "Follow"}, {"id": "x", "type": "Follow", "actor": "ftp://a/b"},
+    {"id": "https://a.example/1", "type": "Follow", "actor": "http://[::1/users/a"},  # an unclosed IPv6 bracket
+])
 def test_something_that_is_not_an_activity_is_refused(instance: TestClient, activity: Any) -> None:
     r = post(instance, msgspec.json.encode(activity), {"Content-Type": "application/activity+json"})
     assert r.status_code == 400
