@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from core import __version__
-from core.api.openapi import ApiDocumentation, ErrorOut, FieldError
+from core.api.openapi import ApiDocumentation, ErrorOut, FieldError, StrictStructSchemas
 from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
@@ -177,6 +177,6 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY,
-        plugins=[ApiDocumentation()],
+        plugins=[ApiDocumentation(), StrictStructSchemas()],
         debug=False,
     )

@@ -196,3 +196,20 @@ def test_a_method_a_page_does_not_have_is_a_405_with_allow(client):
     response = client.delete("/about")
     assert response.status_code == 405
     assert "GET" in response.headers["allow"].split(", ")
+
+
+def test_every_json_body_says_unknown_fields_are_refused(client, document):
+    for method, path, operation in operations(document):
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            assert document["components"]["schemas"][name]["additionalProperties"] is False, (method, path)
+    alice = sign_up(client, "alice@example.org", "alice")
+    refused = client.post("/api/v1/identities", headers=alice, json={"username": "bob", "colour": "red"})
+    assert refused.status_code == 400 and "colour" in field_errors(refused)
+
+
+def test_an_upload_documents_its_file_part_as_required(document):
+    for path in ("/api/v1/identities/{username}/avatar", "/api/v1/events/{uuid}/banner"):
+        schema = document["paths"][path]["put"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert schema["required"] == ["file"], path

@@ -6,12 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from core.api.openapi import refusals
+from core.api.openapi import ImageUpload, refusals
 from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.events import listing, service
@@ -74,7 +72,7 @@ class EventController(Controller):
     @put("/{uuid:str}/banner", guards=[signed_in], responses=refusals(403, 409))
     async def set_banner(
         self, ctx: Ctx, api: Caller, uuid: str,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: ImageUpload,
     ) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.set_banner(ctx, event, await data.read(ctx.settings.limits.banner_max_bytes + 1))

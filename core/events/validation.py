@@ -25,7 +25,9 @@ from core.sanitize import plain_text, rich_text
 
 Short = Annotated[str, Meta(max_length=200)]
 Url = Annotated[str, Meta(max_length=500)]
-TagName = Annotated[str, Meta(min_length=1, max_length=40)]
+TAG_MAX, TAGS_MAX = 40, 10
+TagName = Annotated[str, Meta(min_length=1, max_length=TAG_MAX)]
+EXTRA_NAME_MAX, EXTRAS_MAX = 50, 20
 DESCRIPTION_MAX = 20_000
 TIMEZONE_MAX = 64
 TAG_RE = re.compile(r"[^\w-]+", re.UNICODE)
@@ -65,9 +67,12 @@ class EventInput(msgspec.Struct, forbid_unknown_fields=True):
     external_participation_url: Url | UnsetType = UNSET
     max_participants: Annotated[int, Meta(ge=1, le=1_000_000)] | None | UnsetType = UNSET
     comments_enabled: bool | UnsetType = UNSET
-    tags: Annotated[list[TagName], Meta(max_length=10)] | UnsetType = UNSET
+    # (Litestar's schema leaves out what an item's or a key's own annotation says: rule() writes it)
+    tags: Annotated[list[TagName], Meta(max_length=TAGS_MAX),
+                    rule(items={"type": "string", "minLength": 1, "maxLength": TAG_MAX})] | UnsetType = UNSET
     # fields plugins add (core.events.extensions), each checked against the type its plugin declares
-    extra: Annotated[dict[Annotated[str, Meta(max_length=50)], Any], Meta(max_length=20)] | UnsetType = UNSET
+    extra: Annotated[dict[Annotated[str, Meta(max_length=EXTRA_NAME_MAX)], Any], Meta(max_length=EXTRAS_MAX),
+                     rule(max_properties=EXTRAS_MAX, property_names={"maxLength": EXTRA_NAME_MAX})] | UnsetType = UNSET
 
 
 def check_timezone(name: str, field: str = "timezone") -> str:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, delete, get, patch, post, put
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
-from core.api.openapi import refusals
+from core.api.openapi import ImageUpload, refusals
 from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.identities import service
@@ -55,9 +50,9 @@ class IdentityController(Controller):
     @put("/{username:str}/avatar", guards=[signed_in], responses=refusals(403))
     async def set_avatar(
         self, ctx: Ctx, api: Caller, username: str,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: ImageUpload,
     ) -> MyIdentityOut:
-        """Upload an avatar (multipart field ``data``): PNG, JPEG, GIF or WebP, checked and re-encoded."""
+        """Upload an avatar (the multipart body's file part): PNG, JPEG, GIF or WebP, checked and re-encoded."""
         identity = await _mine(ctx, api, username)
         content = await data.read(ctx.settings.limits.avatar_max_bytes + 1)
         await service.update_identity(ctx, identity, avatar=content)
