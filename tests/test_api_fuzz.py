@@ -45,7 +45,9 @@ EXAMPLES_PER_OPERATION = 20
 PASSWORD = "correct horse battery"
 CONFIG: dict[str, Any] = {
     "seed": SEED,
-    "generation": {"mode": "all", "max-examples": EXAMPLES_PER_OPERATION},
+    # nothing carried over from an earlier run (Schemathesis's cache, Hypothesis's example database): the seed decides
+    "cache": {"enabled": False},
+    "generation": {"mode": "all", "max-examples": EXAMPLES_PER_OPERATION, "database": "none"},
     "phases": {"stateful": {"enabled": False}},
     "checks": {
         "enabled": False,
