@@ -25,7 +25,7 @@ from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.i18n import N_, Message
-from core.media import image_workers
+from core.image_workers import image_workers
 from core.notifications import deliver_notification
 from core.plugins import call_sync
 from core.routes import api_handlers, web_handlers

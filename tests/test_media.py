@@ -23,8 +23,12 @@ import pytest
 from litestar.testing import TestClient
 from PIL import ExifTags, Image, PngImagePlugin
 
+from core.context import Ctx
+from core.identities.service import local_identity, update_identity
 from core.image_decoding import MAX_PIXELS, MAX_SIDE
-from core.media import TOO_LARGE_TO_PROCESS, ImageWorkers, image_workers
+from core.image_workers import ImageWorkers, image_workers
+from core.media import TOO_LARGE_TO_PROCESS
+from core.viewer import ANONYMOUS
 from helpers import field_errors, new_event, sign_up, wait_for
 from test_web_events import event_form
 from webhelpers import field_error, log_in, png_bytes, second_browser, submit
@@ -324,3 +328,40 @@ def test_a_worker_killed_while_decoding_refuses_that_picture_and_the_pool_is_reb
     again = put_avatar(client, alice, png_bytes(48))
     assert again.status_code == 200, again.text
     assert decoding_processes() not in ([], [worker]), "a new worker decoded it"
+
+
+
+def replace_avatar(client: TestClient, commit: bool) -> None:
+    """Give alice a new avatar through the service, then commit or roll back the transaction."""
+
+    async def run() -> None:
+        async with client.app.state.sessionmaker() as session:
+            ctx = Ctx(session, client.app.state.runtime, ANONYMOUS)
+            await update_identity(ctx, await local_identity(ctx, "alice"), avatar=png_bytes(40))
+            await (session.commit() if commit else session.rollback())
+
+    with client.portal() as portal:
+        portal.call(run)
+
+
+def test_a_stored_picture_follows_the_transaction_that_named_it(client, alice):
+    """Rolled back (a form refused further on, a failed request): the new file goes and the old one
+    stays; committed: the old file goes."""
+    assert put_avatar(client, alice, png_bytes()).status_code == 200
+    [first] = stored(client)
+    replace_avatar(client, commit=False)
+    assert stored(client) == [first]
+    replace_avatar(client, commit=True)
+    [second] = stored(client)
+    assert second != first
+    assert client.get(client.get("/api/v1/identities/alice").json()["avatar_url"]).status_code == 200
+
+
+def test_only_the_first_frame_of_an_animation_is_kept(client, alice):
+    frames = [Image.new("RGB", (32, 32), (index * 20, 0, 0)) for index in range(10)]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    answer = put_avatar(client, alice, out.getvalue(), "moving.gif")
+    assert answer.status_code == 200, answer.text
+    with Image.open(io.BytesIO(client.get(answer.json()["avatar_url"]).content)) as avatar:
+        assert avatar.format == "GIF" and getattr(avatar, "n_frames", 1) == 1

@@ -129,9 +129,9 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
     verdict = await _verdict(ctx, event, "update", changed)
     new = None
     if data is not None:
-        new = await store_image(ctx.runtime, "banners", data, "banner", ctx.settings.limits.banner_max_bytes,
+        new = await store_image(ctx, "banners", data, "banner", ctx.settings.limits.banner_max_bytes,
                                 BANNER_SIDE)
-    remove_image(ctx.settings.media_dir, event.banner)
+    remove_image(ctx, event.banner)
     event.banner = new
     await _changed(ctx, event, changed, verdict)
 
@@ -193,7 +193,7 @@ async def _delete(ctx: Ctx, event: Event) -> None:
     if event.published_at is not None and event.visibility != "private":
         # only an address anyone could have been given; a draft's or private event's stays unknown
         ctx.session.add(DeletedEvent(uuid=event.uuid))
-    remove_image(ctx.settings.media_dir, event.banner)
+    remove_image(ctx, event.banner)
     await ctx.session.delete(event)
     await ctx.session.flush()
 

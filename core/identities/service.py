@@ -127,10 +127,10 @@ async def update_identity(
     await _check_profile_content(ctx, identity)
     new_avatar = None
     if avatar is not None:
-        new_avatar = await store_image(ctx.runtime, "avatars", avatar, "avatar", ctx.settings.limits.avatar_max_bytes,
+        new_avatar = await store_image(ctx, "avatars", avatar, "avatar", ctx.settings.limits.avatar_max_bytes,
                                        AVATAR_SIDE)
     if new_avatar or remove_avatar:
-        remove_image(ctx.settings.media_dir, identity.avatar)
+        remove_image(ctx, identity.avatar)
         identity.avatar = new_avatar
     await ctx.emit("convene_identity_updated", identity=identity)
     return identity
@@ -169,7 +169,7 @@ async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False
     await leave_all(ctx, identity)
     await anonymise_comments_of(ctx, identity)
     await ctx.emit("convene_identity_deleted", identity=identity)
-    remove_image(ctx.settings.media_dir, identity.avatar)
+    remove_image(ctx, identity.avatar)
     await ctx.session.delete(identity)
     await ctx.session.flush()
     if identity.is_default:
