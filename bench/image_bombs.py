@@ -6,7 +6,7 @@ Pillow would decode into 240 MB. One command, in a temporary folder removed afte
 process, embedded worker) on a free loopback port. Then, each round: ``/healthz`` is
 requested back to back for a few seconds (idle), then again while 4 clients upload the bomb
 as their avatar ``--uploads`` times each, all at once. Meanwhile the resident memory
-(RSS) of the web process and of its picture workers (its children, core.media) is read from
+(RSS) of the web process and of its picture workers (its children, core.image_workers) is read from
 /proc every 20 ms.
 
     .venv/bin/python bench/image_bombs.py                        # the code of this checkout

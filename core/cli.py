@@ -34,7 +34,7 @@ def _plugin_commands() -> list[click.Command]:
 class _Commands(click.Group):
     """The core's commands, then the enabled plugins' ones, looked up when a command line names one.
 
-    Not on import: core.media's picture workers are spawned processes, which import the
+    Not on import: core.image_workers' picture workers are spawned processes, which import the
     ``convene`` script the server was started from (that is how multiprocessing spawns), and
     should start in a fraction of a second without loading every plugin.
     """

@@ -1,4 +1,4 @@
-"""Decoding and re-encoding one uploaded picture: what runs in core.media's worker processes.
+"""Decoding and re-encoding one uploaded picture: what runs in core.image_workers' processes.
 
 This module imports only Pillow and the standard library, so the spawned worker
 processes start light; the web process never calls ``reencode`` itself (a picture is

@@ -12,6 +12,7 @@ application.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from core.image_decoding import MEMORY, Refused, limit_memory, reencode
 from core.runtime import Runtime
 
+log = logging.getLogger("convene.media")
 WORKERS = 2
 WORKER_MEMORY_BYTES = 512 * 1024 * 1024
 
@@ -28,7 +30,9 @@ class ImageWorkers:
     """A small pool of spawned processes with capped memory, made on first use, rebuilt when broken.
 
     Spawned rather than forked: a fork would copy the web process (its threads, its
-    database connections) into each worker.
+    database connections) into each worker. A spawned process imports the main module
+    it was started from (the ``convene`` script), which is why core.cli loads nothing heavy
+    on import.
     """
 
     def __init__(self, workers: int = WORKERS, memory_bytes: int = WORKER_MEMORY_BYTES) -> None:
@@ -70,6 +74,7 @@ class ImageWorkers:
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
+            log.warning("a picture worker died (out of memory, or killed) while decoding; its pool is made again")
             self._discard(pool)
             raise Refused(MEMORY) from None
         finally:

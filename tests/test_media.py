@@ -1,7 +1,7 @@
 """Uploaded pictures: bombs refused before decoding, decoding away from the event loop, /media serving
 only what was stored.
 
-The pictures are decoded by the instance's pool of worker processes (core.media); these tests
+The pictures are decoded by the instance's pool of worker processes (core.image_workers); these tests
 use that pool as it runs, and watch its processes from outside (their ids, SIGSTOP, SIGKILL),
 never replacing any of it.
 """
@@ -81,7 +81,7 @@ def stored(client: TestClient) -> list[Path]:
 
 
 def decoding_processes() -> list[int]:
-    """The ids of this process's children that are spawned pool workers (core.media's)."""
+    """The ids of this process's children that are spawned pool workers (core.image_workers')."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
