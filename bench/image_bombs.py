@@ -4,10 +4,11 @@ The bomb is the one of issue 9: an 8900x8900 PNG of black pixels, about 230 KB, 
 Pillow would decode into 240 MB. One command, in a temporary folder removed afterwards:
 ``convene init`` and ``migrate`` (SQLite), ``convene users create``, ``convene serve`` (one
 process, embedded worker) on a free loopback port. Then, each round: ``/healthz`` is
-requested back to back for a few seconds (idle), then again while 4 clients upload the bomb
-as their avatar ``--uploads`` times each, all at once. Meanwhile the resident memory
-(RSS) of the web process and of its picture workers (its children, core.image_workers) is read from
-/proc every 20 ms.
+requested back to back for a few seconds (idle), then again while 4 clients upload the
+bomb as their avatar ``--uploads`` times each, all at once (or, with ``--picture largest``,
+a 4000x4000 PNG, the largest picture accepted, which is decoded). Meanwhile the resident
+memory (RSS) of the web process and of its picture workers (its children,
+core.image_workers) is read from /proc every 20 ms.
 
     .venv/bin/python bench/image_bombs.py                        # the code of this checkout
     .venv/bin/python bench/image_bombs.py --checkout ../main     # another checkout's code, for before/after
@@ -41,10 +42,13 @@ IDLE_SECONDS = 3
 SAMPLE_SECONDS = 0.02
 
 
-def bomb() -> bytes:
-    """The bomb: Pillow compresses the 240 MB of zeros about a thousand times."""
+SIZES = {"bomb": (8900, 8900), "largest": (4000, 4000)}  # the issue's bomb; the largest picture accepted (16 MP)
+
+
+def black_png(width: int, height: int) -> bytes:
+    """Black pixels: Pillow compresses them about a thousand times (the bomb: 240 MB into about 230 KB)."""
     out = io.BytesIO()
-    Image.new("RGB", (8900, 8900)).save(out, format="PNG", compress_level=9)
+    Image.new("RGB", (width, height)).save(out, format="PNG", compress_level=9)
     return out.getvalue()
 
 
@@ -152,7 +156,7 @@ def markdown(meta: dict, rounds: list[dict]) -> str:
 
     lines = [
         (f"Convene {meta['commit']} ({meta['checkout']}), SQLite, {meta['date']}, {meta['cpus']} CPUs; "
-         f"{PARALLEL} clients upload an {meta['bomb_kb']} KB 8900x8900 PNG {meta['uploads']} times each, at once; "
+         f"{PARALLEL} clients upload a {meta['picture']} {meta['uploads']} times each, at once; "
          f"load average {meta['load_average_at_start']:.1f} at start, medians of {len(rounds)} rounds."),
         "",
         "| answers | upload s | web RSS MB before / peak | workers RSS MB peak | /healthz ms idle | "
@@ -170,12 +174,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkout", type=Path, default=BENCH.parent,
                         help="the repository whose code the server runs (default: this one)")
+    parser.add_argument("--picture", choices=sorted(SIZES), default="bomb",
+                        help="the 8900x8900 bomb (default), or the largest picture accepted, 4000x4000, which is decoded")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
-    parser.add_argument("--uploads", type=int, default=3, help="bombs each of the 4 clients uploads per round (default 3)")
+    parser.add_argument("--uploads", type=int, default=3, help="pictures each of the 4 clients uploads per round (default 3)")
     args = parser.parse_args()
     checkout = args.checkout.resolve()
     load = os.getloadavg()[0]
-    picture = bomb()
+    width, height = SIZES[args.picture]
+    picture = black_png(width, height)
     with tempfile.TemporaryDirectory(prefix="convene-bombs-") as tmp:
         port = free_port()
         config = str(Path(tmp) / "convene.toml")
@@ -193,7 +200,7 @@ def main() -> None:
     commit = subprocess.run(["git", "-C", str(checkout), "describe", "--always", "--dirty"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit, "checkout": str(checkout),
-            "cpus": os.cpu_count(), "load_average_at_start": load, "bomb_kb": len(picture) // 1024,
+            "cpus": os.cpu_count(), "load_average_at_start": load, "picture": f"{len(picture) // 1024} KB {width}x{height} PNG",
             "rounds": args.rounds, "uploads": args.uploads, "command": " ".join([Path(sys.executable).name, *sys.argv])}
     table = markdown(meta, rounds)
     print(table)
