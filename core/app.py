@@ -32,6 +32,7 @@ from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
+from core.web.api_reference import ApiReference
 from core.web.localised import LocalisedTemplates
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
 from core.web.security_headers import security_headers
@@ -163,7 +164,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         type_encoders={Message: str},  # a translatable message is sent as its English text
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
                                cookie_secure=settings.public_url.startswith("https://")),
-        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema"),
+        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema",
+                                     render_plugins=[ApiReference()]),
         exception_handlers={
             DomainError: handle_domain_error,
             ValidationException: handle_validation,
