@@ -103,7 +103,9 @@ class ApiReference(OpenAPIRenderPlugin):
         super().__init__(path="/")
 
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
-        template = request.app.template_engine.get_template("api_reference.html")
+        engine = request.app.template_engine
+        assert engine is not None, "create_app always configures the theme's template engine"
+        template = engine.get_template("api_reference.html")
         page = template.render(request=request, me=None, info=openapi_schema.get("info", {}),
                                operations=operations(openapi_schema), shapes=shapes(openapi_schema))
         return page.encode()
