@@ -25,6 +25,7 @@ from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.i18n import N_, Message
+from core.media import image_workers
 from core.notifications import deliver_notification
 from core.plugins import call_sync
 from core.routes import api_handlers, web_handlers
@@ -34,6 +35,7 @@ from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
 from core.web.api_reference import ApiReference
 from core.web.localised import LocalisedTemplates
+from core.web.media_files import picture, picture_head
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
 from core.web.security_headers import security_headers
 from core.web.templating import make_environments, theme_dirs
@@ -132,6 +134,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
 
     async def stop() -> None:
         tasks.stop()
+        image_workers(runtime).shutdown()
         await engine.dispose()
 
     plugin_routes = [h for hs in call_sync(pm, "convene_route_handlers") for h in hs]
@@ -152,7 +155,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         route_handlers=[
             *api_handlers(), *web_handlers(), *plugin_routes, healthz,
             create_static_files_router("/static", directories=[*static_dirs], include_in_schema=False),
-            create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
+            picture, picture_head,
         ],
         dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
         state=State({"settings": settings, "pm": pm, "runtime": runtime, "sessionmaker": sessionmaker, "tasks": tasks,

@@ -27,7 +27,7 @@ from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.events.validation import EventInput, clean_event_input
 from core.i18n import stored_messages
 from core.identities.models import Identity
-from core.media import remove_image, store_image
+from core.media import BANNER_SIDE, remove_image, store_image
 from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
 from core.sanitize import plain_text
 from core.viewer import Viewer
@@ -128,8 +128,9 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
     changed = {"banner": event.banner}
     verdict = await _verdict(ctx, event, "update", changed)
     new = None
-    if data:
-        new = store_image(ctx.settings.media_dir, "banners", data, "banner", ctx.settings.limits.banner_max_bytes, 1920)
+    if data is not None:
+        new = await store_image(ctx.runtime, "banners", data, "banner", ctx.settings.limits.banner_max_bytes,
+                                BANNER_SIDE)
     remove_image(ctx.settings.media_dir, event.banner)
     event.banner = new
     await _changed(ctx, event, changed, verdict)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
+from core.api.uploads import PictureUpload
 from core.auth import Caller
 from core.context import Ctx
 from core.identities import service
@@ -54,11 +54,11 @@ class IdentityController(Controller):
     @put("/{username:str}/avatar")
     async def set_avatar(
         self, ctx: Ctx, api: Caller, username: str,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[PictureUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> MyIdentityOut:
-        """Upload an avatar (multipart field ``data``): PNG, JPEG, GIF or WebP, checked and re-encoded."""
+        """Upload an avatar (multipart file part ``data``): PNG, JPEG, GIF or WebP, checked and re-encoded."""
         identity = await _mine(ctx, api, username)
-        content = await data.read(ctx.settings.limits.avatar_max_bytes + 1)
+        content = await data.data.read(ctx.settings.limits.avatar_max_bytes + 1)
         await service.update_identity(ctx, identity, avatar=content)
         return my_identity_out(identity, ctx.settings)
 

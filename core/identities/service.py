@@ -14,7 +14,7 @@ from core.events.participation import leave_all
 from core.events.service import delete_events_of
 from core.i18n import Message
 from core.identities.models import Identity
-from core.media import remove_image, store_image
+from core.media import AVATAR_SIDE, remove_image, store_image
 from core.permissions import may_moderate, require_can_act
 from core.sanitize import plain_text, rich_text
 
@@ -126,9 +126,9 @@ async def update_identity(
         setattr(identity, key, value)
     await _check_profile_content(ctx, identity)
     new_avatar = None
-    if avatar:
-        limits = ctx.settings.limits
-        new_avatar = store_image(ctx.settings.media_dir, "avatars", avatar, "avatar", limits.avatar_max_bytes, 512)
+    if avatar is not None:
+        new_avatar = await store_image(ctx.runtime, "avatars", avatar, "avatar", ctx.settings.limits.avatar_max_bytes,
+                                       AVATAR_SIDE)
     if new_avatar or remove_avatar:
         remove_image(ctx.settings.media_dir, identity.avatar)
         identity.avatar = new_avatar
