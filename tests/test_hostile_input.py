@@ -21,8 +21,13 @@ from core.accounts.models import Account, Credential
 from core.app import create_app
 from core.events.models import Event
 from core.json_limits import MAX_DEPTH
-from helpers import EVERY_PLUGIN, make_settings, sign_up
+from helpers import EVERY_PLUGIN, field_errors, make_settings, new_event, sign_up
+from test_web_events import create as create_on_the_form
+from webhelpers import field_error, member
 
+# wall-clock times whose UTC instant is beyond what a datetime holds (year 10000, year 0)
+OVERFLOWING = [("9999-12-31T23:59:59", "Pacific/Pago_Pago"), ("0001-01-01T00:00:00", "Asia/Tokyo")]
+YEARS = "choose a year between 1900 and 2200"
 DEEP = b'{"a":' * 10_000 + b"1" + b"}" * 10_000
 DUMMY = {"int": "1", "path": "nothing"}  # any other parameter type: a uuid, which also reads as a string
 
@@ -97,3 +102,52 @@ def test_every_json_body_of_every_route_is_bounded(every_plugin):
         r = every_plugin.request(method, path, content=wide, headers={"content-type": "application/json"})
         assert r.status_code == 400, (method, path, r.status_code, r.text)
     assert count(every_plugin, Account) == 0
+
+
+@pytest.mark.parametrize(("moment", "zone"), OVERFLOWING)
+def test_a_date_that_overflows_in_utc_is_refused_by_the_api(client, moment, zone):
+    headers = sign_up(client, "ada@example.org", "ada")
+    r = client.post("/api/v1/events", headers=headers, json={"title": "Far", "begins_at": moment, "timezone": zone})
+    assert r.status_code == 422, r.text
+    assert field_errors(r) == {"begins_at": YEARS}
+    assert count(client, Event) == 0
+    event = new_event(client, headers, timezone=zone)
+    for body in ({"begins_at": moment}, {"ends_at": moment}, {"begins_at": f"{moment}+14:00"}):
+        r = client.patch(f"/api/v1/events/{event['uuid']}", headers=headers, json=body)
+        assert r.status_code == 422, r.text
+        assert set(field_errors(r).values()) == {YEARS}
+    assert client.get(f"/api/v1/events/{event['uuid']}").json()["begins_at"] == event["begins_at"]
+
+
+@pytest.mark.parametrize(("moment", "zone"), OVERFLOWING)
+def test_a_date_that_overflows_in_utc_is_refused_by_the_form(client, moment, zone):
+    member(client, "alice@example.org", "alice")
+    response = create_on_the_form(client, begins_at=moment[:16], ends_at="", timezone=zone)
+    assert response.status_code == 422
+    assert field_error(response.text, "event", "begins_at") == YEARS
+    assert count(client, Event) == 0
+
+
+@pytest.mark.parametrize("bound", ["9999-12-31T23:59:59-11:00", "0001-01-01T00:00:00+09:00", "0001-01-01T00:00:00",
+                                   "9999-12-31T23:59:59"])
+def test_listing_bounds_out_of_range_are_a_4xx(client, bound):
+    for name in ("starts_after", "starts_before"):
+        r = client.get("/api/v1/events", params={name: bound})
+        assert r.status_code == 422, r.text
+        assert field_errors(r) == {name: YEARS}
+
+
+def test_listing_bounds_without_offset_are_read_in_utc(client):
+    headers = sign_up(client, "ada@example.org", "ada")
+    event = new_event(client, headers, begins_at="2199-06-01T12:00:00", timezone="UTC")
+    found = client.get("/api/v1/events", params={"starts_after": "2199-06-01T11:59:00"}).json()["items"]
+    assert [e["uuid"] for e in found] == [event["uuid"]]
+    assert client.get("/api/v1/events", params={"starts_after": "2199-06-01T12:01:00"}).json()["items"] == []
+
+
+@pytest.mark.parametrize(("name", "day"), [("to", "9999-12-31"), ("from", "0001-01-01"), ("from", "9999-12-31")])
+def test_explore_dates_out_of_range_are_named_on_the_page(client, name, day):
+    member(client, "alice@example.org", "alice")
+    page = client.get("/", params={name: day})
+    assert page.status_code == 400, page.text
+    assert YEARS in page.text
