@@ -33,6 +33,7 @@ from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
 from core.web.localised import LocalisedTemplates
+from core.web.nul_guard import refuse_nul
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
 from core.web.requests import BoundedRequest
 from core.web.security_headers import security_headers
@@ -175,6 +176,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         before_send=[security_headers(settings.public_url)],
         on_startup=[start],
         on_shutdown=[stop],
+        middleware=[refuse_nul],
         request_class=BoundedRequest,
         request_max_body_size=MAX_BODY,
         debug=False,

@@ -23,12 +23,13 @@ from core.events.models import Event
 from core.json_limits import MAX_DEPTH
 from helpers import EVERY_PLUGIN, field_errors, make_settings, new_event, sign_up
 from test_web_events import create as create_on_the_form
-from webhelpers import field_error, member
+from webhelpers import csrf_token, field_error, member, submit
 
 # wall-clock times whose UTC instant is beyond what a datetime holds (year 10000, year 0)
 OVERFLOWING = [("9999-12-31T23:59:59", "Pacific/Pago_Pago"), ("0001-01-01T00:00:00", "Asia/Tokyo")]
 YEARS = "choose a year between 1900 and 2200"
 DEEP = b'{"a":' * 10_000 + b"1" + b"}" * 10_000
+NUL_REFUSED = "must not contain a NUL character"
 DUMMY = {"int": "1", "path": "nothing"}  # any other parameter type: a uuid, which also reads as a string
 
 
@@ -151,3 +152,82 @@ def test_explore_dates_out_of_range_are_named_on_the_page(client, name, day):
     page = client.get("/", params={name: day})
     assert page.status_code == 400, page.text
     assert YEARS in page.text
+
+
+def refused_for_nul(response, field: str) -> bool:
+    return response.status_code == 400 and (not response.headers.get("content-type", "").startswith(
+        "application/json") or field_errors(response) == {field: NUL_REFUSED})
+
+
+def test_nul_in_an_email_is_refused_everywhere_an_email_is_typed(client):
+    sign_up(client, "ada@example.org", "ada")
+    accounts = count(client, Account)
+    email = "ada\x00@example.org"
+    for path, body in [("/api/v1/accounts", {"email": email, "password": "correct horse", "username": "bob"}),
+                       ("/api/v1/auth/token", {"email": email, "password": "correct horse"}),
+                       ("/api/v1/password/reset-request", {"email": email})]:
+        r = client.post(path, json=body)
+        assert refused_for_nul(r, "body"), (path, r.status_code, r.text)
+    for page, body in [("/signup", {"email": email, "password": "correct horse", "username": "bob"}),
+                       ("/login", {"email": email, "password": "correct horse"}),
+                       ("/password/forgot", {"email": email})]:
+        r = submit(client, page, page, body)
+        assert r.status_code == 400 and NUL_REFUSED in r.text, (page, r.status_code)
+    assert count(client, Account) == accounts
+
+
+def test_nul_in_query_filters_is_refused(client):
+    for path, params in [("/api/v1/events", {"tag": "a\x00b"}), ("/api/v1/events", {"text": "\x00"}),
+                         ("/", {"tag": "\x00"}), ("/", {"q": "x\x00"})]:
+        r = client.get(path, params=params)
+        assert refused_for_nul(r, next(iter(params))), (path, params, r.status_code, r.text)
+
+
+def test_nul_in_webfinger_resource_is_refused(every_plugin):
+    sign_up(every_plugin, "ada@example.org", "ada")
+    r = every_plugin.get("/.well-known/webfinger", params={"resource": "acct:ada\x00@testserver.local"})
+    assert refused_for_nul(r, "resource"), r.text
+    assert every_plugin.get("/.well-known/webfinger", params={"resource": "acct:ada@testserver.local"}).status_code == 200
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(client):
+    """A JSON backslash escaped, then the letters u0000: ordinary text, kept."""
+    headers = sign_up(client, "ada@example.org", "ada")
+    r = client.post("/api/v1/events", headers=headers, content=rb'{"title": "C:\\u0000", "begins_at": "2199-01-01T10:00:00"}')
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == "C:\\u0000"
+
+
+def every_request(app: Litestar) -> Iterator[tuple[str, str]]:
+    """(method, route path) of every method of every route of the application."""
+    for route in app.routes:
+        for method in sorted(getattr(route, "methods", ())):
+            if method not in ("HEAD", "OPTIONS"):
+                yield method, route.path
+
+
+def test_every_route_refuses_nul_in_path_query_and_body(every_plugin):
+    """Routes listed from the application: one added later, in core or a plugin, is checked too."""
+    client = every_plugin
+    headers = sign_up(client, "ada@example.org", "ada")
+    page = client.get("/login").text
+    token = csrf_token(page)
+    walked = 0
+    for method, path in every_request(client.app):
+        concrete = filled(path)
+        r = client.request(method, concrete, params={"x": "\x00"}, headers=headers)
+        assert refused_for_nul(r, "x"), (method, path, "query", r.status_code, r.text)
+        if "{" in path:
+            with_nul = re.sub(r"\{\w+:(\w+)\}", "a%00b", path)
+            r = client.request(method, with_nul, headers=headers)
+            assert refused_for_nul(r, "path"), (method, path, "path", r.status_code, r.text)
+        if method != "GET":
+            r = client.request(method, concrete, json={"name": "a\x00b"}, headers=headers)
+            assert refused_for_nul(r, "body"), (method, path, "json", r.status_code, r.text)
+            r = client.request(method, concrete, data={"name": "a\x00b", "_csrf_token": token}, headers=headers)
+            assert refused_for_nul(r, "name"), (method, path, "form", r.status_code, r.text)
+            r = client.request(method, concrete, files={"name": ("n.txt", b"\x00", "text/plain")},
+                               data={"title": "\x00"}, headers=headers)
+            assert refused_for_nul(r, "title"), (method, path, "multipart", r.status_code, r.text)
+        walked += 1
+    assert walked > 80, walked
