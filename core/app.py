@@ -36,7 +36,9 @@ from core.upkeep import CORE_TASKS
 from core.web.api_reference import ApiReference
 from core.web.localised import LocalisedTemplates
 from core.web.media_files import picture, picture_head
+from core.web.nul_guard import refuse_nul
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
+from core.web.requests import BoundedRequest
 from core.web.security_headers import security_headers
 from core.web.templating import make_environments, theme_dirs
 
@@ -179,6 +181,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         before_send=[security_headers(settings.public_url)],
         on_startup=[start],
         on_shutdown=[stop],
+        middleware=[refuse_nul],
+        request_class=BoundedRequest,
         request_max_body_size=MAX_BODY,
         debug=False,
     )

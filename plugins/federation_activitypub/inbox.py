@@ -27,12 +27,12 @@ from sqlalchemy import update
 
 from core.context import Ctx
 from core.db.insert_new import insert_new
+from core.json_limits import PayloadRejected, parse_json
 from core.outbox import enqueue
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of
 from plugins.federation_activitypub.follows import local_identity_by_handle
 from plugins.federation_activitypub.instance import Federation, federation
-from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused, ref
 from plugins.federation_activitypub.policy import permits

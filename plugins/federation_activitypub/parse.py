@@ -18,7 +18,7 @@ import msgspec
 
 from core.errors import InvalidInput
 from core.events.models import CATEGORIES
-from core.events.validation import check_timezone
+from core.events.validation import FIRST_YEAR, LAST_YEAR, check_timezone
 from core.sanitize import plain_text, rich_text
 
 PUBLIC = {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
@@ -160,12 +160,9 @@ def _time(value: Any, field: str, required: bool) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Refused(f"{field} is not an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
-        raise Refused(f"{field} is out of range") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # the years the instance takes from its own members
+        raise Refused(f"{field} is out of range")
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _audience(obj: dict[str, Any]) -> set[str]:

@@ -93,6 +93,9 @@ def _event(**changes):
     ({"id": "javascript:alert(1)"}, "id is not an http"),
     ({"name": "x" * 5000}, "name is longer"),
     ({"attributedTo": 42}, "attributedTo must be a string"),
+    ({"startTime": "9999-12-31T23:59:59-11:00"}, "startTime is out of range"),
+    ({"endTime": "0001-01-01T00:00:00+09:00"}, "endTime is out of range"),
+    ({"startTime": "2201-01-01T00:00:00Z"}, "startTime is out of range"),
 ])
 def test_bad_events_are_refused(changes, reason):
     with pytest.raises(Refused, match=reason):
