@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from core import __version__
+from core.api.openapi import ApiDocumentation, ErrorOut, FieldError
 from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
@@ -72,10 +73,8 @@ def _wants_json(request: Request) -> bool:
 
 def _error_response(request: Request, status: int, message: str, errors: dict[str, str] | None = None) -> Response:
     if _wants_json(request):
-        body: dict[str, Any] = {"status_code": status, "detail": message}
-        if errors:
-            body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
-        return Response(body, status_code=status)
+        fields = [FieldError(k, v) for k, v in (errors or {}).items()]
+        return Response(ErrorOut(status, message, fields), status_code=status)
     if status == 401:
         # after logging in, come back to the page (a POST's own URL cannot be shown again)
         back = request.url.path if request.method == "GET" else urlsplit(request.headers.get("referer", "")).path
@@ -104,7 +103,10 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:
-    return _error_response(request, exc.status_code, exc.detail)
+    """Litestar's own refusals, with the headers they carry (a 405's ``Allow``)."""
+    response = _error_response(request, exc.status_code, exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -184,5 +186,6 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         middleware=[refuse_nul],
         request_class=BoundedRequest,
         request_max_body_size=MAX_BODY,
+        plugins=[ApiDocumentation()],
         debug=False,
     )

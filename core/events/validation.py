@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from core.api.rules import rule
 from core.errors import InvalidInput, field_of_message
-from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event
+from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, EditableStatus, Event
 from core.i18n import Message
 from core.sanitize import plain_text, rich_text
 
@@ -34,7 +35,14 @@ TagName = Annotated[str, Meta(min_length=1, max_length=40)]
 DESCRIPTION_MAX = 20_000
 # years accepted in any date-time given to the instance; a day either side still converts to UTC safely
 FIRST_YEAR, LAST_YEAR = 1900, 2200
+TIMEZONE_MAX = 64
 TAG_RE = re.compile(r"[^\w-]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> frozenset[str]:
+    """The IANA names this instance knows: what ``check_timezone`` accepts and the OpenAPI document lists."""
+    return frozenset(available_timezones())
 
 
 class AddressInput(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,13 +63,13 @@ class EventInput(msgspec.Struct, forbid_unknown_fields=True):
     description: Annotated[str, Meta(max_length=DESCRIPTION_MAX)] | UnsetType = UNSET
     begins_at: datetime | UnsetType = UNSET
     ends_at: datetime | None | UnsetType = UNSET
-    timezone: Annotated[str, Meta(max_length=64)] | UnsetType = UNSET
+    timezone: Annotated[str, Meta(max_length=TIMEZONE_MAX), rule(enum=sorted(timezone_names()))] | UnsetType = UNSET
     address: AddressInput | None | UnsetType = UNSET
     online_url: Url | UnsetType = UNSET
-    category: str | UnsetType = UNSET
-    status: Annotated[str, Meta(pattern="^(tentative|confirmed)$")] | UnsetType = UNSET
-    visibility: str | UnsetType = UNSET
-    join_mode: str | UnsetType = UNSET
+    category: Annotated[str, rule(enum=list(CATEGORIES))] | UnsetType = UNSET
+    status: EditableStatus | UnsetType = UNSET
+    visibility: Annotated[str, rule(enum=list(VISIBILITIES))] | UnsetType = UNSET
+    join_mode: Annotated[str, rule(enum=list(JOIN_MODES))] | UnsetType = UNSET
     external_participation_url: Url | UnsetType = UNSET
     max_participants: Annotated[int, Meta(ge=1, le=1_000_000)] | None | UnsetType = UNSET
     comments_enabled: bool | UnsetType = UNSET
@@ -70,13 +78,8 @@ class EventInput(msgspec.Struct, forbid_unknown_fields=True):
     extra: Annotated[dict[Annotated[str, Meta(max_length=50)], Any], Meta(max_length=20)] | UnsetType = UNSET
 
 
-@lru_cache(maxsize=1)
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def check_timezone(name: str, field: str = "timezone") -> str:
-    if name not in _zones():
+    if name not in timezone_names():
         raise InvalidInput.field(field, Message("unknown timezone %(name)s (use an IANA name such as Europe/Paris)",
                                                   name=repr(name[:64])))
     return name

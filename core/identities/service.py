@@ -18,7 +18,9 @@ from core.media import AVATAR_SIDE, remove_image, store_image
 from core.permissions import may_moderate, require_can_act
 from core.sanitize import plain_text, rich_text
 
-USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
+USERNAME_MAX = 30
+USERNAME_PATTERN = rf"^[a-z0-9_]{{1,{USERNAME_MAX}}}$"  # also written into the OpenAPI document
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 # names that would collide with the instance's own paths or mislead people
 RESERVED = {"admin", "administrator", "api", "relay", "inbox", "outbox", "events", "static", "media", "moderator",
             "root", "support", "convene", "instance", "about", "login", "logout", "signup", "settings", "search"}
