@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select, true
 from core.accounts.models import Account, Credential
 from core.comments.service import anonymise_comments_of
 from core.context import Ctx
+from core.db.claim import claim
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.participation import leave_all
 from core.events.service import delete_events_of
@@ -162,7 +163,10 @@ async def delete_identity(ctx: Ctx, identity: Identity) -> None:
 
 async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
     """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
-    its comments anonymised. ``allow_last`` when its account goes too."""
+    its comments anonymised. ``allow_last`` when its account goes too. A concurrent request that
+    removed it first makes this one a 404 that writes nothing."""
+    if not await claim(ctx.session, Identity, identity.id):
+        raise NotFound("no such identity")
     account = await ctx.session.get_one(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:
