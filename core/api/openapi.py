@@ -82,7 +82,8 @@ def derived_statuses(handler: HTTPRouteHandler, path_parameters: set[str]) -> se
 
 
 def requires_account(handler: HTTPRouteHandler) -> bool:
-    return signed_in in handler.resolve_guards()
+    """Whether the ``signed_in`` guard is on the handler or a layer above it (Litestar wraps resolved guards)."""
+    return any(signed_in in (layer.guards or []) for layer in handler.ownership_layers)
 
 
 class ApiDocumentation(InitPlugin, ReceiveRoutePlugin):
