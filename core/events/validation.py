@@ -28,9 +28,11 @@ from core.errors import InvalidInput, field_of_message
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, EditableStatus, Event
 from core.i18n import Message
 from core.sanitize import plain_text, rich_text
+from core.web_addresses import BadAddress, web_address
 
 Short = Annotated[str, Meta(max_length=200)]
-Url = Annotated[str, Meta(max_length=500)]
+URL_MAX = 500  # the columns' length
+Url = Annotated[str, Meta(max_length=URL_MAX)]
 TagName = Annotated[str, Meta(min_length=1, max_length=40)]
 DESCRIPTION_MAX = 20_000
 # years accepted in any date-time given to the instance; a day either side still converts to UTC safely
@@ -86,10 +88,11 @@ def check_timezone(name: str, field: str = "timezone") -> str:
 
 
 def check_url(url: str, field: str) -> str:
-    url = url.strip()
-    if url and not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE):
-        raise InvalidInput.field(field, "must be an http:// or https:// address")
-    return url
+    """The address normalised (``core.web_addresses``), as long as the column takes at most."""
+    try:
+        return web_address(url, URL_MAX)
+    except BadAddress as exc:
+        raise InvalidInput.field(field, exc.reason) from None
 
 
 def check_year(year: int, field: str) -> None:
@@ -174,7 +177,7 @@ def clean_event_input(data: EventInput, event: Event | None) -> dict[str, Any]:
     join_mode = values.get("join_mode", event.join_mode if event else "free")
     external = values.get("external_participation_url", event.external_participation_url if event else "")
     if join_mode == "external" and not external:
-        errors["external_participation_url"] = "required when people join on another site"
+        errors.setdefault("external_participation_url", "required when people join on another site")
     if "tags" in given:
         slugs = []
         for name in given["tags"]:

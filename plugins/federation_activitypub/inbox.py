@@ -3,7 +3,7 @@
 Every check happens before anything is written, and a refusal rolls the transaction
 back, so a refused request leaves no trace but the log line. In order:
 
-1. the body: at most ``MAX_BODY_BYTES`` (413), JSON within ``limits`` (400), an
+1. the body: at most ``MAX_BODY_BYTES`` (413), JSON within ``core.json_limits`` (400), an
    activity with an ``id``, a ``type`` and an ``actor`` URL (400);
 2. the federation policy on the actor's domain, config and admins' rules (403):
    blocked domains are not even asked for their key;
