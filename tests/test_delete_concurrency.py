@@ -120,3 +120,21 @@ def test_five_parallel_deletes_of_one_identity_delete_it_once(data_dir):
     kinds = sorted(d["object"].get("type", "") if isinstance(d["object"], dict) else "actor"
                    for d in asyncio.run(deletes_sent(settings)))
     assert kinds == ["Tombstone", "actor"], kinds
+
+
+def test_deleting_both_identities_of_an_account_at_once_keeps_one(data_dir):
+    """The account keeps at least one identity even when its two are deleted in parallel: one 204, one 409."""
+    settings = make_settings(data_dir)
+    with serve(create_app(settings, run_worker=False)) as base:
+        async def scenario() -> list[int]:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+                headers = await member(http, settings, "ada")
+                r = await http.post("/api/v1/identities", headers=headers, json={"username": "ada_books"})
+                assert r.status_code == 201, r.text
+                answers = await asyncio.gather(*[http.delete(f"/api/v1/identities/{name}", headers=headers)
+                                                 for name in ("ada", "ada_books")])
+                left = (await http.get("/api/v1/identities", headers=headers)).json()
+                assert len(left) == 1, left
+                return sorted(a.status_code for a in answers)
+
+        assert asyncio.run(scenario()) == [204, 409]

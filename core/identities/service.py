@@ -165,7 +165,8 @@ async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False
     """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
     its comments anonymised. ``allow_last`` when its account goes too. A concurrent request that
     removed it first makes this one a 404 that writes nothing."""
-    if not await claim(ctx.session, Identity, identity.id):
+    account_claimed = identity.account_id is None or await claim(ctx.session, Account, identity.account_id)
+    if not (account_claimed and await claim(ctx.session, Identity, identity.id)):
         raise NotFound("no such identity")
     account = await ctx.session.get_one(Account, identity.account_id)
     mine = await identities_of(ctx, account)
