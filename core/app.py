@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from core import __version__
+from core.api.openapi import ApiDocumentation, ErrorOut, FieldError
 from core.auth import Caller, provide_api_caller, provide_web_caller
 from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
@@ -33,9 +34,12 @@ from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
+from core.web.api_reference import ApiReference
 from core.web.localised import LocalisedTemplates
 from core.web.media_files import picture, picture_head
+from core.web.nul_guard import refuse_nul
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
+from core.web.requests import BoundedRequest
 from core.web.security_headers import security_headers
 from core.web.templating import make_environments, theme_dirs
 
@@ -69,10 +73,8 @@ def _wants_json(request: Request) -> bool:
 
 def _error_response(request: Request, status: int, message: str, errors: dict[str, str] | None = None) -> Response:
     if _wants_json(request):
-        body: dict[str, Any] = {"status_code": status, "detail": message}
-        if errors:
-            body["errors"] = [{"field": k, "message": v} for k, v in errors.items()]
-        return Response(body, status_code=status)
+        fields = [FieldError(k, v) for k, v in (errors or {}).items()]
+        return Response(ErrorOut(status, message, fields), status_code=status)
     if status == 401:
         # after logging in, come back to the page (a POST's own URL cannot be shown again)
         back = request.url.path if request.method == "GET" else urlsplit(request.headers.get("referer", "")).path
@@ -101,7 +103,10 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:
-    return _error_response(request, exc.status_code, exc.detail)
+    """Litestar's own refusals, with the headers they carry (a 405's ``Allow``)."""
+    response = _error_response(request, exc.status_code, exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -166,7 +171,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         type_encoders={Message: str},  # a translatable message is sent as its English text
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
                                cookie_secure=settings.public_url.startswith("https://")),
-        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema"),
+        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema",
+                                     render_plugins=[ApiReference()]),
         exception_handlers={
             DomainError: handle_domain_error,
             ValidationException: handle_validation,
@@ -177,6 +183,9 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         before_send=[security_headers(settings.public_url)],
         on_startup=[start],
         on_shutdown=[stop],
+        middleware=[refuse_nul],
+        request_class=BoundedRequest,
         request_max_body_size=MAX_BODY,
+        plugins=[ApiDocumentation()],
         debug=False,
     )

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
 
 from core.accounts.models import Account, Credential
 from core.accounts.service import credential_for
@@ -71,6 +73,16 @@ async def _caller(ctx: Ctx, token: str | None, kind: str) -> Caller:
         return Caller()
     account = await ctx.session.get_one(Account, credential.account_id)
     return Caller(account, await identities_of(ctx, account), credential, token)
+
+
+def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard of the API operations that need an account: refused before anything is read when no token comes.
+
+    ``provide_api_caller`` refuses a token that is wrong; this guard is also what tells the
+    OpenAPI document (core.api.openapi) that the operation requires the bearer token.
+    """
+    if not connection.headers.get("authorization"):
+        raise NotAuthenticated("please log in")
 
 
 async def provide_web_caller(request: Request, ctx: NamedDependency[Ctx]) -> Caller:

@@ -11,12 +11,13 @@ from litestar import Controller, delete, get, patch, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import Meta
 
-from core.auth import Caller
+from core.api.openapi import refusals
+from core.auth import Caller, signed_in
 from core.comments import service
 from core.comments.service import TEXT_MAX, Thread
 from core.context import Ctx
 from core.events.listing import SHOWS_EVENTS, visible_event
-from core.identities.schemas import IdentityOut, identity_out
+from core.identities.schemas import IdentityName, IdentityOut, identity_out
 from core.identities.service import own_identity
 from core.settings import Settings
 
@@ -33,7 +34,7 @@ class CommentOut(msgspec.Struct):
 
 class CommentInput(msgspec.Struct, forbid_unknown_fields=True):
     text: Annotated[str, Meta(min_length=1, max_length=TEXT_MAX)]
-    identity: Annotated[str, Meta(max_length=30)] | None = None
+    identity: IdentityName | None = None
     in_reply_to: Annotated[str, Meta(max_length=36)] | None = None
 
 
@@ -57,14 +58,14 @@ class CommentController(Controller):
         event = await visible_event(ctx, uuid)
         return [_out(t, ctx.settings) for t in await service.comment_threads(ctx, event)]
 
-    @post("", status_code=201)
+    @post("", status_code=201, guards=[signed_in], responses=refusals(403))
     async def post_comment(self, ctx: Ctx, api: Caller, uuid: str, data: CommentInput) -> CommentOut:
         author = await own_identity(ctx, api.require_account(), data.identity)
         event = await visible_event(ctx, uuid)
         comment = await service.post_comment(ctx, author, event, data.text, data.in_reply_to)
         return _out(Thread(comment), ctx.settings)
 
-    @patch("/{comment:str}")
+    @patch("/{comment:str}", guards=[signed_in], responses=refusals(403))
     async def edit(self, ctx: Ctx, api: Caller, uuid: str, comment: str, data: CommentEdit) -> CommentOut:
         api.require_account()
         event = await visible_event(ctx, uuid)
@@ -72,7 +73,7 @@ class CommentController(Controller):
         await service.edit_comment(ctx, found, data.text)
         return _out(Thread(found), ctx.settings)
 
-    @delete("/{comment:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{comment:str}", status_code=HTTP_204_NO_CONTENT, guards=[signed_in], responses=refusals(403))
     async def remove(self, ctx: Ctx, api: Caller, uuid: str, comment: str) -> None:
         api.require_account()
         event = await visible_event(ctx, uuid)

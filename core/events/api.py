@@ -10,8 +10,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from core.api.openapi import refusals
 from core.api.uploads import PictureUpload
-from core.auth import Caller
+from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.events import listing, service
 from core.events.models import Event
@@ -21,6 +22,8 @@ from core.identities.service import own_identity
 
 PageNumber = Annotated[int, Parameter(ge=1, le=10_000)]
 PerPage = Annotated[int, Parameter(ge=1, le=listing.MAX_PER_PAGE)]
+# checked by listing.my_listing (a 422 naming the choices), documented here
+MyTab = Annotated[str, Parameter(max_length=20, schema_extra={"enum": list(listing.MY_TABS)})]
 
 
 async def page_out(ctx: Ctx, page: listing.Page) -> EventPage:
@@ -49,7 +52,7 @@ class EventController(Controller):
         filters = listing.EventFilter(text, tag, category, starts_after, starts_before, online)
         return await page_out(ctx, await listing.events_page(ctx, listing.public_listing(filters), page, per_page))
 
-    @post("", status_code=201)
+    @post("", status_code=201, guards=[signed_in], responses=refusals(403))
     async def create(self, ctx: Ctx, api: Caller, data: EventCreate) -> EventOut:
         """Create an event as one of your identities; it stays a draft unless ``publish`` is true."""
         organizer = await own_identity(ctx, api.require_account(), data.identity)
@@ -61,14 +64,14 @@ class EventController(Controller):
     async def show(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
         return await event_out(ctx, await listing.visible_event(ctx, uuid))
 
-    @patch("/{uuid:str}")
+    @patch("/{uuid:str}", guards=[signed_in], responses=refusals(403, 409))
     async def update(self, ctx: Ctx, api: Caller, uuid: str, data: EventInput) -> EventOut:
         """Change some fields; fields left out keep their value."""
         event = await _organised(ctx, api, uuid)
         await service.update_event(ctx, event, data)
         return await event_out(ctx, event)
 
-    @put("/{uuid:str}/banner")
+    @put("/{uuid:str}/banner", guards=[signed_in], responses=refusals(403, 409))
     async def set_banner(
         self, ctx: Ctx, api: Caller, uuid: str,
         data: Annotated[PictureUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
@@ -78,19 +81,19 @@ class EventController(Controller):
         await service.set_banner(ctx, event, await data.data.read(ctx.settings.limits.banner_max_bytes + 1))
         return await event_out(ctx, event)
 
-    @post("/{uuid:str}/publish", status_code=200)
+    @post("/{uuid:str}/publish", status_code=200, guards=[signed_in], responses=refusals(403, 409))
     async def publish(self, ctx: Ctx, api: Caller, uuid: str) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.publish_event(ctx, event)
         return await event_out(ctx, event)
 
-    @post("/{uuid:str}/cancel", status_code=200)
+    @post("/{uuid:str}/cancel", status_code=200, guards=[signed_in], responses=refusals(403, 409))
     async def cancel(self, ctx: Ctx, api: Caller, uuid: str, data: CancelInput) -> EventOut:
         event = await _organised(ctx, api, uuid)
         await service.cancel_event(ctx, event, data.message)
         return await event_out(ctx, event)
 
-    @delete("/{uuid:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{uuid:str}", status_code=HTTP_204_NO_CONTENT, guards=[signed_in], responses=refusals(403))
     async def delete_event(self, ctx: Ctx, api: Caller, uuid: str) -> None:
         """The organiser deletes an event, or a moderator a plugin grants it to."""
         api.require_account()
@@ -101,8 +104,8 @@ class MyEventsController(Controller):
     path = "/api/v1/me/events"
     tags = ["events"]
 
-    @get("", opt=listing.SHOWS_EVENTS)
-    async def mine(self, ctx: Ctx, api: Caller, kind: str = "organising", page: PageNumber = 1,
+    @get("", opt=listing.SHOWS_EVENTS, guards=[signed_in], responses=refusals(422))
+    async def mine(self, ctx: Ctx, api: Caller, kind: MyTab = "organising", page: PageNumber = 1,
                    per_page: PerPage = 20) -> EventPage:
         """Your events across all your identities: organising, going, pending, drafts or past."""
         api.require_account()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +21,9 @@ CATEGORIES = (
 )
 VISIBILITIES = ("public", "unlisted", "private")
 JOIN_MODES = ("free", "restricted", "external")
+# what an organiser sets; "cancelled" comes only from cancelling the event
+EditableStatus = Literal["tentative", "confirmed"]
+STATUSES = (*get_args(EditableStatus), "cancelled")
 # Roles as Mobilizon names them. Attending roles take a place, except the creator's.
 ROLES = ("creator", "administrator", "moderator", "participant", "not_approved", "rejected")
 ATTENDING_ROLES = ("creator", "administrator", "moderator", "participant")

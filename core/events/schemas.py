@@ -7,12 +7,13 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from core.api.rules import rule
 from core.context import Ctx
 from core.events.extensions import load_extra
-from core.events.models import Event, Participation
+from core.events.models import JOIN_MODES, ROLES, STATUSES, VISIBILITIES, Event, Participation
 from core.events.validation import EventInput
 from core.i18n import loaded_message
-from core.identities.schemas import IdentityOut, identity_out
+from core.identities.schemas import IdentityName, IdentityOut, identity_out
 from core.settings import Settings
 from core.web.slots import Link, event_links
 
@@ -46,9 +47,9 @@ class EventOut(msgspec.Struct):
     banner_url: str | None
     tags: list[str]
     category: str
-    status: str
-    visibility: str
-    join_mode: str
+    status: Annotated[str, rule(enum=list(STATUSES))]
+    visibility: Annotated[str, rule(enum=list(VISIBILITIES))]
+    join_mode: Annotated[str, rule(enum=list(JOIN_MODES))]
     external_participation_url: str
     max_participants: int | None
     participant_count: int
@@ -76,7 +77,7 @@ class EventPage(msgspec.Struct):
 class EventCreate(EventInput, forbid_unknown_fields=True):
     """An event to create, as ``identity`` (one of yours; your default when left out)."""
 
-    identity: Annotated[str, Meta(max_length=30)] | None = None
+    identity: IdentityName | None = None
     publish: bool = False
 
 
@@ -88,13 +89,13 @@ class ParticipationOut(msgspec.Struct):
     uuid: UUID
     event: UUID
     identity: IdentityOut
-    role: str
+    role: Annotated[str, rule(enum=list(ROLES))]
     message: str | None
     created_at: datetime
 
 
 class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
-    identity: Annotated[str, Meta(max_length=30)] | None = None
+    identity: IdentityName | None = None
     message: Annotated[str, Meta(max_length=1000)] = ""
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
+from core.db.claim import claim
 from core.db.insert_new import insert_new
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -184,10 +185,14 @@ async def delete_event(ctx: Ctx, event: Event) -> None:
     """The organiser deletes an event, or a moderator a plugin grants it to (``event.delete``)."""
     await require_owner_or_moderator(ctx, "event.delete", event, event.organizer_id,
                                      "only the organiser may do this")
-    await _delete(ctx, event)
+    if not await _delete(ctx, event):
+        raise NotFound("no such event")
 
 
-async def _delete(ctx: Ctx, event: Event) -> None:
+async def _delete(ctx: Ctx, event: Event) -> bool:
+    """Delete ``event`` unless a concurrent request deleted it first (then False, nothing written)."""
+    if not await claim(ctx.session, Event, event.id):
+        return False
     ctx.pages_changed(event)
     await ctx.emit("convene_event_deleted", event=event)
     if event.published_at is not None and event.visibility != "private":
@@ -196,6 +201,7 @@ async def _delete(ctx: Ctx, event: Event) -> None:
     remove_image(ctx, event.banner)
     await ctx.session.delete(event)
     await ctx.session.flush()
+    return True
 
 
 async def delete_events_of(ctx: Ctx, identity: Identity) -> None:

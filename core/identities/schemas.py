@@ -5,7 +5,9 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from core.api.rules import rule
 from core.identities.models import Identity
+from core.identities.service import BIO_MAX, DISPLAY_NAME_MAX, USERNAME_MAX, USERNAME_PATTERN
 from core.settings import Settings
 
 
@@ -24,15 +26,23 @@ class MyIdentityOut(IdentityOut):
     is_default: bool
 
 
+# a new identity's name: its rule is the service's (core.identities.service), which answers 422 with its reason
+NewUsername = Annotated[str, Meta(min_length=1, max_length=USERNAME_MAX), rule(pattern=USERNAME_PATTERN)]
+# one of the caller's identities, named in any case (the service looks it up in lower case)
+IdentityName = Annotated[str, Meta(max_length=USERNAME_MAX)]
+DisplayName = Annotated[str, Meta(max_length=DISPLAY_NAME_MAX)]
+Bio = Annotated[str, Meta(max_length=BIO_MAX)]
+
+
 class IdentityCreate(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, Meta(min_length=1, max_length=30)]
-    display_name: Annotated[str, Meta(max_length=100)] = ""
-    bio: Annotated[str, Meta(max_length=2000)] = ""
+    username: NewUsername
+    display_name: DisplayName = ""
+    bio: Bio = ""
 
 
 class IdentityUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    display_name: Annotated[str, Meta(max_length=100)] | UnsetType = UNSET
-    bio: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
+    display_name: DisplayName | UnsetType = UNSET
+    bio: Bio | UnsetType = UNSET
 
 
 def identity_out(identity: Identity, settings: Settings) -> IdentityOut:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select, true
 from core.accounts.models import Account, Credential
 from core.comments.service import anonymise_comments_of
 from core.context import Ctx
+from core.db.claim import claim
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.participation import leave_all
 from core.events.service import delete_events_of
@@ -18,7 +19,9 @@ from core.media import AVATAR_SIDE, remove_image, store_image
 from core.permissions import may_moderate, require_can_act
 from core.sanitize import plain_text, rich_text
 
-USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
+USERNAME_MAX = 30
+USERNAME_PATTERN = rf"^[a-z0-9_]{{1,{USERNAME_MAX}}}$"  # also written into the OpenAPI document
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 # names that would collide with the instance's own paths or mislead people
 RESERVED = {"admin", "administrator", "api", "relay", "inbox", "outbox", "events", "static", "media", "moderator",
             "root", "support", "convene", "instance", "about", "login", "logout", "signup", "settings", "search"}
@@ -160,7 +163,11 @@ async def delete_identity(ctx: Ctx, identity: Identity) -> None:
 
 async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
     """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
-    its comments anonymised. ``allow_last`` when its account goes too."""
+    its comments anonymised. ``allow_last`` when its account goes too. A concurrent request that
+    removed it first makes this one a 404 that writes nothing."""
+    account_claimed = identity.account_id is None or await claim(ctx.session, Account, identity.account_id)
+    if not (account_claimed and await claim(ctx.session, Identity, identity.id)):
+        raise NotFound("no such identity")
     account = await ctx.session.get_one(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:

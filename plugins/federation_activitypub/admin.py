@@ -17,7 +17,8 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import Meta
 
 from core.accounts.models import Account
-from core.auth import Caller
+from core.api.openapi import refusals
+from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.errors import Forbidden
 from core.web.forms import Form, FormState, attempt, text
@@ -109,21 +110,22 @@ def _rule_out(rule: Rule) -> DomainRuleOut:
 class FederationPolicyController(Controller):
     path = "/api/v1/admin/federation/domains"
     tags = ["admin"]
+    guards = [signed_in]
 
-    @get("")
+    @get("", responses=refusals(403))
     async def list_rules(self, ctx: Ctx, api: Caller) -> FederationPolicyOut:
         """The effective federation policy: the mode and every rule, the config file's included."""
         require_admin(api)
         rules = await effective_rules(ctx.session, _config(ctx))
         return FederationPolicyOut(_config(ctx).mode, [_rule_out(r) for r in rules])
 
-    @post("", status_code=201)
+    @post("", status_code=201, responses=refusals(403))
     async def add(self, ctx: Ctx, api: Caller, data: DomainRuleIn) -> DomainRuleOut:
         """Block or allow a domain; it applies at once to the inbox, deliveries and fetches."""
         require_admin(api)
         return _rule_out(await add_rule(ctx.session, _config(ctx), data.domain, data.kind, data.reason))
 
-    @delete("/{domain:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{domain:str}", status_code=HTTP_204_NO_CONTENT, responses=refusals(403, 409))
     async def remove(self, ctx: Ctx, api: Caller, domain: str) -> None:
         """Remove an administrator's rule (409 for a rule of the configuration file)."""
         require_admin(api)

@@ -9,7 +9,7 @@ from litestar import post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import Meta
 
-from core.auth import Caller
+from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.identities.service import own_identity
 from plugins.federation_activitypub import follows
@@ -25,7 +25,7 @@ class FollowOut(msgspec.Struct):
     state: Literal["pending", "accepted"]
 
 
-@post("/api/v1/identities/{username:str}/follow", status_code=202, tags=["federation"])
+@post("/api/v1/identities/{username:str}/follow", status_code=202, tags=["federation"], guards=[signed_in])
 async def follow(ctx: Ctx, api: Caller, username: str, data: FollowTarget) -> FollowOut:
     """Follow a remote actor: pending until its server accepts."""
     identity = await own_identity(ctx, api.require_account(), username, field="username")
@@ -34,7 +34,8 @@ async def follow(ctx: Ctx, api: Caller, username: str, data: FollowTarget) -> Fo
     return FollowOut(actor=remote.ap_id, state="accepted" if record.accepted else "pending")
 
 
-@post("/api/v1/identities/{username:str}/unfollow", status_code=HTTP_204_NO_CONTENT, tags=["federation"])
+@post("/api/v1/identities/{username:str}/unfollow", status_code=HTTP_204_NO_CONTENT, tags=["federation"],
+      guards=[signed_in])
 async def unfollow(ctx: Ctx, api: Caller, username: str, data: FollowTarget) -> None:
     """Stop following a remote actor (its server is told with an Undo)."""
     identity = await own_identity(ctx, api.require_account(), username, field="username")

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Response, get
 from sqlalchemy import Select, select
 
-from core.auth import Caller
+from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.db.base import utcnow
 from core.events import listing
@@ -39,7 +39,7 @@ def followed_events(identity_ids: frozenset[int]) -> Select:
     )
 
 
-@get("/api/v1/me/feed", tags=["federation"], opt=listing.SHOWS_EVENTS)
+@get("/api/v1/me/feed", tags=["federation"], opt=listing.SHOWS_EVENTS, guards=[signed_in])
 async def feed_api(ctx: Ctx, api: Caller, page: PageNumber = 1, per_page: PerPage = PER_PAGE) -> EventPage:
     """Upcoming events of the people your identities follow, soonest first."""
     api.require_account()

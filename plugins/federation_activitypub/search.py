@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from litestar import get
 from litestar.params import Parameter
 
-from core.auth import Caller
+from core.api.openapi import refusals
+from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.errors import InvalidInput
 from core.events.listing import SHOWS_EVENTS, visible_event
@@ -33,7 +34,7 @@ from plugins.federation_activitypub.remote_actors import remote_actors
 from plugins.federation_activitypub.remote_events import store_remote_event
 
 
-@get("/api/v1/search", tags=["federation"], opt=SHOWS_EVENTS)
+@get("/api/v1/search", tags=["federation"], opt=SHOWS_EVENTS, guards=[signed_in], responses=refusals(422))
 async def search(
     ctx: Ctx, api: Caller, q: Annotated[str, Parameter(min_length=3, max_length=2000)]
 ) -> EventOut | IdentityOut:
