@@ -391,9 +391,10 @@ def parse_actor(obj: dict[str, Any]) -> RemoteActor:
     endpoints: dict[str, Any] = found_endpoints if isinstance(found_endpoints, dict) else {}
     icon = obj.get("icon")
     icon = icon[0] if isinstance(icon, list) and icon else icon
-    icon_url = ""
-    if isinstance(icon, dict) and icon.get("url"):
-        icon_url = ref(icon.get("url"), "icon.url")
+    # shown in pages: normalised as a link is, and https only, the images pages may load (img-src)
+    unshown: list[str] = []
+    icon_url = _optional_url(icon.get("url"), "icon.url", unshown) if isinstance(icon, dict) else ""
+    icon_url = icon_url if icon_url.startswith("https://") else ""
     username = plain_text(_str(obj.get("preferredUsername"), "preferredUsername", required=True, limit=100))
     if not username or any(c in username for c in "@/ "):
         raise Refused("preferredUsername is not a usable name")
@@ -406,5 +407,5 @@ def parse_actor(obj: dict[str, Any]) -> RemoteActor:
         outbox=ref(obj["outbox"], "outbox") if obj.get("outbox") else "",
         followers=ref(obj["followers"], "followers") if obj.get("followers") else "",
         key_id=key_id, public_key_pem=pem, icon_url=icon_url,
-        url=ref(obj["url"], "url") if isinstance(obj.get("url"), str) else ap_id,
+        url=(_optional_url(obj["url"], "url", unshown) if isinstance(obj.get("url"), str) else "") or ap_id,
     )

@@ -115,6 +115,21 @@ def test_actor_whose_key_lives_on_another_host_is_refused():
         parse_actor(actor)
 
 
+@pytest.mark.parametrize(("icon", "url", "shown_icon", "shown_url"), [
+    ("https://a.example/x.png", "https://a.example/@x", "https://a.example/x.png", "https://a.example/@x"),
+    ('https://a.example/"><img/src=x>.png', 'https://a.example/@x"><b>', "https://a.example/%22%3E%3Cimg/src=x%3E.png",
+     "https://a.example/@x%22%3E%3Cb%3E"),
+    ("http://a.example/x.png", "javascript:alert(1)", "", None),
+])
+def test_an_actors_picture_and_page_are_normalised_or_left_out(icon, url, shown_icon, shown_url):
+    """Pages show a remote avatar and link its profile page: https pictures only (the pages' img-src), and
+    the address normalised as our members' are; an unusable page address falls back to the actor's id."""
+    document = dict(inner("mastodon-actor.json"), icon={"type": "Image", "url": icon}, url=url)
+    actor = parse_actor(document)
+    assert actor.icon_url == shown_icon
+    assert actor.url == (shown_url or document["id"])
+
+
 def test_mobilizon_banner_is_the_picture_named_banner_and_the_website_its_online_address():
     event = parse_event(inner("mobilizon-post-activity-media-2.json"))
     assert event.banner_url == "https://mobilizon.fr/some-image-2"
