@@ -76,8 +76,8 @@ def convene(env: dict[str, str], cwd: str, *args: str) -> None:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], cwd: str, port: int) -> Iterator[str]:
-    """``convene serve`` in a subprocess; yields its base URL once /healthz answers, stops it on exit."""
+def server(env: dict[str, str], cwd: str, port: int) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``convene serve`` in a subprocess; yields its base URL and the process once /healthz answers, stops it on exit."""
     log = open(Path(cwd) / "serve.log", "w+")  # noqa: SIM115 - read back on failure
     proc = subprocess.Popen([CONVENE, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=cwd,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -85,7 +85,7 @@ def server(env: dict[str, str], cwd: str, port: int) -> Iterator[str]:
     with log, interrupted_at_exit(proc):
         wait_until(lambda: probe(base + "/healthz")[0] == 200, proc,
                    lambda: f"convene serve:\n{Path(log.name).read_text()}")
-        yield base
+        yield base, proc
 
 
 def probe(url: str) -> tuple[int, int]:
@@ -188,7 +188,7 @@ def main() -> None:
                 sample = uuids[: SAMPLE.get(name, len(uuids))]
                 paths[name].write_text("".join(path.format(u) + "\n" for u in sample))
 
-        with server(env, tmp, port) as base:
+        with server(env, tmp, port) as (base, _):
             probes = {name: probe(base + path.format(uuids[0])) for name, path in ROUTES}
             for name, path in ROUTES:
                 run_wrk(base + path.format(uuids[0]), paths.get(name), WARMUP_SECONDS, args.connections, args.threads)

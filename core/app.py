@@ -26,6 +26,7 @@ from core.context import Ctx
 from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.i18n import N_, Message
+from core.image_workers import image_workers
 from core.notifications import deliver_notification
 from core.plugins import call_sync
 from core.routes import api_handlers, web_handlers
@@ -33,8 +34,12 @@ from core.runtime import Runtime
 from core.settings import Settings
 from core.tasks import TaskRunner
 from core.upkeep import CORE_TASKS
+from core.web.api_reference import ApiReference
 from core.web.localised import LocalisedTemplates
+from core.web.media_files import picture, picture_head
+from core.web.nul_guard import refuse_nul
 from core.web.page_cache import PageCache, forget_changed_pages, page_store
+from core.web.requests import BoundedRequest
 from core.web.security_headers import security_headers
 from core.web.templating import make_environments, theme_dirs
 
@@ -133,6 +138,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
 
     async def stop() -> None:
         tasks.stop()
+        image_workers(runtime).shutdown()
         await engine.dispose()
 
     plugin_routes = [h for hs in call_sync(pm, "convene_route_handlers") for h in hs]
@@ -153,7 +159,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         route_handlers=[
             *api_handlers(), *web_handlers(), *plugin_routes, healthz,
             create_static_files_router("/static", directories=[*static_dirs], include_in_schema=False),
-            create_static_files_router("/media", directories=[settings.media_dir], include_in_schema=False),
+            picture, picture_head,
         ],
         dependencies={"ctx": Provide(provide_ctx), "web": Provide(provide_web_caller), "api": Provide(provide_api_caller)},
         state=State({"settings": settings, "pm": pm, "runtime": runtime, "sessionmaker": sessionmaker, "tasks": tasks,
@@ -165,7 +171,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         type_encoders={Message: str},  # a translatable message is sent as its English text
         csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/", "/schema"], cookie_samesite="lax",
                                cookie_secure=settings.public_url.startswith("https://")),
-        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema"),
+        openapi_config=OpenAPIConfig(title=f"Convene API ({settings.instance.name})", version=__version__, path="/schema",
+                                     render_plugins=[ApiReference()]),
         exception_handlers={
             DomainError: handle_domain_error,
             ValidationException: handle_validation,
@@ -176,6 +183,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
         before_send=[security_headers(settings.public_url)],
         on_startup=[start],
         on_shutdown=[stop],
+        middleware=[refuse_nul],
+        request_class=BoundedRequest,
         request_max_body_size=MAX_BODY,
         plugins=[ApiDocumentation(), StrictStructSchemas()],
         debug=False,

@@ -212,4 +212,5 @@ def test_every_json_body_says_unknown_fields_are_refused(client, document):
 def test_an_upload_documents_its_file_part_as_required(document):
     for path in ("/api/v1/identities/{username}/avatar", "/api/v1/events/{uuid}/banner"):
         schema = document["paths"][path]["put"]["requestBody"]["content"]["multipart/form-data"]["schema"]
-        assert schema["required"] == ["file"], path
+        assert schema == {"$ref": "#/components/schemas/PictureUpload"}, path
+    assert document["components"]["schemas"]["PictureUpload"]["required"] == ["data"]

@@ -16,18 +16,15 @@ body ``ErrorOut``, which core.app also uses to write them, so the schema cannot 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.app import AppConfig
 from litestar.constants import RESERVED_KWARGS
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, Schema, SecurityScheme
-from litestar.params import Body
 from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.typing import FieldDefinition
@@ -37,10 +34,6 @@ from core.auth import signed_in
 API_PREFIX = "/api/"
 BEARER = "bearer"
 CALLER = "api"  # the name under which an API handler receives its caller (core.app's dependencies)
-
-
-# an uploaded picture: a multipart body whose file part the document requires (Litestar's leaves it optional)
-ImageUpload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART, schema_extra={"required": ["file"]})]
 
 
 class FieldError(msgspec.Struct):

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import Parameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from core.api.openapi import ImageUpload, refusals
+from core.api.openapi import refusals
+from core.api.uploads import PictureUpload
 from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.events import listing, service
@@ -72,10 +74,11 @@ class EventController(Controller):
     @put("/{uuid:str}/banner", guards=[signed_in], responses=refusals(403, 409))
     async def set_banner(
         self, ctx: Ctx, api: Caller, uuid: str,
-        data: ImageUpload,
+        data: Annotated[PictureUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> EventOut:
+        """Upload a banner (multipart file part ``data``): PNG, JPEG, GIF or WebP, checked and re-encoded."""
         event = await _organised(ctx, api, uuid)
-        await service.set_banner(ctx, event, await data.read(ctx.settings.limits.banner_max_bytes + 1))
+        await service.set_banner(ctx, event, await data.data.read(ctx.settings.limits.banner_max_bytes + 1))
         return await event_out(ctx, event)
 
     @post("/{uuid:str}/publish", status_code=200, guards=[signed_in], responses=refusals(403, 409))

@@ -22,6 +22,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.errors import InvalidInput, NotFound
 from core.events.models import ATTENDING_ROLES, Event, Participation, Tag, event_tags
+from core.events.validation import check_moment
 
 MAX_PER_PAGE = 100
 # ``opt`` of every route that shows events: tests find them all by it and prove each one filtered
@@ -77,6 +78,12 @@ class EventFilter:
     starts_after: datetime | None = None
     starts_before: datetime | None = None
     online: bool | None = None
+
+    def __post_init__(self) -> None:
+        """The bounds as the query compares them: in UTC (a naive one read as UTC), their years checked."""
+        for name in ("starts_after", "starts_before"):
+            if (value := getattr(self, name)) is not None:
+                object.__setattr__(self, name, check_moment(value, "UTC", name))
 
 
 def last_moment():  # noqa: ANN201 - a SQL expression

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
+from core.db.claim import claim
 from core.db.insert_new import insert_new
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -27,7 +28,7 @@ from core.events.models import DeletedEvent, Event, Participation, Tag
 from core.events.validation import EventInput, clean_event_input
 from core.i18n import stored_messages
 from core.identities.models import Identity
-from core.media import remove_image, store_image
+from core.media import BANNER_SIDE, remove_image, store_image
 from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
 from core.sanitize import plain_text
 from core.viewer import Viewer
@@ -128,9 +129,10 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
     changed = {"banner": event.banner}
     verdict = await _verdict(ctx, event, "update", changed)
     new = None
-    if data:
-        new = store_image(ctx.settings.media_dir, "banners", data, "banner", ctx.settings.limits.banner_max_bytes, 1920)
-    remove_image(ctx.settings.media_dir, event.banner)
+    if data is not None:
+        new = await store_image(ctx, "banners", data, "banner", ctx.settings.limits.banner_max_bytes,
+                                BANNER_SIDE)
+    remove_image(ctx, event.banner)
     event.banner = new
     await _changed(ctx, event, changed, verdict)
 
@@ -183,18 +185,23 @@ async def delete_event(ctx: Ctx, event: Event) -> None:
     """The organiser deletes an event, or a moderator a plugin grants it to (``event.delete``)."""
     await require_owner_or_moderator(ctx, "event.delete", event, event.organizer_id,
                                      "only the organiser may do this")
-    await _delete(ctx, event)
+    if not await _delete(ctx, event):
+        raise NotFound("no such event")
 
 
-async def _delete(ctx: Ctx, event: Event) -> None:
+async def _delete(ctx: Ctx, event: Event) -> bool:
+    """Delete ``event`` unless a concurrent request deleted it first (then False, nothing written)."""
+    if not await claim(ctx.session, Event, event.id):
+        return False
     ctx.pages_changed(event)
     await ctx.emit("convene_event_deleted", event=event)
     if event.published_at is not None and event.visibility != "private":
         # only an address anyone could have been given; a draft's or private event's stays unknown
         ctx.session.add(DeletedEvent(uuid=event.uuid))
-    remove_image(ctx.settings.media_dir, event.banner)
+    remove_image(ctx, event.banner)
     await ctx.session.delete(event)
     await ctx.session.flush()
+    return True
 
 
 async def delete_events_of(ctx: Ctx, identity: Identity) -> None:

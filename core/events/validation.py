@@ -4,6 +4,12 @@ Field limits live in the struct (msgspec names the field in its error); rules th
 involve several fields (end after start, an online link or an address) live in
 ``clean_event_input``. A naive date-time is read in the event's own timezone, which
 is what a person filling a form means.
+
+Every date-time a person gives (an event's start and end, a listing's filters) has its
+year checked here, in ``check_moment`` and ``check_year``: 9999-12-31T23:59 in
+Pacific/Pago_Pago is in year 10000 once in UTC, and 0001-01-01T00:00 in Asia/Tokyo
+before year 1, which Python's datetime cannot hold (and PostgreSQL, beyond, would
+not either). A sane range of years is refused cleanly instead, before any conversion.
 """
 
 from __future__ import annotations
@@ -22,13 +28,17 @@ from core.errors import InvalidInput, field_of_message
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, EditableStatus, Event
 from core.i18n import Message
 from core.sanitize import plain_text, rich_text
+from core.web_addresses import BadAddress, web_address
 
 Short = Annotated[str, Meta(max_length=200)]
-Url = Annotated[str, Meta(max_length=500)]
+URL_MAX = 500  # the columns' length
+Url = Annotated[str, Meta(max_length=URL_MAX)]
 TAG_MAX, TAGS_MAX = 40, 10
 TagName = Annotated[str, Meta(min_length=1, max_length=TAG_MAX)]
 EXTRA_NAME_MAX, EXTRAS_MAX = 50, 20
 DESCRIPTION_MAX = 20_000
+# years accepted in any date-time given to the instance; a day either side still converts to UTC safely
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 TIMEZONE_MAX = 64
 TAG_RE = re.compile(r"[^\w-]+", re.UNICODE)
 
@@ -83,14 +93,26 @@ def check_timezone(name: str, field: str = "timezone") -> str:
 
 
 def check_url(url: str, field: str) -> str:
-    url = url.strip()
-    if url and not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE):
-        raise InvalidInput.field(field, "must be an http:// or https:// address")
-    return url
+    """The address normalised (``core.web_addresses``), as long as the column takes at most."""
+    try:
+        return web_address(url, URL_MAX)
+    except BadAddress as exc:
+        raise InvalidInput.field(field, exc.reason) from None
 
 
-def _aware(value: datetime, zone: str) -> datetime:
-    """UTC for storage; a naive value is a wall-clock time in the event's timezone."""
+def check_year(year: int, field: str) -> None:
+    """Refuse a year outside ``FIRST_YEAR``..``LAST_YEAR`` (an ``InvalidInput`` naming ``field``)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput.field(field, Message("choose a year between %(first)s and %(last)s",
+                                                first=FIRST_YEAR, last=LAST_YEAR))
+
+
+def check_moment(value: datetime, zone: str, field: str) -> datetime:
+    """UTC for storage or comparison; a naive value is a wall-clock time in ``zone``.
+
+    The year is checked before converting, so the conversion cannot overflow.
+    """
+    check_year(value.year, field)
     local = value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
     return local.astimezone(UTC)
 
@@ -123,10 +145,14 @@ def clean_event_input(data: EventInput, event: Event | None) -> dict[str, Any]:
             errors["title"] = "this field is required"
     if "description" in given:
         values["description"] = rich_text(given["description"])
-    if "begins_at" in given:
-        values["begins_at"] = _aware(given["begins_at"], zone)
-    if "ends_at" in given:
-        values["ends_at"] = _aware(given["ends_at"], zone) if given["ends_at"] else None
+    for key in ("begins_at", "ends_at"):
+        if given.get(key) is not None:
+            try:
+                values[key] = check_moment(given[key], zone, key)
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+        elif key in given:
+            values[key] = None
     begins = values.get("begins_at", event.begins_at if event else None)
     ends = values.get("ends_at", event.ends_at if event else None)
     if begins and ends and ends <= begins:
@@ -156,7 +182,7 @@ def clean_event_input(data: EventInput, event: Event | None) -> dict[str, Any]:
     join_mode = values.get("join_mode", event.join_mode if event else "free")
     external = values.get("external_participation_url", event.external_participation_url if event else "")
     if join_mode == "external" and not external:
-        errors["external_participation_url"] = "required when people join on another site"
+        errors.setdefault("external_participation_url", "required when people join on another site")
     if "tags" in given:
         slugs = []
         for name in given["tags"]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, patch, post, put
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
-from core.api.openapi import ImageUpload, refusals
+from core.api.openapi import refusals
+from core.api.uploads import PictureUpload
 from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.identities import service
@@ -50,11 +55,11 @@ class IdentityController(Controller):
     @put("/{username:str}/avatar", guards=[signed_in], responses=refusals(403))
     async def set_avatar(
         self, ctx: Ctx, api: Caller, username: str,
-        data: ImageUpload,
+        data: Annotated[PictureUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> MyIdentityOut:
-        """Upload an avatar (the multipart body's file part): PNG, JPEG, GIF or WebP, checked and re-encoded."""
+        """Upload an avatar (multipart file part ``data``): PNG, JPEG, GIF or WebP, checked and re-encoded."""
         identity = await _mine(ctx, api, username)
-        content = await data.read(ctx.settings.limits.avatar_max_bytes + 1)
+        content = await data.data.read(ctx.settings.limits.avatar_max_bytes + 1)
         await service.update_identity(ctx, identity, avatar=content)
         return my_identity_out(identity, ctx.settings)
 

@@ -9,12 +9,13 @@ from sqlalchemy import and_, func, select, true
 from core.accounts.models import Account, Credential
 from core.comments.service import anonymise_comments_of
 from core.context import Ctx
+from core.db.claim import claim
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.participation import leave_all
 from core.events.service import delete_events_of
 from core.i18n import Message
 from core.identities.models import Identity
-from core.media import remove_image, store_image
+from core.media import AVATAR_SIDE, remove_image, store_image
 from core.permissions import may_moderate, require_can_act
 from core.sanitize import plain_text, rich_text
 
@@ -128,11 +129,11 @@ async def update_identity(
         setattr(identity, key, value)
     await _check_profile_content(ctx, identity)
     new_avatar = None
-    if avatar:
-        limits = ctx.settings.limits
-        new_avatar = store_image(ctx.settings.media_dir, "avatars", avatar, "avatar", limits.avatar_max_bytes, 512)
+    if avatar is not None:
+        new_avatar = await store_image(ctx, "avatars", avatar, "avatar", ctx.settings.limits.avatar_max_bytes,
+                                       AVATAR_SIDE)
     if new_avatar or remove_avatar:
-        remove_image(ctx.settings.media_dir, identity.avatar)
+        remove_image(ctx, identity.avatar)
         identity.avatar = new_avatar
     await ctx.emit("convene_identity_updated", identity=identity)
     return identity
@@ -162,7 +163,11 @@ async def delete_identity(ctx: Ctx, identity: Identity) -> None:
 
 async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False) -> None:
     """Delete an identity whose deletion was allowed: its events are deleted, its places given back,
-    its comments anonymised. ``allow_last`` when its account goes too."""
+    its comments anonymised. ``allow_last`` when its account goes too. A concurrent request that
+    removed it first makes this one a 404 that writes nothing."""
+    account_claimed = identity.account_id is None or await claim(ctx.session, Account, identity.account_id)
+    if not (account_claimed and await claim(ctx.session, Identity, identity.id)):
+        raise NotFound("no such identity")
     account = await ctx.session.get_one(Account, identity.account_id)
     mine = await identities_of(ctx, account)
     if len(mine) == 1 and not allow_last:
@@ -171,7 +176,7 @@ async def remove_identity(ctx: Ctx, identity: Identity, allow_last: bool = False
     await leave_all(ctx, identity)
     await anonymise_comments_of(ctx, identity)
     await ctx.emit("convene_identity_deleted", identity=identity)
-    remove_image(ctx.settings.media_dir, identity.avatar)
+    remove_image(ctx, identity.avatar)
     await ctx.session.delete(identity)
     await ctx.session.flush()
     if identity.is_default:

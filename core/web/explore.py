@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from core.errors import InvalidInput
 from core.events.listing import EventFilter
 from core.events.models import CATEGORIES
-from core.events.validation import tag_slug
+from core.events.validation import check_year, tag_slug
 from core.i18n import N_
 
 ATTENDANCE = {"": None, "online": True, "in_person": False}
@@ -36,10 +37,16 @@ class ExploreFilters:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.errors[name] = N_("enter a date as YYYY-MM-DD")
             return None
+        try:
+            check_year(day.year, name)
+        except InvalidInput as exc:
+            self.errors.update(exc.errors)
+            return None
+        return day
 
     def _start_of(self, day: date | None) -> datetime | None:
         return datetime.combine(day, time(), ZoneInfo(self.timezone)) if day else None

@@ -4,8 +4,7 @@ They are added in one place, a ``before_send`` hook on the application, so that 
 can forget them, including the answers Litestar makes itself (a 404 for an unknown path,
 a 405). A header the response already has is left alone: that is how a route departs
 from the policy, with ``content_security_policy(changes)`` as its own header. The logo
-(an SVG served as a document) sends a narrower policy; the event page lets its "Share on
-Mastodon" form be redirected to the reader's server; an embed page would replace
+(an SVG served as a document) sends a narrower policy; an embed page would replace
 ``frame-ancestors`` the same way.
 
 The Content-Security-Policy allows a page to run and style only what the instance

@@ -45,8 +45,7 @@ import httpcore
 import httpx
 
 from core.i18n import N_
-
-from .limits import PayloadRejected, parse_json
+from core.json_limits import PayloadRejected, parse_json
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Every check happens before anything is written, and a refusal rolls the transaction
 back, so a refused request leaves no trace but the log line. In order:
 
-1. the body: at most ``MAX_BODY_BYTES`` (413), JSON within ``limits`` (400), an
+1. the body: at most ``MAX_BODY_BYTES`` (413), JSON within ``core.json_limits`` (400), an
    activity with an ``id``, a ``type`` and an ``actor`` URL (400);
 2. the federation policy on the actor's domain, config and admins' rules (403):
    blocked domains are not even asked for their key;
@@ -27,12 +27,12 @@ from sqlalchemy import update
 
 from core.context import Ctx
 from core.db.insert_new import insert_new
+from core.json_limits import PayloadRejected, parse_json
 from core.outbox import enqueue
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import FetchError, host_of
 from plugins.federation_activitypub.follows import local_identity_by_handle
 from plugins.federation_activitypub.instance import Federation, federation
-from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity
 from plugins.federation_activitypub.parse import Refused, ref
 from plugins.federation_activitypub.policy import permits

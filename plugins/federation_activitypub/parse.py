@@ -18,8 +18,9 @@ import msgspec
 
 from core.errors import InvalidInput
 from core.events.models import CATEGORIES
-from core.events.validation import check_timezone
+from core.events.validation import FIRST_YEAR, LAST_YEAR, check_timezone
 from core.sanitize import plain_text, rich_text
+from core.web_addresses import BadAddress, web_address
 
 PUBLIC = {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
 TITLE_MAX, TEXT_MAX, NAME_MAX, URL_MAX = 200, 20_000, 200, 2000
@@ -160,12 +161,9 @@ def _time(value: Any, field: str, required: bool) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Refused(f"{field} is not an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
-        raise Refused(f"{field} is out of range") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # the years the instance takes from its own members
+        raise Refused(f"{field} is out of range")
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _audience(obj: dict[str, Any]) -> set[str]:
@@ -178,8 +176,9 @@ def _audience(obj: dict[str, Any]) -> set[str]:
     return found
 
 
-def _place(location: Any) -> tuple[RemotePlace | None, str]:
-    """A Place (with PostalAddress or string address), a bare string, or a VirtualLocation."""
+def _place(location: Any) -> tuple[RemotePlace | None, Any]:
+    """A Place (with PostalAddress or string address), a bare string, or a VirtualLocation (its ``url``
+    as sent: the caller checks it)."""
     if isinstance(location, list):
         places = [_place(item) for item in location]
         physical = next((p for p, _ in places if p), None)
@@ -190,7 +189,7 @@ def _place(location: Any) -> tuple[RemotePlace | None, str]:
     if not isinstance(location, dict):
         return None, ""
     if location.get("type") == "VirtualLocation":
-        return None, ref(location.get("url"), "location.url") if location.get("url") else ""
+        return None, location.get("url") or ""
     address = location.get("address")
     place = RemotePlace(name=plain_text(_str(location.get("name"), "location.name", limit=NAME_MAX)))
     if isinstance(address, str):
@@ -227,14 +226,23 @@ def _int(value: Any) -> int | None:
 
 
 def _shown_url(value: Any, field: str) -> str:
-    """A URL that readers' browsers will open: http(s) with a host, no user information, no hidden characters."""
-    url = ref(value, field)
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        raise Refused(f"{field} carries user information before its host")
-    if any(c.isspace() or not c.isprintable() for c in url):
-        raise Refused(f"{field} contains whitespace or control characters")
-    return url
+    """A URL that readers' browsers will open, normalised as our own members' are (``core.web_addresses``):
+    http(s) with a host, no user information, no hidden characters, ``"<>`` percent-encoded."""
+    try:
+        return web_address(ref(value, field))
+    except BadAddress as exc:
+        raise Refused(f"{field}: {exc.reason}") from None
+
+
+def _optional_url(value: Any, field: str, dropped: list[str]) -> str:
+    """``_shown_url``, or "" (its reason added to ``dropped``) when the address cannot be shown."""
+    if not value:
+        return ""
+    try:
+        return _shown_url(value, field)
+    except Refused as exc:
+        dropped.append(exc.reason)
+        return ""
 
 
 def _attachment(item: dict[str, Any], field: str) -> RemoteLink:
@@ -310,22 +318,24 @@ def parse_event(obj: dict[str, Any]) -> RemoteEvent:
         check_timezone(zone)
     except InvalidInput:
         raise Refused(f"unknown timezone {zone!r}") from None
-    place, online = _place(obj.get("location"))
+    place, virtual = _place(obj.get("location"))
     dropped: list[str] = []
     website, banner_url, attachments = _media(obj, dropped)
+    online = (_optional_url(virtual, "location.url", dropped) or _optional_url(obj.get("onlineUrl"), "onlineUrl", dropped)
+              or website)
     status = EVENT_STATUS.get(str(obj.get("ical:status") or obj.get("status") or "CONFIRMED").upper(), "confirmed")
     join_mode = JOIN_MODES.get(str(obj.get("joinMode") or "free"), "free")
     external = ""
     if join_mode == "external":
-        external = ref(obj.get("externalParticipationUrl") or obj.get("url"), "externalParticipationUrl")
+        external = _shown_url(obj.get("externalParticipationUrl") or obj.get("url"), "externalParticipationUrl")
     category = str(obj.get("category") or "MEETING").upper()
     capacity = _int(obj.get("maximumAttendeeCapacity"))
     content = _str(obj.get("content"), "content", limit=TEXT_MAX * 2)
     return RemoteEvent(
-        ap_id=ap_id, url=ref(obj.get("url"), "url") if obj.get("url") else ap_id,
+        ap_id=ap_id, url=_optional_url(obj.get("url"), "url", dropped) or ap_id,
         attributed_to=ref(obj.get("attributedTo") or obj.get("actor"), "attributedTo"),
         title=title, description=rich_text(content)[:TEXT_MAX], begins_at=begins, ends_at=ends, timezone=zone,
-        place=place, online_url=online or (ref(obj["onlineUrl"], "onlineUrl") if obj.get("onlineUrl") else website),
+        place=place, online_url=online,
         status=status, join_mode=join_mode, external_participation_url=external,
         max_participants=capacity if capacity else None, participant_count=_int(obj.get("participantCount")),
         comments_enabled=obj.get("commentsEnabled") is not False, category=category if category in CATEGORIES else "MEETING",
@@ -381,9 +391,10 @@ def parse_actor(obj: dict[str, Any]) -> RemoteActor:
     endpoints: dict[str, Any] = found_endpoints if isinstance(found_endpoints, dict) else {}
     icon = obj.get("icon")
     icon = icon[0] if isinstance(icon, list) and icon else icon
-    icon_url = ""
-    if isinstance(icon, dict) and icon.get("url"):
-        icon_url = ref(icon.get("url"), "icon.url")
+    # shown in pages: normalised as a link is, and https only, the images pages may load (img-src)
+    unshown: list[str] = []
+    icon_url = _optional_url(icon.get("url"), "icon.url", unshown) if isinstance(icon, dict) else ""
+    icon_url = icon_url if icon_url.startswith("https://") else ""
     username = plain_text(_str(obj.get("preferredUsername"), "preferredUsername", required=True, limit=100))
     if not username or any(c in username for c in "@/ "):
         raise Refused("preferredUsername is not a usable name")
@@ -396,5 +407,5 @@ def parse_actor(obj: dict[str, Any]) -> RemoteActor:
         outbox=ref(obj["outbox"], "outbox") if obj.get("outbox") else "",
         followers=ref(obj["followers"], "followers") if obj.get("followers") else "",
         key_id=key_id, public_key_pem=pem, icon_url=icon_url,
-        url=ref(obj["url"], "url") if isinstance(obj.get("url"), str) else ap_id,
+        url=(_optional_url(obj["url"], "url", unshown) if isinstance(obj.get("url"), str) else "") or ap_id,
     )

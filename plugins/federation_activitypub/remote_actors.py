@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from core.context import Ctx
 from core.db.base import rowcount, utcnow
 from core.identities.models import Identity
+from core.json_limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.actors import actor_row
 from plugins.federation_activitypub.discovery import our_hosts
 from plugins.federation_activitypub.fetch import (
@@ -43,7 +44,6 @@ from plugins.federation_activitypub.keys import (
     public_key_to_pem,
     published_key,
 )
-from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import Refused, RemoteActor, parse_actor
 from plugins.federation_activitypub.policy import permits

@@ -45,7 +45,7 @@ async def test_pages_a_visitor_sees(page: Page, site: Site) -> None:
     findings: dict[str, list[str]] = {}
     await audit_each(page, ["/", "/?tag=music&attendance=online", "/?from=not-a-date", scene.event, "/login", "/signup",
                             "/password/forgot", "/password/reset/unknown",
-                            "/about", "/@olive_sings", scene.draft, "/no/such/page",
+                            "/about", "/@olive_sings", scene.draft, "/no/such/page", "/schema",
                             f"{scene.event}/share/mastodon?instance=mastodon.social"], findings)
     assert not findings, findings
 

@@ -45,7 +45,7 @@ scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value
            | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20) | st.sampled_from(WORDS) | times)
 keys = st.sampled_from(FIELDS) | st.text(max_size=6)
 # two levels are enough to reach every branch of the parsers (a Place's PostalAddress, a list of
-# attachments); deeper documents only cost time to generate, and limits.py bounds depth anyway
+# attachments); deeper documents only cost time to generate, and core/json_limits.py bounds depth anyway
 objects = st.dictionaries(keys, scalars, max_size=4)
 json_values = (scalars | st.lists(scalars | objects, max_size=3)
                | st.dictionaries(keys, scalars | objects | st.lists(objects, max_size=2), max_size=4))

@@ -135,7 +135,7 @@ def test_an_actor_updating_itself_refreshes_what_we_hold(instance: TestClient, m
     send(instance, mallory, mallory.follow(ALICE))
     new_key = generate_private_key()
     document = {**mallory.document(), "name": "Mallory M.", "summary": "<p>Hi</p><script>steal()</script>",
-                "icon": {"type": "Image", "url": mallory.server.url("/avatar.png")},
+                "icon": {"type": "Image", "url": "https://media.mallory.example/avatar.png"},
                 "endpoints": {"sharedInbox": mallory.server.url("/shared-inbox")},
                 "publicKey": {"id": mallory.key_id, "owner": mallory.id,
                               "publicKeyPem": public_key_to_pem(new_key.public_key())}}
@@ -145,7 +145,7 @@ def test_an_actor_updating_itself_refreshes_what_we_hold(instance: TestClient, m
     identity = identity_of(instance, mallory)
     assert identity is not None and identity.display_name == "Mallory M." and identity.bio == "<p>Hi</p>"
     row = run(instance, lambda s: s.scalar(select(ApActor).where(ApActor.ap_id == mallory.id)))
-    assert row.icon_url == mallory.server.url("/avatar.png")
+    assert row.icon_url == "https://media.mallory.example/avatar.png"
     assert row.shared_inbox == mallory.server.url("/shared-inbox")
     renewed = RemoteActor(mallory.server, "mallory", new_key)
     body, headers = signed_post(renewed, "/inbox", renewed.follow(ALICE, number=2))

@@ -7,7 +7,7 @@ import sys
 import msgspec
 import pytest
 
-from plugins.federation_activitypub.limits import MAX_BYTES, PayloadRejected, check_shape, parse_json
+from core.json_limits import MAX_BYTES, PayloadRejected, check_shape, parse_json
 
 
 def nested_lists(depth: int) -> bytes:

@@ -93,6 +93,9 @@ def _event(**changes):
     ({"id": "javascript:alert(1)"}, "id is not an http"),
     ({"name": "x" * 5000}, "name is longer"),
     ({"attributedTo": 42}, "attributedTo must be a string"),
+    ({"startTime": "9999-12-31T23:59:59-11:00"}, "startTime is out of range"),
+    ({"endTime": "0001-01-01T00:00:00+09:00"}, "endTime is out of range"),
+    ({"startTime": "2201-01-01T00:00:00Z"}, "startTime is out of range"),
 ])
 def test_bad_events_are_refused(changes, reason):
     with pytest.raises(Refused, match=reason):
@@ -110,6 +113,21 @@ def test_actor_whose_key_lives_on_another_host_is_refused():
     actor["publicKey"] = dict(actor["publicKey"], id="https://evil.example/key", owner=actor["id"])
     with pytest.raises(Refused, match="actor's host"):
         parse_actor(actor)
+
+
+@pytest.mark.parametrize(("icon", "url", "shown_icon", "shown_url"), [
+    ("https://a.example/x.png", "https://a.example/@x", "https://a.example/x.png", "https://a.example/@x"),
+    ('https://a.example/"><img/src=x>.png', 'https://a.example/@x"><b>', "https://a.example/%22%3E%3Cimg/src=x%3E.png",
+     "https://a.example/@x%22%3E%3Cb%3E"),
+    ("http://a.example/x.png", "javascript:alert(1)", "", None),
+])
+def test_an_actors_picture_and_page_are_normalised_or_left_out(icon, url, shown_icon, shown_url):
+    """Pages show a remote avatar and link its profile page: https pictures only (the pages' img-src), and
+    the address normalised as our members' are; an unusable page address falls back to the actor's id."""
+    document = dict(inner("mastodon-actor.json"), icon={"type": "Image", "url": icon}, url=url)
+    actor = parse_actor(document)
+    assert actor.icon_url == shown_icon
+    assert actor.url == (shown_url or document["id"])
 
 
 def test_mobilizon_banner_is_the_picture_named_banner_and_the_website_its_online_address():
@@ -160,3 +178,15 @@ def test_attachment_markup_is_removed_and_their_number_bounded():
     event = parse_event(_event(attachment=[{"type": "PropertyValue", "name": "mz:x", "value": "y"}, *links]))
     assert [a.name for a in event.attachments] == [f"Link {n}" for n in range(10)]
     assert event.dropped == ["attachments beyond the first 10"]
+
+
+def test_remote_addresses_are_normalised_or_dropped_as_our_own_are():
+    event = parse_event(_event(
+        location={"type": "VirtualLocation", "url": 'https://Meet.example/r?"><script>'},
+        url="javascript:alert(1)",
+        attachment=[{"type": "Link", "name": "Notes", "href": "https://notes.example/<b>"}]))
+    assert event.online_url == "https://meet.example/r?%22%3E%3Cscript%3E"
+    assert event.url == event.ap_id  # the unusable address is left out, its reason kept
+    assert [a.url for a in event.attachments] == ["https://notes.example/%3Cb%3E"]
+    assert event.dropped == ["url is not an http(s) URL"]
+    assert parse_event(_event(onlineUrl="data:text/html,x")).online_url == ""

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.json_limits import PayloadRejected, parse_json
 from hostile_strategies import HOSTILE, json_values, mutated, overridden, times
-from plugins.federation_activitypub.limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.parse import Refused, deletion_time, parse_actor, parse_event, parse_note, ref
 
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

@@ -1,11 +1,13 @@
-"""Bounded JSON parsing for documents that come from other servers.
+"""Bounded JSON parsing for every JSON document that comes from outside.
 
-A remote peer controls the bytes: a body of gigabytes, a document nested a million
-levels deep, an array of millions of tiny elements. Each would cost memory or CPU
-long before any ActivityPub logic looks at it, so every inbound or fetched JSON
-document is parsed here first. msgspec refuses very deep nesting on its own (it
-raises ``RecursionError`` instead of overflowing the C stack); the walk that enforces
-our tighter limits is iterative, so it cannot overflow either.
+A client or a remote peer controls the bytes: a body of gigabytes, a document nested
+ten thousand levels deep, an array of millions of tiny elements. Each would cost memory
+or CPU (or, nested deep enough, raise ``RecursionError`` inside msgspec) long before any
+of our code looks at it, so API bodies (``core.web.requests``) and the federation
+plugin's inbound and fetched documents are all parsed here first, under one set of
+limits. msgspec refuses very deep nesting on its own (it raises ``RecursionError``
+instead of overflowing the C stack); the walk that enforces our tighter limits is
+iterative, so it cannot overflow either.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
+from core.i18n import Message
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -40,13 +44,13 @@ def parse_json(
     the elements of any one array and the members of any one object.
     """
     if len(body) > max_bytes:
-        raise PayloadRejected(f"body of {len(body)} bytes exceeds {max_bytes}")
+        raise PayloadRejected(Message("body of %(size)s bytes exceeds %(limit)s", size=len(body), limit=max_bytes))
     try:
         document = msgspec.json.decode(body)
     except RecursionError as exc:
-        raise PayloadRejected(f"JSON nested deeper than {max_depth} levels") from exc
+        raise PayloadRejected(_too_deep(max_depth)) from exc
     except msgspec.DecodeError as exc:
-        raise PayloadRejected(f"invalid JSON: {exc}") from exc
+        raise PayloadRejected(Message("invalid JSON: %(error)s", error=str(exc))) from exc
     check_shape(document, max_depth=max_depth, max_items=max_items)
     return document
 
@@ -59,8 +63,13 @@ def check_shape(document: Any, *, max_depth: int = MAX_DEPTH, max_items: int = M
         if not isinstance(value, (dict, list)):
             continue
         if depth > max_depth:
-            raise PayloadRejected(f"JSON nested deeper than {max_depth} levels")
+            raise PayloadRejected(_too_deep(max_depth))
         if len(value) > max_items:
-            raise PayloadRejected(f"JSON container with {len(value)} items exceeds {max_items}")
+            raise PayloadRejected(Message("JSON container with %(count)s items exceeds %(limit)s",
+                                          count=len(value), limit=max_items))
         children = value.values() if isinstance(value, dict) else value
         pending.extend((child, depth + 1) for child in children)
+
+
+def _too_deep(limit: int) -> Message:
+    return Message("JSON nested deeper than %(limit)s levels", limit=limit)
