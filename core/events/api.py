@@ -42,7 +42,7 @@ class EventController(Controller):
     path = "/api/v1/events"
     tags = ["events"]
 
-    @get("", opt=listing.SHOWS_EVENTS)
+    @get("", opt=listing.SHOWS_EVENTS, responses=refusals(422))  # a date outside the years the instance takes
     async def list_public(
         self, ctx: Ctx, page: PageNumber = 1, per_page: PerPage = 20, text: Annotated[str, Parameter(max_length=100)] = "",
         tag: Annotated[str, Parameter(max_length=40)] = "", category: Annotated[str, Parameter(max_length=40)] = "",
