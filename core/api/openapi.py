@@ -106,14 +106,11 @@ class ApiDocumentation(InitPlugin, ReceiveRoutePlugin):
     """Adds each API operation's error answers and security to the handlers as the app registers them."""
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        config = app_config.openapi_config
-        if config is not None:
-            schemes = dict(config.components.security_schemes or {}) if isinstance(config.components, Components) else {}
-            schemes[BEARER] = SecurityScheme(
+        components = app_config.openapi_config.components if app_config.openapi_config else None
+        if isinstance(components, Components):
+            components.security_schemes = {**(components.security_schemes or {}), BEARER: SecurityScheme(
                 type="http", scheme="bearer",
-                description="A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`.")
-            if isinstance(config.components, Components):
-                config.components.security_schemes = schemes
+                description="A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`.")}
         return app_config
 
     def receive_route(self, route: BaseRoute) -> None:
