@@ -12,6 +12,9 @@ from core.i18n import N_
 
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
 _NAMED = re.compile(r"(missing required|contains unknown) field `([^`]+)`")
+# msgspec's words when a form part cannot become the field's type: a text part where an
+# upload takes a file (JSON bodies say "Expected `int`, got `str`" instead)
+_NOT_A_FILE = "Unsupported type: <class 'str'>"
 
 
 def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
@@ -25,6 +28,8 @@ def field_of_message(message: str, default: str = "body") -> tuple[str, str]:
     if named:
         field = f"{field}.{named.group(2)}" if match and field != default else named.group(2)
         message = N_("this field is required") if named.group(1) == "missing required" else N_("unknown field")
+    elif message == _NOT_A_FILE:
+        message = N_("expected a file")
     return field, message
 
 

@@ -162,11 +162,13 @@ def test_a_bomb_within_the_pixel_limit_but_over_the_memory_bound_is_too_large_to
 def test_an_upload_without_its_file_part_is_a_clear_400(client, alice):
     event = new_event(client, alice)
     for path in ("/api/v1/identities/alice/avatar", f"/api/v1/events/{event['uuid']}/banner"):
-        for parts in ([("b", None, b"1")], [("other", "me.png", png_bytes())], [("data", None, b"1")]):
+        for parts, message in (([("b", None, b"1")], "this field is required"),
+                               ([("other", "me.png", png_bytes())], "this field is required"),
+                               ([("data", None, b"1")], "expected a file")):
             body, headers = multipart(*parts)
             answer = client.put(path, headers={**alice, **headers}, content=body)
             assert answer.status_code == 400, (path, parts[0][:2], answer.text)
-            assert "data" in field_errors(answer)
+            assert field_errors(answer) == {"data": message}
     assert stored(client) == []
 
 
