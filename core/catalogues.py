@@ -32,7 +32,7 @@ TEMPLATE_FILE = "messages.pot"
 # (pattern, method) pairs relative to the folder extracted from
 PYTHON = "core.catalogues:extract_python"
 CORE_SOURCES = [("core/**.py", PYTHON), ("themes/**/templates/**.html", "jinja2")]
-PLUGIN_SOURCES = [("**.py", PYTHON), ("templates/**.html", "jinja2")]
+PLUGIN_SOURCES = [("**.py", PYTHON), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
     # core.errors: the message of a domain error, and of InvalidInput.field(name, message)

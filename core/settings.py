@@ -19,7 +19,8 @@ import msgspec
 from core.i18n import languages
 
 DEFAULT_CONFIG_PATH = Path("convene.toml")
-DEFAULT_PLUGINS = ["federation_activitypub", "moderation", "ical", "email", "groups"]
+# not "email": with it on, confirmation links go by SMTP only, and a quick start has no SMTP server
+DEFAULT_PLUGINS = ["federation_activitypub", "moderation", "ical", "groups"]
 
 
 class ConfigError(Exception):
@@ -195,4 +196,15 @@ email_domains = []       # used when mode = "allowlist"
 
 [plugins]
 enabled = {DEFAULT_PLUGINS!r}
+# Add "email" to send notifications (confirmation links...) by SMTP. Without it they are
+# written to the log, and operators confirm accounts with `convene users create`.
+# `convene mail test --to you@example.org` checks these settings.
+# [plugins.email]
+# smtp_host = "localhost"
+# smtp_port = 25
+# smtp_security = "none"   # none | starttls (port 587) | tls (port 465)
+# smtp_username = ""
+# smtp_password = ""       # or the environment variable CONVENE_SMTP_PASSWORD
+# from_address = "events@example.org"
+# reply_to = ""
 '''.replace("'", '"')

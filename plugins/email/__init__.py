@@ -1,1 +1,55 @@
-"""Email notifications over SMTP (implements ``convene_deliver_notification``). Registers no hooks yet."""
+"""Email notifications over SMTP: every notification the core writes becomes a mail.
+
+Built on the core's hooks only. Settings in ``[plugins.email]`` (config.py); delivery
+as the outbox's notification job (delivery.py) over pooled SMTP connections (smtp.py);
+mails rendered from templates a theme can override (messages.py); permanent refusals
+recorded (models.py); ``convene mail test`` for operators (cli.py). Participation
+messages, digests and unsubscribe links build on these modules later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from core.context import Ctx
+from core.notifications import Notification
+from core.plugins import ConfigSchema, hookimpl
+from plugins.email import models  # noqa: F401  (registers the table)
+from plugins.email.cli import mail
+from plugins.email.config import EmailConfig
+from plugins.email.delivery import deliver
+from plugins.email.mailer import PLUGIN_NAME
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def convene_config_schema() -> ConfigSchema:
+    return ConfigSchema(PLUGIN_NAME, EmailConfig, environment={"CONVENE_SMTP_PASSWORD": "smtp_password"})
+
+
+@hookimpl
+def convene_migrations_dir() -> Path:
+    return HERE / "migrations"
+
+
+@hookimpl
+def convene_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def convene_locale_dirs() -> list[Path]:
+    return [HERE / "locale"]
+
+
+@hookimpl
+def convene_cli_commands() -> list[click.Command]:
+    return [mail]
+
+
+@hookimpl
+async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> bool:
+    return await deliver(ctx, notification)

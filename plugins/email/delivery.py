@@ -1,0 +1,44 @@
+"""``convene_deliver_notification``: each notification becomes a mail, sent by the worker.
+
+Runs as the outbox's ``notification`` job, so a failure that may pass (4xx, timeout,
+connection refused or closed mid-message) is raised and the outbox tries again with
+back-off: a server that is down delays mail, it never loses it. A permanent refusal
+(5xx on the recipient or the message, or an address we will not write into a header)
+is recorded in ``email_refusals`` in the job's transaction and the job ends: sending
+again could not help, and a dead outbox row would read as the instance's own failure.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core.context import Ctx
+from core.notifications import Notification
+from plugins.email.addresses import InvalidAddress, single_address
+from plugins.email.mailer import mailer
+from plugins.email.models import EmailRefusal
+from plugins.email.smtp import MailRefused
+
+log = logging.getLogger("convene.email")
+
+
+async def deliver(ctx: Ctx, notification: Notification) -> bool:
+    """Send ``notification``; True once the mail is accepted or its refusal recorded (it is handled)."""
+    try:
+        address = single_address(notification.to_email)
+    except InvalidAddress as exc:
+        await _record(ctx, notification, "address", 0, str(exc))
+        return True
+    mail = mailer(ctx.runtime)
+    try:
+        await mail.send(mail.compose(notification, address), address)
+    except MailRefused as exc:
+        await _record(ctx, notification, exc.stage, exc.code, exc.reply)
+    return True
+
+
+async def _record(ctx: Ctx, notification: Notification, stage: str, code: int, reply: str) -> None:
+    log.warning("mail %s to %r refused for good at %s: %s %s", notification.kind, notification.to_email, stage, code, reply)
+    ctx.session.add(EmailRefusal(to_email=notification.to_email[:320], kind=notification.kind[:50], stage=stage,
+                                 code=code, reply=reply[:2000]))
+    await ctx.session.flush()
