@@ -72,7 +72,7 @@ def free_port() -> int:
 
 def _login(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (USER.encode(), PASSWORD.encode())
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
 
 @contextmanager
