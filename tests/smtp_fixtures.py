@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 USER, PASSWORD = "convene", "s3cret-smtp"
+# a scripted DATA answer: the server takes the message, then hangs up instead of answering
+HANG_UP = "hang up"
 
 
 class Recorder:
@@ -57,11 +59,23 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
         if self.data_answers:
-            return self.data_answers.popleft()
+            answer = self.data_answers.popleft()
+            if answer == HANG_UP:
+                server.transport.close()
+            return answer
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A port that accepts connections and never says a word (a server that hangs)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock.getsockname()[1]
 
 
 def free_port() -> int:

@@ -12,7 +12,17 @@ from email.utils import parseaddr
 from core.notifications import Notification, notify
 from email_fixtures import FROM, link_in, mailing_instance, notifications, refusals, retry_now
 from helpers import token_of, wait_for
-from smtp_fixtures import PASSWORD, USER, close_connections, free_port, parts, self_signed_certificate, smtp_server
+from smtp_fixtures import (
+    HANG_UP,
+    PASSWORD,
+    USER,
+    close_connections,
+    free_port,
+    parts,
+    self_signed_certificate,
+    silent_server,
+    smtp_server,
+)
 from webhelpers import submit
 
 
@@ -82,6 +92,25 @@ def test_temporary_refusal_is_retried_and_delivered(data_dir):
         retry_now(client)
         wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
         assert len(server.messages) == 1 and notifications(client)[0].attempts == 2
+        assert refusals(client) == []
+
+
+def test_connection_closed_mid_message_is_retried(data_dir):
+    with smtp_server() as (controller, server), mailing_instance(data_dir, controller.port) as client:
+        server.data_answers.append(HANG_UP)
+        send(client, "bob@example.org")
+        row = wait_for(lambda: [r for r in notifications(client) if r.attempts == 1 and r.state == "pending"])[0]
+        assert "SMTPServerDisconnected" in row.last_error and not server.messages
+        retry_now(client)
+        wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
+        assert len(server.messages) == 1 and refusals(client) == []
+
+
+def test_a_server_that_does_not_answer_is_a_transient_failure(data_dir):
+    with silent_server() as port, mailing_instance(data_dir, port, timeout_seconds=0.2) as client:
+        send(client, "bob@example.org")
+        row = wait_for(lambda: [r for r in notifications(client) if r.attempts == 1 and r.state == "pending"])[0]
+        assert "timed out" in row.last_error, row.last_error
         assert refusals(client) == []
 
 
