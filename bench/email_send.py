@@ -18,13 +18,12 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests")]
 
-from smtp_fixtures import smtp_server  # noqa: E402
-
 from core.notifications import Notification  # noqa: E402
 from core.runtime import Runtime  # noqa: E402
 from core.settings import settings_from_dict  # noqa: E402
 from plugins.email.mailer import Mailer  # noqa: E402
 from plugins.email.messages import wire_bytes  # noqa: E402
+from smtp_fixtures import smtp_server  # noqa: E402
 
 
 def rate(mailer: Mailer, count: int, reuse: bool) -> float:
