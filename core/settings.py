@@ -197,7 +197,8 @@ email_domains = []       # used when mode = "allowlist"
 [plugins]
 enabled = {DEFAULT_PLUGINS!r}
 # Add "email" to send notifications (confirmation links...) by SMTP. Without it they are
-# written to the log, and operators confirm accounts with `convene users create`.
+# written to the server log (an operator passes the link on), and `convene users create`
+# makes accounts that are confirmed already.
 # `convene mail test --to you@example.org` checks these settings.
 # [plugins.email]
 # smtp_host = "localhost"

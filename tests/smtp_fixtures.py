@@ -107,11 +107,13 @@ def smtp_server(port: int | None = None, tls: tuple[Path, Path] | None = None) -
         controller.stop()
 
 
-def close_connections(controller: Controller, recorder: Recorder) -> None:
-    """The server hangs up on every connection that sent mail (as an idle timeout would)."""
+def close_connections(controller: Controller, recorder: Recorder, goodbye: bytes = b"") -> None:
+    """The server hangs up on every connection that sent mail, as an idle timeout would (Postfix says
+    ``goodbye``, a 421 line, first)."""
 
     async def close() -> None:
         for server in recorder.sessions:
+            server.transport.write(goodbye)
             server.transport.close()
         await asyncio.sleep(0)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
+import pytest
+
 from core.notifications import Notification, notify
 from email_fixtures import FROM, link_in, mailing_instance, notifications, refusals, retry_now
 from helpers import token_of, wait_for
@@ -156,13 +158,14 @@ def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(data_dir):
             wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
 
 
-def test_a_worker_reuses_its_connection_and_reconnects_when_the_server_hung_up(data_dir):
+@pytest.mark.parametrize("goodbye", [b"", b"421 4.4.2 Error: timeout exceeded\r\n"])
+def test_a_worker_reuses_its_connection_and_reconnects_when_the_server_hung_up(data_dir, goodbye):
     with smtp_server() as (controller, server), mailing_instance(data_dir, controller.port) as client:
         for number in range(1, 6):
             send(client, f"guest{number}@example.org")
             wait_for(lambda number=number: len(server.messages) == number)
         assert len(server.peers) == 1, "five messages, one connection"
-        close_connections(controller, server)
+        close_connections(controller, server, goodbye)
         send(client, "guest6@example.org")
         wait_for(lambda: len(server.messages) == 6)
         assert len(server.peers) == 2

@@ -87,14 +87,14 @@ class SmtpPool:
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
         """Send one message (blocking); raises ``MailRefused`` for a permanent refusal, anything else for a transient one."""
-        conn = self._take()
+        conn, reused = self._take()
         try:
-            try:
-                _expect("MAIL FROM", *conn.mail(sender))
-            except (smtplib.SMTPServerDisconnected, ConnectionError):
-                # a pooled connection the server closed while idle: nothing was sent, open a new one
+            if reused and not _still_open(conn, sender):
+                # the server closed the pooled connection while idle: nothing was sent, open a new one
                 close_quietly(conn)
                 conn = connect(self.config, self.local_hostname)
+                _expect("MAIL FROM", *conn.mail(sender))
+            elif not reused:
                 _expect("MAIL FROM", *conn.mail(sender))
             _expect("RCPT TO", *conn.rcpt(recipient), permanent=True)
             reply: tuple[int, bytes | str]
@@ -117,11 +117,12 @@ class SmtpPool:
         for conn in idle:
             close_quietly(conn)
 
-    def _take(self) -> smtplib.SMTP:
+    def _take(self) -> tuple[smtplib.SMTP, bool]:
+        """A connection, and whether it comes from the pool (then the server may have closed it since)."""
         with self._lock:
             if self._idle:
-                return self._idle.pop()
-        return connect(self.config, self.local_hostname)
+                return self._idle.pop(), True
+        return connect(self.config, self.local_hostname), False
 
     def _give_back(self, conn: smtplib.SMTP) -> None:
         with self._lock:
@@ -138,6 +139,19 @@ class SmtpPool:
             self._give_back(conn)
         else:
             close_quietly(conn)
+
+
+def _still_open(conn: smtplib.SMTP, sender: str) -> bool:
+    """``MAIL FROM`` on a pooled connection: False if the server had hung up (silently, or saying 421 as it
+    does after an idle timeout), so the caller opens a new one; other answers count as on a new connection."""
+    try:
+        code, reply = conn.mail(sender)
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        return False
+    if code == 421:
+        return False
+    _expect("MAIL FROM", code, reply)
+    return True
 
 
 def reply_text(reply: bytes | str) -> str:
