@@ -153,6 +153,25 @@ def users_create(ctx: click.Context, email: str, password: str, role: str, usern
         raise click.ClickException(exc.message) from None
 
 
+@users.command("confirm")
+@click.option("--email", required=True)
+@click.pass_context
+def users_confirm(ctx: click.Context, email: str) -> None:
+    """Confirm an account's address without its link (an instance without the email plugin)."""
+    from core.accounts.service import confirm_by_operator
+    from core.errors import DomainError
+    from core.scripting import run_in_transaction
+
+    async def work(c) -> str:  # noqa: ANN001
+        account = await confirm_by_operator(c, email)
+        return f"confirmed {account.email}"
+
+    try:
+        click.echo(asyncio.run(run_in_transaction(_settings(ctx), work)))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+
+
 @main.group()
 def plugins() -> None:
     """Inspect plugins."""

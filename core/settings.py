@@ -197,8 +197,9 @@ email_domains = []       # used when mode = "allowlist"
 [plugins]
 enabled = {DEFAULT_PLUGINS!r}
 # Add "email" to send notifications (confirmation links...) by SMTP. Without it they are
-# written to the server log (an operator passes the link on), and `convene users create`
-# makes accounts that are confirmed already.
+# written to the server log (an operator passes the link on, or confirms the account with
+# `convene users confirm --email ...`), and `convene users create` makes accounts that are
+# confirmed already.
 # `convene mail test --to you@example.org` checks these settings.
 # [plugins.email]
 # smtp_host = "localhost"

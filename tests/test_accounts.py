@@ -7,6 +7,7 @@ from litestar.testing import TestClient
 
 from core.app import create_app
 from core.cli import main
+from core.settings import load_settings
 from helpers import field_errors, link_sent_to, make_settings, new_event, outbox_rows, sign_up, token_of
 
 
@@ -200,3 +201,20 @@ def test_operator_creates_confirmed_administrator(tmp_path):
     again = runner.invoke(main, ["--config", str(config), "users", "create", "--email", "root@example.org",
                                  "--password", "long enough"])
     assert again.exit_code != 0 and "already uses this email" in again.output
+
+
+def test_operator_confirms_an_account_signed_up_on_an_instance_without_mail(tmp_path):
+    config = tmp_path / "convene.toml"
+    config.write_text(f'secret_key = "{"k" * 40}"\ndata_dir = "{tmp_path}"\n')
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(config), "migrate"]).exit_code == 0
+    with TestClient(create_app(load_settings(config))) as client:
+        assert client.post("/api/v1/accounts", json={"email": "Kim@Example.org", "password": "long enough",
+                                                     "username": "kim"}).status_code == 201
+        login = {"email": "kim@example.org", "password": "long enough"}
+        assert client.post("/api/v1/auth/token", json=login).status_code == 403  # not confirmed yet
+        result = runner.invoke(main, ["--config", str(config), "users", "confirm", "--email", "KIM@example.org"])
+        assert result.exit_code == 0 and "confirmed kim@example.org" in result.output, result.output
+        assert client.post("/api/v1/auth/token", json=login).status_code == 201
+    unknown = runner.invoke(main, ["--config", str(config), "users", "confirm", "--email", "nobody@example.org"])
+    assert unknown.exit_code != 0 and "no account uses this email address" in unknown.output
