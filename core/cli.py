@@ -7,6 +7,7 @@ import logging
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -123,6 +124,18 @@ def worker(ctx: click.Context, threads: int) -> None:
     tasks.stop()
 
 
+def _report(ctx: click.Context, work: Any) -> None:
+    """Run an operator command's ``work(ctx)`` in one transaction and print what it says; a refusal
+    (a taken address, an unknown account) is a one-line error and exit code 1, not a traceback."""
+    from core.errors import DomainError
+    from core.scripting import run_in_transaction
+
+    try:
+        click.echo(asyncio.run(run_in_transaction(_settings(ctx), work)))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+
+
 @main.group()
 def users() -> None:
     """Manage accounts."""
@@ -137,9 +150,7 @@ def users() -> None:
 def users_create(ctx: click.Context, email: str, password: str, role: str, username: str | None) -> None:
     """Create a confirmed account with its first identity, whatever the registration mode."""
     from core.accounts.service import create_account
-    from core.errors import DomainError
     from core.identities.service import create_identity
-    from core.scripting import run_in_transaction
 
     async def work(c) -> str:  # noqa: ANN001
         account = await create_account(c, email, password, role=role, confirmed=True)
@@ -147,10 +158,7 @@ def users_create(ctx: click.Context, email: str, password: str, role: str, usern
         identity = await create_identity(c, account, name)
         return f"created {role} {account.email} with identity @{identity.username}"
 
-    try:
-        click.echo(asyncio.run(run_in_transaction(_settings(ctx), work)))
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    _report(ctx, work)
 
 
 @users.command("confirm")
@@ -159,17 +167,12 @@ def users_create(ctx: click.Context, email: str, password: str, role: str, usern
 def users_confirm(ctx: click.Context, email: str) -> None:
     """Confirm an account's address without its link (an instance without the email plugin)."""
     from core.accounts.service import confirm_by_operator
-    from core.errors import DomainError
-    from core.scripting import run_in_transaction
 
     async def work(c) -> str:  # noqa: ANN001
         account = await confirm_by_operator(c, email)
         return f"confirmed {account.email}"
 
-    try:
-        click.echo(asyncio.run(run_in_transaction(_settings(ctx), work)))
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    _report(ctx, work)
 
 
 @main.group()
