@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from core.events.extensions import EventField
     from core.events.models import Event, Participation
     from core.identities.models import Identity
-    from core.notifications import Notification
+    from core.notifications import Notification, Recipient
+    from core.notifications.topics import Topic
     from core.outbox import OutboxHandler
     from core.periodic import PeriodicTask
     from core.plugins import ConfigSchema
@@ -112,6 +113,11 @@ def convene_uncached_media_types() -> list[str]:
 @hookspec
 def convene_periodic_tasks() -> list[PeriodicTask]:
     """Return ``core.periodic.PeriodicTask``s: work the workers run once per period, instance-wide."""
+
+
+@hookspec
+def convene_notification_topics() -> list[Topic]:
+    """Return ``core.notifications.topics.Topic``s: kinds of news members choose to get or not, per identity."""
 
 
 @hookspec
@@ -287,6 +293,11 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool] | None:
 @hookspec
 async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: Any) -> Any | None:
     """Answer a public page's URL in another format the client asked for, as a Litestar Response."""
+
+
+@hookspec
+async def convene_notification_recipients(ctx: Ctx, event: Event, audience: str) -> list[Recipient]:
+    """Return people the plugin knows who follow ``event`` but hold no identity here (``audience``: going, pending or all)."""
 
 
 @hookspec

@@ -24,12 +24,37 @@ log = logging.getLogger("convene.notifications")
 
 
 class Notification(msgspec.Struct, frozen=True):
+    """One message to one person, written in their language, whatever the channel.
+
+    Account mails (``topic`` empty) always go; a notification under a ``topic`` goes only
+    while the recipient's preference for it allows, checked again when it is delivered.
+    """
+
     kind: str  # confirm_email, reset_password, change_email, participation_approved, ...
     to_email: str
     subject: str
     text: str
     link: str = ""
     locale: str = "en"
+    # the recipient's account (None: an address without an account, e.g. an anonymous participant)
+    account_id: int | None = None
+    # the recipient's identity the news concerns: preferences are kept per identity
+    identity_id: int | None = None
+    # the preference this falls under (core.notifications.topics); "" for account mails
+    topic: str = ""
+    # one click stops this kind of message (RFC 8058 for mail); "" for account mails
+    unsubscribe_url: str = ""
+
+
+class Recipient(msgspec.Struct, frozen=True):
+    """Someone a fan-out writes to. Plugins add address-only recipients (anonymous participants)
+    through ``convene_notification_recipients``, with their own stop link."""
+
+    email: str
+    locale: str = "en"
+    account_id: int | None = None
+    identity_id: int | None = None
+    unsubscribe_url: str = ""
 
 
 async def notify(session: AsyncSession, notification: Notification) -> None:
