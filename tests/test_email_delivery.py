@@ -205,3 +205,13 @@ def test_a_worker_reuses_its_connection_and_reconnects_when_the_server_hung_up(d
         assert len(server.peers) == 2
         wait_for(lambda: all(r.state == "done" for r in notifications(client)))
         assert {r.attempts for r in notifications(client)} == {1}, "the hang-up cost no retry"
+
+
+def test_stopping_the_instance_says_goodbye_to_its_smtp_connections(data_dir):
+    with smtp_server() as (controller, server):
+        with mailing_instance(data_dir, controller.port) as client:
+            send(client, "guest@example.org")
+            wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
+            [connection] = server.sessions
+            assert not connection.transport.is_closing(), "kept open for the next message"
+        wait_for(lambda: connection.transport is None or connection.transport.is_closing())
