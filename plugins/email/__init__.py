@@ -18,12 +18,13 @@ from core.context import Ctx
 from core.events.models import Event
 from core.notifications import Notification
 from core.plugins import ConfigSchema, hookimpl
+from core.runtime import Runtime
 from core.web.slots import Fragment, Slot
 from plugins.email import models  # noqa: F401  (registers the table)
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
-from plugins.email.mailer import PLUGIN_NAME
+from plugins.email.mailer import PLUGIN_NAME, close_mailer
 from plugins.email.share import shareable_event
 from plugins.email.share_web import HANDLERS
 
@@ -53,6 +54,11 @@ def convene_locale_dirs() -> list[Path]:
 @hookimpl
 def convene_cli_commands() -> list[click.Command]:
     return [mail]
+
+
+@hookimpl
+async def convene_shutdown(runtime: Runtime) -> None:
+    await close_mailer(runtime)
 
 
 @hookimpl

@@ -9,9 +9,9 @@ Built so that it cannot be used to spam or to reach someone with arbitrary words
   when to try again;
 - every address is checked as one plain address (no CR/LF, one address per field) before
   anything is sent: one bad address refuses the whole send, naming it;
-- each mail carries a link with which its recipient stops every shared event from this
-  instance to their address (``ShareOptOut``); the sender is never told that an address
-  opted out, the answer is the same;
+- each mail carries a link (its ``unsubscribe_url``: the footer and List-Unsubscribe) with
+  which its recipient stops every shared event from this instance to their address
+  (``ShareOptOut``); the sender is never told that an address opted out, the answer is the same;
 - the sender shows as the identity they chose; their account's address appears nowhere.
 """
 
@@ -49,8 +49,8 @@ SUBJECT = N_("%(name)s (@%(username)s) shared an event with you")
 TEXT = N_("%(name)s (%(handle)s) shared an event with you on %(instance)s: %(title)s, %(date)s.")
 PLACE = N_("Where: %(place)s.")
 ONLINE = N_("It takes place online.")
-STOP = N_("You received this because someone typed your address. To receive no more events shared "
-          "through %(instance)s, open %(link)s")
+STOP = N_("You received this because someone typed your address. The link at the end of this message stops "
+          "every event shared through %(instance)s.")
 LINE_BREAK = N_("%(address)s: a line break or a control character has no place in an address")
 NOT_ONE_ADDRESS = N_("%(address)s: must be exactly one plain address, like name@example.org")
 REFUSAL = N_("you shared with too many addresses in the last hour; try again later")
@@ -100,15 +100,14 @@ async def share_event(ctx: Ctx, account: Account, sender: Identity, event: Event
     stopped = set(await ctx.session.scalars(select(ShareOptOut.address_hash).where(
         ShareOptOut.address_hash.in_([address_hash(a) for a in addresses]))))
     subject, text = written(ctx, sender, event, locale)
-    gettext = mailer(ctx.runtime).catalogue(locale).gettext
+    stop = mailer(ctx.runtime).catalogue(locale).gettext(STOP) % {"instance": ctx.settings.instance.name}
     for address in addresses:
         if address_hash(address) in stopped:
             continue
-        stop_link = opt_out_url(ctx.settings, address)
-        stop = gettext(STOP) % {"instance": ctx.settings.instance.name, "link": stop_link}
         await notify(ctx.session, Notification(
             kind=KIND, to_email=address, subject=subject, text=f"{text}\n\n{stop}",
-            link=ctx.settings.url(f"/events/{event.uuid}"), locale=locale, unsubscribe_url=stop_link))
+            link=ctx.settings.url(f"/events/{event.uuid}"), locale=locale,
+            unsubscribe_url=opt_out_url(ctx.settings, address)))
     return len(addresses)
 
 
