@@ -72,7 +72,7 @@ async def send_due_notices(ctx: Ctx) -> None:
         .where(EventChangeNotice.due_at <= now, Event.held_at.is_(None))
         .order_by(EventChangeNotice.due_at).limit(DUE_BATCH)
     )
-    for event_id, due_at, previous in due.tuples().all():
+    for event_id, due_at, previous in due.all():
         # taken only if no save moved it on since it was read
         taken = await ctx.session.execute(delete(EventChangeNotice).where(
             EventChangeNotice.event_id == event_id, EventChangeNotice.due_at == due_at))

@@ -72,8 +72,10 @@ class News(msgspec.Struct, frozen=True):
 
 
 def has_channel(ctx: Ctx) -> bool:
-    """Whether a plugin delivers notifications; without one, news is not written at all."""
-    return bool(ctx.pm.hook.convene_deliver_notification.get_hookimpls())
+    """Whether a plugin delivers notifications; without one, news is not written at all. (Core's
+    wrapper that awaits every async hook's answers implements it too, and delivers nothing.)"""
+    return any(not (impl.wrapper or impl.hookwrapper)
+               for impl in ctx.pm.hook.convene_deliver_notification.get_hookimpls())
 
 
 async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:

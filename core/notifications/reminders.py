@@ -54,7 +54,7 @@ async def send_reminders(ctx: Ctx) -> None:
     written: dict[tuple[int, str], tuple[News, tuple[str, str]]] = {}
     payloads: list[dict[str, Any]] = []
     reminded: list[int] = []
-    for participation_id, identity_id, account_id, email, locale, choice, event in rows.tuples():
+    for participation_id, identity_id, account_id, email, locale, choice, event in rows.all():
         value = choice if choice is not None and REMINDERS.accepts(choice) else REMINDERS.default
         if value == "off" or event.begins_at > now + timedelta(minutes=int(value)):
             continue
