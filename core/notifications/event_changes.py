@@ -25,7 +25,7 @@ from core.events.models import Event, Participation
 from core.i18n import N_
 from core.notifications.models import EventChangeNotice
 from core.notifications.news import News, notify_event_people
-from core.notifications.participation_news import event_link
+from core.notifications.participation_news import cancelled, event_link
 from core.notifications.topics import EVENT_CHANGES
 
 # how long after the last save participants are told: edits made within it make one message
@@ -55,6 +55,17 @@ async def event_edited(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
         if rowcount(moved) == 1 or await insert_new(ctx.session, EventChangeNotice.event_id, {
                 "event_id": event.id, "previous": before, "due_at": due_at}) is not None:
             return
+
+
+async def copy_changed(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
+    """Another server changed its event (an Update came for our copy): our members who take
+    part hear of a cancellation at once, and of a new time or place as of an edit here."""
+    if event.is_cancelled:
+        if "status" in changed:
+            await drop_notice(ctx, event)
+            await cancelled(ctx, event)
+        return
+    await event_edited(ctx, event, changed)
 
 
 async def drop_notice(ctx: Ctx, event: Event) -> None:
