@@ -162,13 +162,15 @@ def test_an_hourly_digest_lists_the_requests_once(mail):
     event = new_event(client, who["alice"], join_mode="restricted", title="Choir")
     join(client, who["bob"], event["uuid"])
     join(client, who["carol"], event["uuid"])
+    daves = join(client, who["dave"], event["uuid"])
+    decide(client, who["alice"], event["uuid"], daves["uuid"], "approve")  # answered: nothing left to tell
     settled(client)
     assert news_to(client, server, "alice@example.org") == [], "nothing at once"
 
     run_periodic_task(client.app, "core.join_request_digest")
     [(subject, text)] = news_to(client, server, "alice@example.org")
     assert subject == "Requests to join your events are waiting"
-    assert "bob (@bob) · Choir" in text and "carol (@carol) · Choir" in text
+    assert "bob (@bob) · Choir" in text and "carol (@carol) · Choir" in text and "dave" not in text
     assert f"http://testserver.local/events/{event['uuid']}#organiser" in text
     assert stop_link_of(client, "alice@example.org", "join_request_digest") == (
         identity_id(client, "alice"), "join_requests")
@@ -289,14 +291,17 @@ def test_saves_that_put_everything_back_send_nothing(mail):
     assert news_to(client, server, "bob@example.org") == []
 
 
-def test_a_cancelled_event_drops_its_waiting_notice(mail):
+def test_a_cancelled_or_deleted_event_drops_its_waiting_notice(mail):
     client, _server = mail
     who = people(client)
     event = new_event(client, who["alice"], begins_at=future(days=20))
-    join(client, who["bob"], event["uuid"])
-    edit(client, who["alice"], event["uuid"], begins_at=future(days=21))
-    assert len(notices(client)) == 1
+    deleted = new_event(client, who["alice"], begins_at=future(days=20))
+    for uuid in (event["uuid"], deleted["uuid"]):
+        join(client, who["bob"], uuid)
+        edit(client, who["alice"], uuid, begins_at=future(days=21))
+    assert len(notices(client)) == 2
     assert client.post(f"/api/v1/events/{event['uuid']}/cancel", headers=who["alice"], json={}).status_code == 200
+    assert client.delete(f"/api/v1/events/{deleted['uuid']}", headers=who["alice"]).status_code == 204
     assert notices(client) == []
     settled(client)
     assert [row.payload["news"]["kind"] for row in outbox_rows(client, "notify_event_people")] == ["event_cancelled"]
