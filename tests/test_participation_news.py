@@ -356,3 +356,29 @@ def test_without_a_mail_channel_nothing_is_written(client):
     assert client.post(f"/api/v1/events/{event['uuid']}/cancel", headers=alice, json={}).status_code == 200
     assert [row.payload["kind"] for row in notifications(client)] == ["confirm_email", "confirm_email"]
     assert outbox_rows(client, "notify_event_people") == []
+
+
+def held(client: TestClient, uuid: str, is_held: bool) -> None:
+    """A moderator takes the event out of sight for review, or releases it (the columns their tools set)."""
+
+    async def work(ctx: Ctx) -> None:
+        await ctx.session.execute(update(Event).where(Event.uuid == uuid_module.UUID(uuid))
+                                  .values(held_at=utcnow() if is_held else None))
+
+    in_transaction(client, work)
+
+
+def test_a_held_event_keeps_its_notice_until_it_is_released(mail):
+    client, server = mail
+    who = people(client)
+    event = new_event(client, who["alice"], title="Quiz", begins_at=future(days=20))
+    join(client, who["carol"], event["uuid"])
+    edit(client, who["alice"], event["uuid"], begins_at=future(days=21))
+    held(client, event["uuid"], True)
+    settle_now(client)
+    settled(client)
+    assert len(notices(client)) == 1 and outbox_rows(client, "notify_event_people") == [], "kept, told nobody"
+    held(client, event["uuid"], False)
+    run_periodic_task(client.app, "core.event_change_notices")
+    [(subject, _text)] = news_to(client, server, "carol@example.org")
+    assert subject == "New time or place for “Quiz”" and notices(client) == []
