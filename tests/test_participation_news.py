@@ -79,7 +79,7 @@ def choose(client: TestClient, username: str, **values: str) -> None:
     """``username`` sets its notification preferences, as the settings page would."""
 
     async def work(ctx: Ctx) -> None:
-        identity = await ctx.session.scalar(select(Identity).where(Identity.username == username))
+        identity = (await ctx.session.scalars(select(Identity).where(Identity.username == username))).one()
         await set_preferences(ctx, identity, values)
 
     in_transaction(client, work)
@@ -87,7 +87,7 @@ def choose(client: TestClient, username: str, **values: str) -> None:
 
 def identity_id(client: TestClient, username: str) -> int:
     async def work(ctx: Ctx) -> int:
-        return (await ctx.session.scalar(select(Identity.id).where(Identity.username == username)))  # type: ignore[return-value]
+        return (await ctx.session.scalars(select(Identity.id).where(Identity.username == username))).one()
 
     return in_transaction(client, work)
 
