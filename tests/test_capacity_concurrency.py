@@ -15,6 +15,7 @@ from core.db.engine import make_engine
 from core.notifications.models import EventChangeNotice
 from helpers import confirm_account, future, make_settings
 from liveserver import serve
+from test_delete_concurrency import member
 
 PASSWORD = "correct horse"
 
@@ -64,12 +65,7 @@ def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
     with serve(app) as base:
         async def scenario() -> tuple[list[int], list[list[str]]]:
             async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-                email = "tagger@example.org"
-                r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": "tagger"})
-                assert r.status_code == 201, r.text
-                await confirm_account(settings, email)
-                token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
-                h = {"Authorization": f"Bearer {token}"}
+                h = await member(http, settings, "tagger")
                 creations = [
                     http.post("/api/v1/events", headers=h, json={
                         "title": f"Race {n}", "begins_at": future(), "tags": ["brand-new", f"own-{n}"],
@@ -93,12 +89,7 @@ def test_concurrent_saves_keep_one_change_notice_with_the_first_values(data_dir)
     with serve(app) as base:
         async def scenario() -> list[int]:
             async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-                email = "editor@example.org"
-                r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": "editor"})
-                assert r.status_code == 201, r.text
-                await confirm_account(settings, email)
-                token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
-                h = {"Authorization": f"Bearer {token}"}
+                h = await member(http, settings, "editor")
                 event = (await http.post("/api/v1/events", headers=h, json={
                     "title": "Moving", "begins_at": original, "timezone": "UTC", "publish": True})).json()
                 saves = [http.patch(f"/api/v1/events/{event['uuid']}", headers=h, json={"begins_at": future(days=31 + n)})
