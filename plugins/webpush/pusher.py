@@ -72,7 +72,7 @@ class Pusher:
 
 
 async def _stored_key(engine: AsyncEngine) -> str:
-    async with AsyncSession(engine) as session:
+    async with AsyncSession(engine, expire_on_commit=False) as session:
         row = await session.get(VapidKey, STORED_KEY_ID)
         if row is None:
             row = VapidKey(id=STORED_KEY_ID, private_key_pem=new_private_key_pem())
