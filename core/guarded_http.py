@@ -296,7 +296,8 @@ async def check_destination(url: str, policy: FetchPolicy, resolver: Resolver = 
     use. The guarded client checks again when it connects, since a name may change.
     """
     parsed = normalize_url(url)
-    await _AddressGuard(policy, resolver).checked_addresses(parsed.host, parsed.port or DEFAULT_PORTS[parsed.scheme])
+    with _deadline(policy.total_timeout):
+        await _AddressGuard(policy, resolver).checked_addresses(parsed.host, parsed.port or DEFAULT_PORTS[parsed.scheme])
     return parsed
 
 

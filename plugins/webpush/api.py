@@ -88,7 +88,8 @@ async def add_device(ctx: Ctx, api: Caller, data: PushSubscriptionIn) -> PushDev
     return device_out(device)
 
 
-@delete("/api/v1/me/push-subscriptions", status_code=HTTP_204_NO_CONTENT, tags=TAGS, guards=[signed_in])
+@delete("/api/v1/me/push-subscriptions", status_code=HTTP_204_NO_CONTENT, tags=TAGS, guards=[signed_in],
+        responses=refusals(404))
 async def remove_device(
     ctx: Ctx, api: Caller, endpoint: Annotated[str, Parameter(min_length=1, max_length=ENDPOINT_MAX)]
 ) -> None:
