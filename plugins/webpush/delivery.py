@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
@@ -76,7 +76,7 @@ async def send(ctx: Ctx, job: dict[str, Any]) -> None:
         device.last_success_at = utcnow()
     elif response.status in GONE:
         log.info("push subscription %s is gone (%s): removed", device.id, response.status)
-        await ctx.session.execute(delete(PushSubscription).where(PushSubscription.id == device.id))
+        await ctx.session.delete(device)
     elif response.status == 429 or response.status >= 500:
         raise PushDeferred(f"push service answered {response.status}")
     else:
