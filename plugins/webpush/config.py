@@ -41,5 +41,7 @@ class WebPushConfig(msgspec.Struct, forbid_unknown_fields=True):
                 raise ValueError(f"vapid_private_key: {exc}") from None
         if self.vapid_subject and not self.vapid_subject.startswith(("mailto:", "https://")):
             raise ValueError(f"vapid_subject: {self.vapid_subject!r} must start with mailto: or https://")
-        if self.ca_file and not Path(self.ca_file).expanduser().is_file():
-            raise ValueError(f"ca_file: no such file {self.ca_file!r}")
+        if self.ca_file:
+            if not Path(self.ca_file).expanduser().is_file():
+                raise ValueError(f"ca_file: no such file {self.ca_file!r}")
+            self.ca_file = str(Path(self.ca_file).expanduser())
