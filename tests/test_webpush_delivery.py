@@ -143,3 +143,28 @@ def test_the_configured_contact_is_the_token_subject_and_the_configured_key_sign
         notify_account(client, account_id(client, "bob@example.org"))
         wait_for(lambda: service.received)
         assert vapid_claims(service.received[0], b64url(public_key_bytes(key)))["sub"] == "mailto:ops@example.org"
+
+
+def test_an_endpoint_that_now_leads_to_a_private_address_is_refused_at_send_for_good(data_dir, tmp_path):
+    """A name checked at subscription may point elsewhere later: the guarded client checks again."""
+    from plugins.webpush.models import PushSubscription
+
+    browser = Browser()
+    with certified_push_service(tmp_path) as (service, ca_file), pushing_instance(
+        data_dir, ca_file, allow_private_addresses=False
+    ) as client:
+        sign_up(client, "bob@example.org", "bob")
+        bob = account_id(client, "bob@example.org")
+        keys = browser.subscription(service.endpoint())["keys"]
+
+        async def stored_as_if_the_name_had_moved() -> None:
+            async with client.app.state.sessionmaker() as session:
+                session.add(PushSubscription(account_id=bob, endpoint=service.endpoint(), **keys))
+                await session.commit()
+
+        with client.portal() as portal:
+            portal.call(stored_as_if_the_name_had_moved)
+        notify_account(client, bob)
+        wait_for(lambda: [row.state for row in outbox_rows(client, SEND)] == ["dead"])
+        assert "non-public address 127.0.0.1" in outbox_rows(client, SEND)[0].last_error
+        assert service.received == []
