@@ -36,9 +36,9 @@ from core.db.base import utcnow
 from core.events.models import DeletedEvent, Event
 from core.events.service import apply_values
 from core.events.validation import tag_slug
+from core.guarded_http import FetchError, TransportFailure, host_of
 from core.notifications.event_changes import copy_changed
 from core.web.slots import Link
-from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.parse import Refused, RemoteEvent, deletion_time, parse_event, ref
 from plugins.federation_activitypub.remote_actors import remote_actors
