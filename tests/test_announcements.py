@@ -240,3 +240,14 @@ def test_the_organiser_writes_from_the_event_page(client):
     r = submit(client, f"/events/{uuid}", f"/events/{uuid}/announcements", {"audience": "going", "text": "y" * 5001})
     assert r.status_code == 422 and 'id="announce-text-error"' in r.text
     assert readable(client, who["dan"], uuid) == ["Line one\nLine two"]
+
+
+def test_the_content_check_refuses_an_announcement_and_nothing_is_stored(data_dir):
+    with instance(data_dir, "testkit_policy", testkit_policy={"banned_words": ["casino"]}) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        dan = sign_up(client, "dan@example.org", "dan")
+        uuid = new_event(client, alice)["uuid"]
+        join(client, dan, uuid)
+        r = announce(client, alice, uuid, text="Afterwards we all go to the Casino.")
+        assert r.status_code == 403 and "does not accept" in r.json()["detail"], r.text
+        assert count_announcements(client) == 0 and readable(client, dan, uuid) == []
