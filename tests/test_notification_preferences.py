@@ -122,3 +122,12 @@ def test_the_settings_form_needs_its_csrf_token(client):
     r = client.post("/settings/notifications", data={"ann.announcements": "off"})
     assert r.status_code == 403
     assert selected(client.get("/settings").text, "ann.announcements") == "on"
+
+
+def test_the_settings_form_speaks_the_accounts_language(client):
+    member(client, "ann@example.org", "ann")
+    assert submit(client, "/settings", "/settings/preferences", {"locale": "fr", "timezone": "Europe/Paris"}).status_code == 200
+    page = client.get("/settings").text
+    assert "<legend>En tant que @ann</legend>" in page
+    assert ">Les annonces de l’organisation des événements auxquels je participe</label>" in page
+    assert '<option value="10080">Une semaine avant</option>' in page
