@@ -29,7 +29,7 @@ from core.i18n import N_, Message
 from core.image_workers import image_workers
 from core.notifications.delivery import deliver_notification
 from core.notifications.news import FANOUT_KIND, fan_out
-from core.plugins import call_sync
+from core.plugins import call_async, call_sync
 from core.routes import api_handlers, web_handlers
 from core.runtime import Runtime
 from core.settings import Settings
@@ -139,6 +139,7 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
 
     async def stop() -> None:
         tasks.stop()
+        await call_async(pm, "convene_shutdown", runtime=runtime)
         image_workers(runtime).shutdown()
         await engine.dispose()
 

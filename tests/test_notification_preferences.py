@@ -129,5 +129,5 @@ def test_the_settings_form_speaks_the_accounts_language(client):
     assert submit(client, "/settings", "/settings/preferences", {"locale": "fr", "timezone": "Europe/Paris"}).status_code == 200
     page = client.get("/settings").text
     assert "<legend>En tant que @ann</legend>" in page
-    assert ">Les annonces de l’organisation des événements auxquels je participe</label>" in page
+    assert ">Les annonces des organisateurs des événements auxquels je participe</label>" in page
     assert '<option value="10080">Une semaine avant</option>' in page

@@ -15,11 +15,12 @@ from litestar import Response, get, post
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import DomainError
+from core.i18n import N_
 from core.identities.models import Identity
 from core.notifications.preferences import read_unsubscribe_token, topics, unsubscribe
 from core.web.render import page
 
-INVALID_LINK = "this link is not valid: it may have been cut in two by your mail program"
+INVALID_LINK = N_("this link is not valid: it may have been cut in two by your mail program")
 
 
 @get("/notifications/unsubscribe/{token:str}", include_in_schema=False)
