@@ -92,14 +92,15 @@ async def _issue_token(ctx: Ctx, account: Account, purpose: str, new_email: str 
     return token
 
 
-async def _use_token(ctx: Ctx, token: str, purpose: str) -> tuple[Account, AccountToken]:
+async def _use_token(ctx: Ctx, token: str, purpose: str, single_use: bool = True) -> tuple[Account, AccountToken]:
     row = await ctx.session.scalar(
         select(AccountToken).where(AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose)
     )
     if row is None or row.expires_at < utcnow():
         raise InvalidInput.field("token", "this link is invalid or has expired")
     account = await ctx.session.get_one(Account, row.account_id)
-    await ctx.session.delete(row)
+    if single_use:
+        await ctx.session.delete(row)
     return account, row
 
 
@@ -182,7 +183,9 @@ async def approve_account(ctx: Ctx, account: Account) -> None:
 
 
 async def confirm_email(ctx: Ctx, token: str) -> Account:
-    account, _ = await _use_token(ctx, token, "confirm_email")
+    """Confirm the address of the link. The link stays good until it expires: confirming twice
+    (a second click, a mail scanner that opened it first) only confirms again, and says so."""
+    account, _ = await _use_token(ctx, token, "confirm_email", single_use=False)
     account.confirmed_at = account.confirmed_at or utcnow()
     return account
 
