@@ -18,7 +18,6 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid
-from typing import cast
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -31,7 +30,9 @@ TEXT_TEMPLATE = "email/notification.txt"
 HTML_TEMPLATE = "email/notification.html"
 UTF8 = Charset("utf-8")
 UTF8.body_encoding = QP  # readable in the source of a mail, as the modern API writes text
-WIRE = compat32.clone(linesep="\r\n")
+# headers are written as ``compose`` gives them: ASCII ones on one line (a link cannot be folded anyway),
+# the others encoded and folded already (``_header``)
+WIRE = compat32.clone(linesep="\r\n", max_line_length=None)
 
 
 def instance_domain(settings: Settings) -> str:
@@ -49,13 +50,12 @@ def compose(environment: Environment, settings: Settings, config: EmailConfig, n
     a single line (``_header``) instead.
     """
     context = {"notification": notification, "public_url": settings.public_url, "locale": notification.locale}
-    # the documented way to give a compat32 message an encoded header is a Header object; typeshed only says str
-    message = cast("Message[str, str | Header]", MIMEMultipart("alternative"))
+    message = MIMEMultipart("alternative")
     message.attach(_text(environment.get_template(TEXT_TEMPLATE).render(context), "plain"))
     message.attach(_text(environment.get_template(HTML_TEMPLATE).render(context), "html"))
     headers = {
         "Subject": notification.subject.replace("\r", " ").replace("\n", " "),
-        "From": formataddr((settings.instance.name, sender(config, instance_domain(settings))), charset=UTF8),
+        "From": _from(settings.instance.name, sender(config, instance_domain(settings))),
         "To": to_address,
         "Reply-To": config.reply_to,
         "Date": formatdate(localtime=False, usegmt=True),
@@ -83,9 +83,14 @@ def _text(body: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
-def _header(name: str, value: str) -> str | Header:
+def _from(name: str, address: str) -> str:
+    """``"Instance name" <address>``: the name quoted as the header needs, or encoded if it is not ASCII."""
+    return formataddr((name, address)) if name.isascii() else f"{_header('From', name)} <{address}>"
+
+
+def _header(name: str, value: str) -> str:
     """``value`` as a header: refused if it holds a line break (it could add a header), encoded
-    (RFC 2047) if it is not ASCII."""
+    (RFC 2047, in words of at most 75 characters on folded lines) if it is not ASCII."""
     if "\r" in value or "\n" in value:
         raise ValueError(f"{name}: a header value cannot hold a line break: {value!r}")
-    return value if value.isascii() else Header(value, UTF8, header_name=name)
+    return value if value.isascii() else Header(value, UTF8, header_name=name).encode(linesep="\r\n")
