@@ -42,6 +42,7 @@ import delivery
 import inbound
 from fedinstance import Instance, instance
 from processes import interrupted_at_exit, wait_until
+from report import commit_of, save
 from sqlalchemy.ext.asyncio import create_async_engine
 
 BENCH = Path(__file__).resolve().parent
@@ -147,8 +148,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="convene-fedbench-") as tmp:
         results = asyncio.run(run(args, Path(tmp)))
 
-    commit = subprocess.run(["git", "-C", str(BENCH), "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, check=False).stdout.strip() or "unknown"
+    commit = commit_of()
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
             "database": "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite",
             "cpus": os.cpu_count(), "load_average_at_start": load, **vars(args)}
@@ -163,10 +163,7 @@ def main() -> None:
         lines += [f"\nThe sink refused: {refusals}"] if refusals else []
     table = "\n".join(lines)
     print(table)
-    out = BENCH / "results" / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-federation-{meta['database'].lower()}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"meta": meta, "results": results, "table": table}, indent=2))
-    print(f"\nfull results: {out}", file=sys.stderr)
+    save(f"federation-{meta['database'].lower()}", {"meta": meta, "results": results, "table": table})
 
 
 if __name__ == "__main__":

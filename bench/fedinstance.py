@@ -68,8 +68,12 @@ class Instance:
 
 
 @contextlib.contextmanager
-def instance(folder: Path, broker_url: str, database_url: str = "") -> Iterator[Instance]:
-    """Write a config in ``folder`` (``convene init``) and migrate its database."""
+def instance(folder: Path, broker_url: str, database_url: str = "", plugins: dict[str, str] | None = None) \
+        -> Iterator[Instance]:
+    """Write a config in ``folder`` (``convene init``) and migrate its database.
+
+    ``plugins``: more plugins to enable, each with its ``[plugins.NAME]`` table as TOML lines.
+    """
     port = free_port()
     config = str(folder / "convene.toml")
     env = {**os.environ, "CONVENE_CONFIG": config, "CONVENE_BROKER_URL": broker_url,
@@ -78,6 +82,10 @@ def instance(folder: Path, broker_url: str, database_url: str = "") -> Iterator[
         env["CONVENE_DATABASE_URL"] = database_url
     convene(env, str(folder), "--config", config, "init", "--data-dir", str(folder), "--public-url",
             f"http://127.0.0.1:{port}")
+    if plugins:
+        env["CONVENE_PLUGINS"] = ",".join([*load_settings(Path(config), env).enabled_plugins, *plugins])
+        with open(config, "a") as toml:
+            toml.writelines(f"\n[plugins.{name}]\n{table}\n" for name, table in plugins.items())
     convene(env, str(folder), "--config", config, "migrate")
     yield Instance(folder, env, port, load_settings(Path(config), env).database_url)
 

@@ -24,7 +24,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image
+from report import commit_of, save
 from run import BENCH, convene, free_port, server
 
 EMAIL, PASSWORD = "bomber@example.org", "bench-password"
@@ -197,17 +197,13 @@ def main() -> None:
             for number in range(args.rounds):
                 rounds.append(one_round(port, process.pid, bearer, picture, args.uploads))
                 print(f"round {number + 1}: {rounds[-1]}", file=sys.stderr)
-    commit = subprocess.run(["git", "-C", str(checkout), "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, check=False).stdout.strip() or "unknown"
+    commit = commit_of(checkout)
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit, "checkout": str(checkout),
             "cpus": os.cpu_count(), "load_average_at_start": load, "picture": f"{len(picture) // 1024} KB {width}x{height} PNG",
             "rounds": args.rounds, "uploads": args.uploads, "command": " ".join([Path(sys.executable).name, *sys.argv])}
     table = markdown(meta, rounds)
     print(table)
-    out = BENCH / "results" / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-image-bombs.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"meta": meta, "rounds": rounds, "table": table}, indent=2, default=str))
-    print(f"\nfull results: {out}", file=sys.stderr)
+    save("image-bombs", {"meta": meta, "rounds": rounds, "table": table})
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from processes import interrupted_at_exit, wait_until
+from report import commit_of, save
 from seed import seed
 
 from core.settings import load_settings
@@ -201,8 +202,7 @@ def main() -> None:
                     rounds[-1][name] = result
                     print(f"round {number + 1}: {name}: {result['rps']:,.0f} req/s", file=sys.stderr)
 
-    commit = subprocess.run(["git", "-C", str(BENCH), "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, check=False).stdout.strip() or "unknown"
+    commit = commit_of()
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
         "database": "PostgreSQL" if database_url.startswith("postgresql") else "SQLite",
@@ -213,11 +213,7 @@ def main() -> None:
     summary = summarise(rounds)
     table = markdown(meta, summary, probes)
     print(table)
-    out = BENCH / "results" / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{meta['database'].lower()}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"meta": meta, "probes": probes, "summary": summary, "rounds": rounds,
-                               "table": table}, indent=2))
-    print(f"\nfull results: {out}", file=sys.stderr)
+    save(meta["database"].lower(), {"meta": meta, "probes": probes, "summary": summary, "rounds": rounds, "table": table})
 
 
 if __name__ == "__main__":

@@ -55,6 +55,19 @@ def test_a_line_break_in_a_subject_cannot_add_a_header(tmp_path):
     assert mail["Bcc"] is None and mail["Subject"] == "Hi  Bcc: all@example.org"
 
 
+def test_a_line_break_in_any_other_header_value_refuses_the_mail(tmp_path):
+    note = Notification(kind="test", to_email="ann@example.org", subject="s", text="x",
+                        unsubscribe_url="https://events.example.org/u\r\nBcc: all@example.org")
+    with pytest.raises(ValueError, match="List-Unsubscribe: a header value cannot hold a line break"):
+        mailer(tmp_path).compose(note, note.to_email)
+
+
+def test_a_subject_in_any_script_arrives_as_written(tmp_path):
+    subject = "Annulé\u00a0: « Atelier vélo » — 自転車修理 " + "très long " * 12
+    note = Notification(kind="test", to_email="ann@example.org", subject=subject, text="t")
+    assert received(mailer(tmp_path), note)["Subject"] == subject
+
+
 def test_a_theme_overrides_the_templates(tmp_path, monkeypatch):
     themes = tmp_path / "themes"
     (themes / "brand" / "templates" / "email").mkdir(parents=True)

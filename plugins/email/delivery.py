@@ -36,7 +36,8 @@ async def deliver(ctx: Ctx, notification: Notification) -> bool:
     except InvalidAddress as exc:
         await _record(ctx, notification, "address", 0, str(exc))
         return True
-    if notification.unsubscribe_url and await _bounced(ctx, notification.to_email):
+    bounced = await _bounced(ctx, notification.to_email)
+    if bounced and notification.unsubscribe_url:
         log.info("mail %s to %r not sent: the address bounced", notification.kind, notification.to_email)
         return True
     mail = mailer(ctx.runtime)
@@ -45,8 +46,9 @@ async def deliver(ctx: Ctx, notification: Notification) -> bool:
     except MailRefused as exc:
         await _record(ctx, notification, exc.stage, exc.code, exc.reply)
         return True
-    await ctx.session.execute(delete(EmailRefusal).where(EmailRefusal.to_email == notification.to_email,
-                                                          EmailRefusal.stage == RECIPIENT_STAGE))
+    if bounced:  # only then: most mails go to addresses that never bounced, and their job then writes nothing
+        await ctx.session.execute(delete(EmailRefusal).where(EmailRefusal.to_email == notification.to_email,
+                                                              EmailRefusal.stage == RECIPIENT_STAGE))
     return True
 
 

@@ -9,7 +9,7 @@ Jinja environments (theme, plugins' templates and catalogues, as pages have them
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
+from email.message import Message
 
 from babel.support import Translations
 
@@ -39,11 +39,11 @@ class Mailer:
         """Every catalogue (core's, the plugins') in ``locale``, for text written outside a template."""
         return translations(locale, self.locale_dirs)
 
-    def compose(self, notification: Notification, to_address: str) -> EmailMessage:
+    def compose(self, notification: Notification, to_address: str) -> Message:
         environment = self.environments.get(notification.locale) or self.environments[self.settings.instance.language]
         return compose(environment, self.settings, self.config, notification, to_address)
 
-    async def send(self, message: EmailMessage, to_address: str) -> None:
+    async def send(self, message: Message, to_address: str) -> None:
         """Send on a pooled connection, in a thread (smtplib blocks)."""
         await asyncio.to_thread(self.pool.send, self.from_address, to_address, wire_bytes(message))
 
