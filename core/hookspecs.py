@@ -321,6 +321,11 @@ async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment 
 
 
 @hookspec
+async def convene_event_participants(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    """Return a fragment for the organiser's participant list on the event page (people the plugin holds)."""
+
+
+@hookspec
 async def convene_comment_actions(ctx: Ctx, slot: Slot, comments: list[Comment]) -> dict[int, Fragment] | None:
     """Return fragments shown under comments of an event page, by comment id."""
 

@@ -10,13 +10,20 @@ messages, digests and unsubscribe links build on these modules later.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from core.context import Ctx
-from core.notifications import Notification
+from core.events.extensions import EventField
+from core.events.models import Event
+from core.notifications import Notification, Recipient
+from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
-from plugins.email import models  # noqa: F401  (registers the table)
+from core.web.forms import FormState
+from core.web.slots import Fragment, Slot
+from plugins.email import anonymous, models  # noqa: F401  (models registers its table)
+from plugins.email.anonymous import field, slots
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
@@ -53,3 +60,41 @@ def convene_cli_commands() -> list[click.Command]:
 @hookimpl
 async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> bool:
     return await deliver(ctx, notification)
+
+
+# -- anonymous participation (plugins/email/anonymous) ------------------------------------
+
+
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return anonymous.ROUTES
+
+
+@hookimpl
+def convene_event_fields() -> list[EventField]:
+    return [field.FIELD]
+
+
+@hookimpl
+def convene_periodic_tasks() -> list[PeriodicTask]:
+    return [anonymous.PURGE]
+
+
+@hookimpl
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    return await slots.join_form(ctx, slot, event)
+
+
+@hookimpl
+async def convene_event_form_fields(ctx: Ctx, slot: Slot, form: FormState) -> Fragment | None:
+    return await slots.form_field(ctx, slot, form)
+
+
+@hookimpl
+async def convene_event_participants(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    return await slots.participants(ctx, slot, event)
+
+
+@hookimpl
+async def convene_notification_recipients(ctx: Ctx, event: Event, audience: str) -> list[Recipient]:
+    return await anonymous.recipients(ctx, event, audience)

@@ -28,6 +28,8 @@ class EmailConfig(msgspec.Struct, forbid_unknown_fields=True):
     smtp_ca_file: str = ""
     # a server silent this long counts as a transient failure: the outbox retries later
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    # people without an account may join, with an email address, the events whose organiser allows it
+    anonymous_participation: bool = False
 
     def __post_init__(self) -> None:
         if self.from_address:

@@ -1,0 +1,60 @@
+"""Mails to anonymous participants, in the language of the page they joined from.
+
+Each goes through the core's outbox (``core.notifications.notify``) as an address-only
+notification (no account), and each carries the participant's cancel link, which is
+also its one-click unsubscribe link: leaving the event is the only way to stop its mail.
+"""
+
+from __future__ import annotations
+
+from core.context import Ctx
+from core.i18n import N_
+from core.notifications import Notification, notify
+from plugins.email.anonymous.links import cancel_url, confirm_url
+from plugins.email.anonymous.models import AnonymousParticipation
+from plugins.email.mailer import mailer
+
+# kind: (subject, text); %(event)s is the event's title
+MAILS = {
+    "anonymous_confirm": (
+        N_("Confirm your participation in %(event)s"),
+        N_("You asked to take part in %(event)s. Open this link to confirm it (it works for 48 hours):"),
+    ),
+    "anonymous_confirmed": (
+        N_("You take part in %(event)s"),
+        N_("Your participation in %(event)s is confirmed. You will get the event's news by mail."),
+    ),
+    "anonymous_waiting": (
+        N_("Your request to join %(event)s"),
+        N_("Your request to join %(event)s is confirmed; the organiser approves each participant. "
+           "You will get their answer by mail."),
+    ),
+    "anonymous_approved": (
+        N_("You take part in %(event)s"),
+        N_("The organiser approved your participation in %(event)s."),
+    ),
+    "anonymous_rejected": (
+        N_("Your request to join %(event)s"),
+        N_("The organiser declined your request to join %(event)s."),
+    ),
+    "anonymous_already": (
+        N_("Your participation in %(event)s"),
+        N_("Someone, probably you, asked again to take part in %(event)s with this address. "
+           "You already do: nothing changed."),
+    ),
+}
+CANCEL_TEXT = N_("To cancel your participation, open this link:")
+
+
+async def send(ctx: Ctx, row: AnonymousParticipation, kind: str) -> None:
+    """Write mail ``kind`` to the participant; the confirmation mail's button is its confirm link."""
+    subject, text = MAILS[kind]
+    gettext = mailer(ctx.runtime).catalogue(row.locale).gettext
+    values = {"event": row.event.title}
+    cancel = cancel_url(ctx.settings, row)
+    link = confirm_url(ctx.settings, row) if kind == "anonymous_confirm" else ctx.settings.url(f"/events/{row.event.uuid}")
+    await notify(ctx.session, Notification(
+        kind=kind, to_email=row.email, locale=row.locale, subject=gettext(subject) % values,
+        text=f"{gettext(text) % values} {link}\n\n{gettext(CANCEL_TEXT)} {cancel}", link=link,
+        unsubscribe_url=cancel,
+    ))
