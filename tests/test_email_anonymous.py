@@ -8,10 +8,11 @@ they change is read back through the API and the pages.
 from __future__ import annotations
 
 import json
+import time
 import uuid as uuid_module
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -410,4 +411,29 @@ def test_notification_recipients_are_the_confirmed_ones_by_audience_with_their_c
         stop = path_of(going_list[0].unsubscribe_url)
         assert stop.startswith(CANCEL_PATH) and going_list[0].account_id is None
         assert client.post(stop).status_code == 200
+        assert count(client, uuid) == 0
+
+
+def test_mails_to_one_address_are_rate_limited_and_a_lost_link_is_sent_again(data_dir):
+    left = 3600 - datetime.now(UTC).timestamp() % 3600
+    if left < 30:  # the hourly window would restart halfway: start in the next one
+        time.sleep(left + 0.1)
+    with instance(data_dir) as (client, server):
+        uuid = open_event(client, organiser(client))
+        answers = [join(client, uuid, "zoe@example.org").status_code for _ in range(4)]
+        assert answers == [202, 202, 202, 429]
+        mails = mails_to(server, "zoe@example.org", 3)
+        assert all("Confirm your participation" in mail["Subject"] for mail in mails)
+        assert confirm(client, links_of(mails[0])["confirm"]).status_code == 200, "an older link still works"
+        assert join(client, uuid, "other@example.org").status_code == 202, "another address is not held up"
+
+
+def test_cancelling_before_confirming_forgets_the_address(data_dir):
+    with instance(data_dir) as (client, server):
+        uuid = open_event(client, organiser(client))
+        assert join(client, uuid, "zoe@example.org").status_code == 202
+        links = links_of(mails_to(server, "zoe@example.org")[0])
+        assert client.post(links["cancel"]).status_code == 200
+        gone = client.get(links["confirm"])
+        assert gone.status_code == 404 and "no longer exists" in gone.text
         assert count(client, uuid) == 0
