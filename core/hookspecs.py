@@ -125,6 +125,11 @@ def convene_startup(runtime: Runtime) -> None:
     """Called once when the web application or a worker starts; raise ConfigError to refuse to start."""
 
 
+@hookspec
+async def convene_shutdown(runtime: Runtime) -> None:
+    """Called once when the web application or a worker stops, after the worker: close what the plugin opened."""
+
+
 # ---------------------------------------------------------------------------
 # lifecycle (after the fact, inside the transaction; enqueue, never block)
 # ---------------------------------------------------------------------------

@@ -42,6 +42,10 @@ class Runtime:
             raise LookupError(f"no config for plugin {plugin!r}: is it enabled, and does it declare "
                               "convene_config_schema?") from None
 
+    def made_state(self, plugin: str) -> Any | None:
+        """The plugin's per-instance object if ``state`` made one (to close it at shutdown), else None."""
+        return self._state.get(plugin)
+
     def state(self, plugin: str, make: Callable[[Runtime], T]) -> T:
         """The plugin's per-instance object, made by ``make(runtime)`` on first use (once, even across threads)."""
         found = self._state.get(plugin)

@@ -53,6 +53,9 @@ class Registrations(msgspec.Struct, forbid_unknown_fields=True):
     email_domains: list[str] = []
     # unconfirmed accounts older than this are purged by the background worker
     unconfirmed_ttl_hours: int = 48
+    # true: a new account may log in at once, no address confirmation asked (an instance
+    # that sends no mail and trusts its sign-ups, e.g. behind a closed network)
+    auto_confirm: bool = False
 
 
 class Limits(msgspec.Struct, forbid_unknown_fields=True):
@@ -193,13 +196,14 @@ language = "en"          # for visitors whose browser asks for no language offer
 [registrations]
 mode = "open"            # open | closed | allowlist
 email_domains = []       # used when mode = "allowlist"
+auto_confirm = false     # true: new accounts need no address confirmation (for instances without mail)
 
 [plugins]
 enabled = {DEFAULT_PLUGINS!r}
 # Add "email" to send notifications (confirmation links...) by SMTP. Without it they are
-# written to the server log (an operator passes the link on, or confirms the account with
-# `convene users confirm --email ...`), and `convene users create` makes accounts that are
-# confirmed already.
+# written to the server log: an operator passes the link on, or confirms the account with
+# `convene users confirm --email ...`, or sets [registrations] auto_confirm = true; and
+# `convene users create` makes accounts that are confirmed already.
 # `convene mail test --to you@example.org` checks these settings.
 # [plugins.email]
 # smtp_host = "localhost"

@@ -20,7 +20,8 @@ def test_sign_up_requires_confirmation_before_login(client):
     link = link_sent_to(client, "bob@example.org", "confirm_email")
     assert link.startswith("http://testserver.local/confirm/")
     assert client.post("/api/v1/accounts/confirm", json={"token": token_of(link)}).status_code == 200
-    assert client.post("/api/v1/accounts/confirm", json={"token": token_of(link)}).status_code == 422, "single use"
+    assert client.post("/api/v1/accounts/confirm", json={"token": token_of(link)}).status_code == 200, "a second click"
+    assert client.post("/api/v1/accounts/confirm", json={"token": token_of(link) + "x"}).status_code == 422, "forged"
     assert client.post("/api/v1/auth/token", json={"email": "bob@example.org", "password": "long enough"}).status_code == 201
 
 
@@ -177,6 +178,8 @@ def test_account_deletion_removes_identities_events_and_places_and_anonymises_co
     r = client.post("/api/v1/account/delete", headers=alice, json={"password": "wrong password"})
     assert r.status_code == 422
     assert client.post("/api/v1/account/delete", headers=alice, json={"password": "correct horse"}).status_code == 200
+    [goodbye] = [row.payload for row in outbox_rows(client, "notification") if row.payload["kind"] == "account_deleted"]
+    assert goodbye["to_email"] == "alice@example.org" and "deleted" in goodbye["subject"]
 
     assert client.get("/api/v1/account", headers=alice).status_code == 401
     assert client.get(f"/api/v1/events/{alices_event['uuid']}").status_code == 404
@@ -218,3 +221,13 @@ def test_operator_confirms_an_account_signed_up_on_an_instance_without_mail(tmp_
         assert client.post("/api/v1/auth/token", json=login).status_code == 201
     unknown = runner.invoke(main, ["--config", str(config), "users", "confirm", "--email", "nobody@example.org"])
     assert unknown.exit_code != 0 and "no account uses this email address" in unknown.output
+
+
+def test_an_instance_that_auto_confirms_lets_new_accounts_log_in_at_once(data_dir):
+    settings = make_settings(data_dir, registrations={"auto_confirm": True})
+    with TestClient(create_app(settings), base_url="http://testserver.local") as client:
+        r = client.post("/api/v1/accounts", json={"email": "kim@example.org", "password": "long enough", "username": "kim"})
+        assert r.status_code == 201 and r.json()["confirmed"] is True
+        login = {"email": "kim@example.org", "password": "long enough"}
+        assert client.post("/api/v1/auth/token", json=login).status_code == 201
+        assert [row.payload["kind"] for row in outbox_rows(client, "notification")] == [], "no confirmation link"

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from core.context import Ctx
 from core.db.base import utcnow
 from core.events.models import Event
+from core.notifications.news import News, notify_event_people
 from email_fixtures import mailing_instance
 from helpers import new_event, run_periodic_task, sign_up, wait_for
 from plugins.email.anonymous import tokens
@@ -437,3 +438,28 @@ def test_cancelling_before_confirming_forgets_the_address(data_dir):
         gone = client.get(links["confirm"])
         assert gone.status_code == 404 and "no longer exists" in gone.text
         assert count(client, uuid) == 0
+
+
+def test_the_cores_fan_out_reaches_them_and_its_one_click_link_cancels(data_dir):
+    """End to end through the core's fan-out job (as a cancelled event or an announcement writes it):
+    the mail arrives with their cancel link as List-Unsubscribe, and the mail client's one-click POST leaves."""
+    with instance(data_dir) as (client, server):
+        uuid = open_event(client, organiser(client))
+        joined_and_confirmed(client, server, uuid, "zoe@example.org")
+        joined_and_confirmed(client, server, uuid, "pending@example.org")  # also counted: the event is free
+        news = News(kind="announcement", topic="announcements", subject="News about %(title)s",
+                    text="The organiser of %(title)s says:", values={"title": "Book club"}, body="Bring a book.")
+
+        async def announce(ctx: Ctx) -> None:
+            event = await ctx.session.scalar(select(Event).where(Event.uuid == uuid_module.UUID(uuid)))
+            await notify_event_people(ctx, event, "going", news)
+
+        tasks = client.app.state.tasks
+        tasks.run_coroutine(tasks.in_transaction(announce))
+        mail = mails_to(server, "zoe@example.org", 3)[2]
+        assert mail["Subject"] == "News about Book club" and "Bring a book." in text_of(mail)
+        stop = mail["List-Unsubscribe"].strip("<>")
+        assert CANCEL_PATH in stop and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        r = client.post(path_of(stop), content=b"List-Unsubscribe=One-Click",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 200 and count(client, uuid) == 1

@@ -33,9 +33,10 @@ def sign_up_by_api(client, email: str = "ann@example.org", username: str = "ann"
     assert r.status_code == 201, r.text
 
 
-def send(client, to_email: str, subject: str = "Hello") -> None:  # noqa: ANN001
+def send(client, to_email: str, subject: str = "Hello", unsubscribe_url: str = "") -> None:  # noqa: ANN001
     """A notification written as a job of the worker writes it (so its row is handed to the worker at once)."""
-    notification = Notification(kind="test", to_email=to_email, subject=subject, text="Some news.", link="")
+    notification = Notification(kind="test", to_email=to_email, subject=subject, text="Some news.", link="",
+                                unsubscribe_url=unsubscribe_url)
     tasks = client.app.state.tasks
     tasks.run_coroutine(tasks.in_transaction(lambda ctx: notify(ctx.session, notification)))
 
@@ -127,6 +128,38 @@ def test_permanent_refusal_is_recorded_and_not_retried(data_dir):
         assert "no such user" in refusal.reply and server.messages == []
 
 
+STOP_LINK = "http://testserver.local/notifications/unsubscribe/abc"
+
+
+def test_news_offers_one_click_unsubscribe_and_account_mail_does_not(data_dir):
+    with smtp_server() as (controller, server), mailing_instance(data_dir, controller.port) as client:
+        send(client, "bob@example.org", subject="News", unsubscribe_url=STOP_LINK)
+        send(client, "bob@example.org", subject="Reset")
+        wait_for(lambda: len(server.messages) == 2)
+        news, account_mail = sorted(server.messages, key=lambda mail: mail["Subject"])
+        assert news["List-Unsubscribe"] == f"<{STOP_LINK}>"
+        assert news["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        body = parts(news)
+        assert STOP_LINK in body["text/plain"] and f'href="{STOP_LINK}"' in body["text/html"]
+        assert account_mail["List-Unsubscribe"] is None and STOP_LINK not in parts(account_mail)["text/plain"]
+
+
+def test_an_address_that_bounced_gets_no_news_but_still_gets_account_mail(data_dir):
+    with smtp_server() as (controller, server), mailing_instance(data_dir, controller.port) as client:
+        server.rcpt_answers.append("550 5.1.1 no such user")
+        send(client, "gone@example.org", subject="First news", unsubscribe_url=STOP_LINK)
+        wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
+        send(client, "gone@example.org", subject="Second news", unsubscribe_url=STOP_LINK)
+        wait_for(lambda: [r.state for r in notifications(client)] == ["done", "done"])
+        assert server.messages == [] and len(refusals(client)) == 1, "the second news was not even offered"
+        send(client, "gone@example.org", subject="Password reset")
+        wait_for(lambda: len(server.messages) == 1)
+        assert server.messages[0]["Subject"] == "Password reset"
+        wait_for(lambda: refusals(client) == [])  # accepted again: the bounce no longer counts
+        send(client, "gone@example.org", subject="Third news", unsubscribe_url=STOP_LINK)
+        wait_for(lambda: len(server.messages) == 2)
+
+
 def test_permanent_refusal_of_the_message_is_recorded(data_dir):
     with smtp_server() as (controller, server), mailing_instance(data_dir, controller.port) as client:
         server.data_answers.append("554 5.7.1 message rejected")
@@ -172,3 +205,13 @@ def test_a_worker_reuses_its_connection_and_reconnects_when_the_server_hung_up(d
         assert len(server.peers) == 2
         wait_for(lambda: all(r.state == "done" for r in notifications(client)))
         assert {r.attempts for r in notifications(client)} == {1}, "the hang-up cost no retry"
+
+
+def test_stopping_the_instance_says_goodbye_to_its_smtp_connections(data_dir):
+    with smtp_server() as (controller, server):
+        with mailing_instance(data_dir, controller.port) as client:
+            send(client, "guest@example.org")
+            wait_for(lambda: [r.state for r in notifications(client)] == ["done"])
+            [connection] = server.sessions
+            assert not connection.transport.is_closing(), "kept open for the next message"
+        wait_for(lambda: connection.transport is None or connection.transport.is_closing())

@@ -98,4 +98,5 @@ def test_a_sign_up_held_for_review_logs_in_once_a_moderator_approved_it(data_dir
 
         carol = approve(client, "carol@example.net", by="mona@example.org")
         assert client.post("/api/v1/auth/token", json=login).status_code == 201
+        assert link_sent_to(client, "carol@example.net", "account_approved") == "http://testserver.local/login"
         assert log_lines(client) == [("account.approve", f"account {carol}")]

@@ -109,12 +109,14 @@ class AuthController(Controller):
 
     @post("/accounts", status_code=201, responses=refusals(403, 429))
     async def sign_up(self, ctx: Ctx, request: Request, data: SignUp) -> SignUpOut:
-        """Create an account and its first identity; a confirmation link is sent by email.
+        """Create an account and its first identity; a confirmation link is sent by email (unless the
+        instance confirms new accounts itself: ``confirmed`` says which).
 
         An address that already has an account gets the same answer (its owner is told by email)."""
         await limit_sign_up(ctx, client_address(request))
         username = await service.sign_up(ctx, data.email, data.password, data.username, data.display_name)
-        return SignUpOut(service.normalise_email(data.email), username, confirmed=False)
+        return SignUpOut(service.normalise_email(data.email), username,
+                         confirmed=ctx.settings.registrations.auto_confirm)
 
     @post("/accounts/confirm", status_code=200)
     async def confirm(self, ctx: Ctx, data: TokenInput) -> Accepted:

@@ -92,14 +92,15 @@ async def _issue_token(ctx: Ctx, account: Account, purpose: str, new_email: str 
     return token
 
 
-async def _use_token(ctx: Ctx, token: str, purpose: str) -> tuple[Account, AccountToken]:
+async def _use_token(ctx: Ctx, token: str, purpose: str, single_use: bool = True) -> tuple[Account, AccountToken]:
     row = await ctx.session.scalar(
         select(AccountToken).where(AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose)
     )
     if row is None or row.expires_at < utcnow():
         raise InvalidInput.field("token", "this link is invalid or has expired")
     account = await ctx.session.get_one(Account, row.account_id)
-    await ctx.session.delete(row)
+    if single_use:
+        await ctx.session.delete(row)
     return account, row
 
 
@@ -110,11 +111,19 @@ async def _send_link(ctx: Ctx, account: Account, purpose: str, subject: str, tex
     """Issue a single-use token for ``purpose`` and mail its link (to the new address for email changes),
     written in the account's language."""
     token = await _issue_token(ctx, account, purpose, new_email=new_email)
-    link = ctx.settings.url(LINK_PATHS[purpose] + token)
+    await _tell(ctx, account, purpose, subject, text, link=ctx.settings.url(LINK_PATHS[purpose] + token),
+                to_email=new_email)
+
+
+async def _tell(ctx: Ctx, account: Account, kind: str, subject: str, text: str, link: str = "",
+                to_email: str | None = None, **values: str) -> None:
+    """An account mail (no topic: it always goes) in the account's language; ``subject`` and ``text``
+    are msgids, filled with the instance's name and ``values``; the link, if any, ends the text."""
     gettext = translations(account.locale).gettext
+    values = {"instance": ctx.settings.instance.name, **values}
     await notify(ctx.session, Notification(
-        kind=purpose, to_email=new_email or account.email, locale=account.locale,
-        subject=gettext(subject) % {"instance": ctx.settings.instance.name}, text=f"{gettext(text)} {link}", link=link,
+        kind=kind, to_email=to_email or account.email, locale=account.locale, subject=gettext(subject) % values,
+        text=f"{gettext(text) % values} {link}".rstrip(), link=link,
     ))
 
 
@@ -140,12 +149,14 @@ async def sign_up(ctx: Ctx, email: str, password: str, username: str, display_na
         hash_password(password)  # the work a new account costs, so the time taken tells nothing either
         await _tell_owner_of_sign_up(ctx, owner)
         return username
-    account = await create_account(ctx, email, password, locale=locale)
+    auto_confirm = ctx.settings.registrations.auto_confirm
+    account = await create_account(ctx, email, password, locale=locale, confirmed=auto_confirm)
     identity = await create_identity(ctx, account, username, display_name)
     if verdict.held:
         account.held_at, account.held_reasons = utcnow(), stored_messages(verdict.reasons)
         await ctx.emit("convene_held", kind="account", target=account, reasons=list(verdict.reasons))
-    await send_confirmation(ctx, account)
+    if not auto_confirm:
+        await send_confirmation(ctx, account)
     return identity.username
 
 
@@ -155,16 +166,9 @@ async def _tell_owner_of_sign_up(ctx: Ctx, owner: Account) -> None:
     if not owner.is_confirmed:
         await send_confirmation(ctx, owner)
         return
-    link = ctx.settings.url("/login")
-    gettext = translations(owner.locale).gettext
-    await notify(ctx.session, Notification(
-        kind="sign_up_attempt", to_email=owner.email, locale=owner.locale,
-        subject=gettext("Someone tried to sign up on %(instance)s with your address")
-        % {"instance": ctx.settings.instance.name},
-        text=gettext("An account already uses this address. If it was you, log in, or reset your password"
-                     " from the login page:") + f" {link}",
-        link=link,
-    ))
+    await _tell(ctx, owner, "sign_up_attempt", N_("Someone tried to sign up on %(instance)s with your address"),
+                N_("An account already uses this address. If it was you, log in, or reset your password"
+                   " from the login page:"), link=ctx.settings.url("/login"))
 
 
 async def approve_account(ctx: Ctx, account: Account) -> None:
@@ -174,10 +178,14 @@ async def approve_account(ctx: Ctx, account: Account) -> None:
         raise Conflict("this account is not waiting for approval")
     account.held_at, account.held_reasons = None, []
     await ctx.emit("convene_released", kind="account", target=account)
+    await _tell(ctx, account, "account_approved", N_("Your account on %(instance)s is approved"),
+                N_("A moderator approved your account: you can log in now."), link=ctx.settings.url("/login"))
 
 
 async def confirm_email(ctx: Ctx, token: str) -> Account:
-    account, _ = await _use_token(ctx, token, "confirm_email")
+    """Confirm the address of the link. The link stays good until it expires: confirming twice
+    (a second click, a mail scanner that opened it first) only confirms again, and says so."""
+    account, _ = await _use_token(ctx, token, "confirm_email", single_use=False)
     account.confirmed_at = account.confirmed_at or utcnow()
     return account
 
@@ -296,13 +304,9 @@ async def confirm_email_change(ctx: Ctx, token: str) -> Account:
         raise Conflict("an account already uses this email address")
     old = account.email
     account.email = new_email
-    gettext = translations(account.locale).gettext
-    await notify(ctx.session, Notification(
-        kind="email_changed", to_email=old, locale=account.locale,
-        subject=gettext("Your email address on %(instance)s changed") % {"instance": ctx.settings.instance.name},
-        text=gettext("Your account now uses %(email)s. If you did not ask for this, reset your password.")
-        % {"email": new_email},
-    ))
+    await _tell(ctx, account, "email_changed", N_("Your email address on %(instance)s changed"),
+                N_("Your account now uses %(email)s. If you did not ask for this, reset your password."),
+                to_email=old, email=new_email)
     return account
 
 
@@ -325,6 +329,10 @@ async def delete_account(ctx: Ctx, account: Account, password: str | None) -> No
     for identity in await identities_of(ctx, account):
         await remove_identity(ctx, identity, allow_last=True)
     await ctx.emit("convene_account_deleted", account=account)
+    if account.is_confirmed:  # a never-confirmed address may not be its owner's: it gets nothing more
+        await _tell(ctx, account, "account_deleted", N_("Your account on %(instance)s was deleted"),
+                    N_("Your account, its profiles, their events and participations were deleted. Nothing of"
+                       " them is kept here."))
     await ctx.session.delete(account)
 
 

@@ -141,6 +141,10 @@ class Participation(Base):
     message: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # when the participant was reminded of the event (cleared when its time moves)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when the organiser was told of this request (at once, or in their hourly digest)
+    request_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship(lazy="joined")
     identity: Mapped[Identity] = relationship(lazy="joined")
@@ -148,3 +152,18 @@ class Participation(Base):
     @property
     def takes_a_place(self) -> bool:
         return self.role in COUNTED_ROLES
+
+
+class Announcement(Base):
+    """A message an organiser wrote to the people of an event: mailed to them, and shown to
+    them (and only them) on the event page. ``audience``: going, pending or all."""
+
+    __tablename__ = "event_announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid, unique=True, default=uuid_module.uuid4)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="SET NULL"))
+    audience: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,9 +10,11 @@ def web_route_handlers() -> list[Any]:
     from core.comments.web import HANDLERS as COMMENT_PAGES
     from core.events.web import HANDLERS as EVENT_PAGES
     from core.identities.web import HANDLERS as IDENTITY_PAGES
+    from core.notifications.web import HANDLERS as NOTIFICATION_PAGES
     from core.web.about import about
     from core.web.branding import colours, logo
     from core.web.home import home
     from core.web.language import switch_language
 
-    return [home, about, logo, colours, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES]
+    return [home, about, logo, colours, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES,
+            *NOTIFICATION_PAGES]

@@ -20,6 +20,7 @@ from core.events.models import Event
 from core.notifications import Notification, Recipient
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
+from core.runtime import Runtime
 from core.web.forms import FormState
 from core.web.slots import Fragment, Slot
 from plugins.email import anonymous, models  # noqa: F401  (models registers its table)
@@ -27,7 +28,7 @@ from plugins.email.anonymous import field, slots
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
-from plugins.email.mailer import PLUGIN_NAME
+from plugins.email.mailer import PLUGIN_NAME, close_mailer
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,6 +56,11 @@ def convene_locale_dirs() -> list[Path]:
 @hookimpl
 def convene_cli_commands() -> list[click.Command]:
     return [mail]
+
+
+@hookimpl
+async def convene_shutdown(runtime: Runtime) -> None:
+    await close_mailer(runtime)
 
 
 @hookimpl

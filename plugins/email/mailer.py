@@ -50,3 +50,10 @@ class Mailer:
 
 def mailer(runtime: Runtime) -> Mailer:
     return runtime.state(PLUGIN_NAME, Mailer)
+
+
+async def close_mailer(runtime: Runtime) -> None:
+    """Say goodbye to the pooled SMTP connections, if this process opened any (in a thread: QUIT waits)."""
+    made = runtime.made_state(PLUGIN_NAME)
+    if made is not None:
+        await asyncio.to_thread(made.pool.close)

@@ -4,7 +4,9 @@ The templates are ``email/notification.txt`` and ``email/notification.html`` in 
 plugin's template folder; a theme overrides them by shipping files of the same names.
 They see the notification, the instance (name, description) and its branding (logo,
 colour), and ``public_url``. The HTML part is autoescaped: nothing a notification
-carries can add markup.
+carries can add markup. News (a notification with an ``unsubscribe_url``) carries the
+RFC 8058 headers and the same link in its footer; account mails carry neither, since
+no one can stop receiving a password reset they asked for.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ def compose(environment: Environment, settings: Settings, config: EmailConfig, n
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=instance_domain(settings))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a notification
+    if notification.unsubscribe_url:
+        # RFC 2369 and RFC 8058: the mail client offers "unsubscribe", and posts to the link in one click
+        message["List-Unsubscribe"] = f"<{notification.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(environment.get_template(TEXT_TEMPLATE).render(context))
     message.add_alternative(environment.get_template(HTML_TEMPLATE).render(context), subtype="html")
     message["Content-Language"] = notification.locale  # after the parts: they take the Content-* headers set before

@@ -21,6 +21,9 @@ import threading
 
 from plugins.email.config import EmailConfig
 
+# the stage at which a server refuses an address itself: a hard bounce
+RECIPIENT_STAGE = "RCPT TO"
+
 
 class MailRefused(Exception):
     """A permanent refusal (5xx) of this recipient or this message."""
@@ -96,7 +99,7 @@ class SmtpPool:
                 _expect("MAIL FROM", *conn.mail(sender))
             elif not reused:
                 _expect("MAIL FROM", *conn.mail(sender))
-            _expect("RCPT TO", *conn.rcpt(recipient), permanent=True)
+            _expect(RECIPIENT_STAGE, *conn.rcpt(recipient), permanent=True)
             reply: tuple[int, bytes | str]
             try:
                 reply = conn.data(message)
