@@ -163,6 +163,9 @@ def test_restricted_event_waits_for_the_organiser_who_approves_and_the_person_is
         waiting = joined_and_confirmed(client, server, uuid, "zoe@example.org", name="Zoé")
         assert "the organiser approves each participant" in text_of(waiting)
         assert count(client, uuid) == 0
+        request = mails_to(server, ORGANISER, 2)[1]
+        assert request["Subject"] == "A request to join Book club" and "Zoé, without an account" in text_of(request)
+        assert "zoe@example.org" not in request.as_string().lower(), "the organiser never gets the address"
         [row] = client.get(f"/api/v1/events/{uuid}/anonymous-participations", headers=org).json()
         assert row["role"] == "not_approved"
         stranger = sign_up(client, "eve@example.org", "eve")
@@ -221,6 +224,8 @@ def test_cancel_link_gives_the_place_back_and_a_second_click_is_harmless(data_di
         r = client.post(cancel)
         assert r.status_code == 200 and "Your participation is cancelled" in r.text
         assert count(client, uuid) == 0
+        left = mails_to(server, ORGANISER, 2)[1]
+        assert left["Subject"] == "Someone left Book club" and "zoe@example.org" not in left.as_string().lower()
         again = client.post(cancel)
         assert again.status_code == 200 and "already cancelled" in again.text
         assert client.get(cancel).status_code == 404

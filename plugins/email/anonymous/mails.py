@@ -7,9 +7,13 @@ also its one-click unsubscribe link: leaving the event is the only way to stop i
 
 from __future__ import annotations
 
+from core.accounts.models import Account
 from core.context import Ctx
+from core.events.models import Event
 from core.i18n import N_
 from core.notifications import Notification, notify
+from core.notifications.preferences import unsubscribe_url
+from core.notifications.topics import JOIN_REQUESTS, PARTICIPANT_LEFT
 from plugins.email.anonymous.links import cancel_url, confirm_url
 from plugins.email.anonymous.models import AnonymousParticipation
 from plugins.email.mailer import mailer
@@ -44,6 +48,37 @@ MAILS = {
     ),
 }
 CANCEL_TEXT = N_("To cancel your participation, open this link:")
+
+
+# to the organiser, under the core's topics (so their preference applies): kind: (topic, subject, text)
+ORGANISER_MAILS = {
+    "anonymous_join_request": (
+        JOIN_REQUESTS.name, N_("A request to join %(event)s"),
+        N_("%(name)s, without an account, asks to join %(event)s. Approve or decline on the event's page:"),
+    ),
+    "anonymous_left": (
+        PARTICIPANT_LEFT.name, N_("Someone left %(event)s"),
+        N_("%(name)s, who joined by email, no longer takes part in %(event)s."),
+    ),
+}
+SOMEONE = N_("Someone")
+
+
+async def tell_organiser(ctx: Ctx, event: Event, name: str, kind: str) -> None:
+    """News for the organiser's account about their identity's event (never the participant's address)."""
+    account_id = event.organizer.account_id
+    if account_id is None:
+        return
+    account = await ctx.session.get_one(Account, account_id)
+    topic, subject, text = ORGANISER_MAILS[kind]
+    gettext = mailer(ctx.runtime).catalogue(account.locale).gettext
+    values = {"event": event.title, "name": name or gettext(SOMEONE)}
+    link = ctx.settings.url(f"/events/{event.uuid}")
+    await notify(ctx.session, Notification(
+        kind=kind, to_email=account.email, locale=account.locale, subject=gettext(subject) % values,
+        text=f"{gettext(text) % values} {link}", link=link, account_id=account.id, identity_id=event.organizer.id,
+        topic=topic, unsubscribe_url=unsubscribe_url(ctx.settings, event.organizer.id, topic),
+    ))
 
 
 async def send(ctx: Ctx, row: AnonymousParticipation, kind: str) -> None:

@@ -154,6 +154,8 @@ async def confirm(ctx: Ctx, token: str) -> tuple[AnonymousParticipation, Confirm
     row.confirmed_at = utcnow()
     ctx.pages_changed(event)
     await mails.send(ctx, row, "anonymous_confirmed" if row.role == "participant" else "anonymous_waiting")
+    if row.role == "not_approved":
+        await mails.tell_organiser(ctx, event, row.name, "anonymous_join_request")
     return row, row.role  # type: ignore[return-value]
 
 
@@ -165,6 +167,8 @@ async def cancel(ctx: Ctx, token: str) -> Event | None:
     event = row.event
     if row.role == "participant":
         await give_place_back(ctx, event)
+    if row.role in ("participant", "not_approved"):
+        await mails.tell_organiser(ctx, event, row.name, "anonymous_left")
     await ctx.session.delete(row)
     ctx.pages_changed(event)
     return event
