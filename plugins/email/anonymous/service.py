@@ -13,11 +13,11 @@ import hashlib
 import uuid
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.context import Ctx
-from core.db.base import utcnow
+from core.db.base import rowcount, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.listing import visible_event
 from core.events.models import Event
@@ -144,14 +144,13 @@ async def confirm(ctx: Ctx, token: str) -> tuple[AnonymousParticipation, Confirm
     event = row.event
     if not await accepts(ctx, event):
         raise Conflict(CLOSED if welcomes(event) else N_("this event no longer takes participants"))
-    if event.join_mode == "free":
-        await take_place(ctx, event)
-        row.role = "participant"
+    role = "participant" if event.join_mode == "free" else "not_approved"
+    if not await _move(ctx, row, ("unconfirmed",), role, confirmed_at=utcnow()):
+        return row, "already"  # the same link, clicked twice at once: the other click confirmed it
+    if role == "participant":
+        await take_place(ctx, event)  # a full event raises: the request rolls back, the row stays unconfirmed
     elif event.is_full:
         raise Conflict("this event is full")
-    else:
-        row.role = "not_approved"
-    row.confirmed_at = utcnow()
     ctx.pages_changed(event)
     await mails.send(ctx, row, "anonymous_confirmed" if row.role == "participant" else "anonymous_waiting")
     if row.role == "not_approved":
@@ -165,11 +164,16 @@ async def cancel(ctx: Ctx, token: str) -> Event | None:
     if row is None:
         return None
     event = row.event
+    gone = await ctx.session.execute(delete(AnonymousParticipation).where(
+        AnonymousParticipation.id == row.id, AnonymousParticipation.role == row.role,
+    ).execution_options(synchronize_session=False))
+    if rowcount(gone) != 1:  # a concurrent click or decision got there first; the next click sees its outcome
+        raise Conflict(N_("this participation changed meanwhile: open the link again"))
     if row.role == "participant":
         await give_place_back(ctx, event)
     if row.role in ("participant", "not_approved"):
         await mails.tell_organiser(ctx, event, row.name, "anonymous_left")
-    await ctx.session.delete(row)
+    ctx.session.expunge(row)
     ctx.pages_changed(event)
     return event
 
@@ -198,23 +202,31 @@ async def of_event(ctx: Ctx, event: Event, key: str) -> AnonymousParticipation:
     return row
 
 
+async def _move(ctx: Ctx, row: AnonymousParticipation, roles: tuple[str, ...], to: str, **values: object) -> bool:
+    """Change the row's role if it still holds one of ``roles``: one conditional UPDATE, so of two
+    concurrent clicks or decisions only one moves it (and takes or gives back a place)."""
+    moved = await ctx.session.execute(
+        update(AnonymousParticipation).where(AnonymousParticipation.id == row.id, AnonymousParticipation.role.in_(roles))
+        .values(role=to, **values).execution_options(synchronize_session=False))
+    await ctx.session.refresh(row)
+    return rowcount(moved) == 1
+
+
 async def approve(ctx: Ctx, row: AnonymousParticipation) -> None:
-    if row.role not in ("not_approved", "rejected"):
-        raise Conflict("this participation is not waiting for approval")
     if row.event.is_cancelled:
         raise Conflict("this event is cancelled")
+    if not await _move(ctx, row, ("not_approved", "rejected"), "participant"):
+        raise Conflict("this participation is not waiting for approval")
     await take_place(ctx, row.event)
-    row.role = "participant"
     ctx.pages_changed(row.event)
     await mails.send(ctx, row, "anonymous_approved")
 
 
 async def reject(ctx: Ctx, row: AnonymousParticipation) -> None:
-    if row.role == "rejected":
-        raise Conflict("this participation cannot be rejected")
-    if row.role == "participant":
+    if await _move(ctx, row, ("participant",), "rejected"):
         await give_place_back(ctx, row.event)
-    row.role = "rejected"
+    elif not await _move(ctx, row, ("not_approved",), "rejected"):
+        raise Conflict("this participation cannot be rejected")
     ctx.pages_changed(row.event)
     await mails.send(ctx, row, "anonymous_rejected")
 
