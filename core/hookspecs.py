@@ -206,6 +206,11 @@ async def convene_participation_cancelled(ctx: Ctx, participation: Participation
 
 
 @hookspec
+async def convene_participant_count_changed(ctx: Ctx, event: Event) -> None:
+    """A local event's count changed through people a plugin keeps (anonymous participants), not an identity's participation."""
+
+
+@hookspec
 async def convene_comment_created(ctx: Ctx, comment: Comment) -> None:
     """A comment or reply was posted on an event."""
 

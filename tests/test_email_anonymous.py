@@ -24,6 +24,7 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.events.models import Event
 from core.notifications.news import News, notify_event_people
+from core.plugins import hookimpl
 from email_fixtures import mailing_instance
 from helpers import new_event, run_periodic_task, sign_up, wait_for
 from plugins.email.anonymous import tokens
@@ -468,3 +469,28 @@ def test_the_cores_fan_out_reaches_them_and_its_one_click_link_cancels(data_dir)
         r = client.post(path_of(stop), content=b"List-Unsubscribe=One-Click",
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert r.status_code == 200 and count(client, uuid) == 1
+
+
+class CountWatcher:
+    """A plugin registered for one test: the events whose count other plugins were told of."""
+
+    def __init__(self) -> None:
+        self.counts: list[tuple[str, int]] = []
+
+    @hookimpl
+    async def convene_participant_count_changed(self, event: Event) -> None:
+        self.counts.append((event.title, event.participant_count))
+
+
+def test_plugins_that_carry_the_count_elsewhere_are_told_when_it_changes(data_dir):
+    """The federation plugin sends an Update on this hook, so copies on other servers show the new count."""
+    with instance(data_dir) as (client, server):
+        watcher = CountWatcher()
+        client.app.state.pm.register(watcher)
+        uuid = open_event(client, organiser(client))
+        news = joined_and_confirmed(client, server, uuid, "zoe@example.org")
+        assert watcher.counts == [("Book club", 1)]
+        assert client.post(links_of(news)["cancel"]).status_code == 200
+        assert watcher.counts == [("Book club", 1), ("Book club", 0)]
+        implementers = client.app.state.pm.hook.convene_participant_count_changed.get_hookimpls()
+        assert any("federation" in impl.plugin_name for impl in implementers)

@@ -149,9 +149,11 @@ async def confirm(ctx: Ctx, token: str) -> tuple[AnonymousParticipation, Confirm
         return row, "already"  # the same link, clicked twice at once: the other click confirmed it
     if role == "participant":
         await take_place(ctx, event)  # a full event raises: the request rolls back, the row stays unconfirmed
+        await counted(ctx, event)
     elif event.is_full:
         raise Conflict("this event is full")
-    ctx.pages_changed(event)
+    else:
+        ctx.pages_changed(event)
     await mails.send(ctx, row, "anonymous_confirmed" if row.role == "participant" else "anonymous_waiting")
     if row.role == "not_approved":
         await mails.tell_organiser(ctx, event, row.name, "anonymous_join_request")
@@ -171,6 +173,7 @@ async def cancel(ctx: Ctx, token: str) -> Event | None:
         raise Conflict(N_("this participation changed meanwhile: open the link again"))
     if row.role == "participant":
         await give_place_back(ctx, event)
+        await counted(ctx, event)
     if row.role in ("participant", "not_approved"):
         await mails.tell_organiser(ctx, event, row.name, "anonymous_left")
     ctx.session.expunge(row)
@@ -202,6 +205,12 @@ async def of_event(ctx: Ctx, event: Event, key: str) -> AnonymousParticipation:
     return row
 
 
+async def counted(ctx: Ctx, event: Event) -> None:
+    """The count changed: pages show it at once, and plugins that carry it elsewhere (federation) are told."""
+    ctx.pages_changed(event)
+    await ctx.emit("convene_participant_count_changed", event=event)
+
+
 async def _move(ctx: Ctx, row: AnonymousParticipation, roles: tuple[str, ...], to: str, **values: object) -> bool:
     """Change the row's role if it still holds one of ``roles``: one conditional UPDATE, so of two
     concurrent clicks or decisions only one moves it (and takes or gives back a place)."""
@@ -218,13 +227,14 @@ async def approve(ctx: Ctx, row: AnonymousParticipation) -> None:
     if not await _move(ctx, row, ("not_approved", "rejected"), "participant"):
         raise Conflict("this participation is not waiting for approval")
     await take_place(ctx, row.event)
-    ctx.pages_changed(row.event)
+    await counted(ctx, row.event)
     await mails.send(ctx, row, "anonymous_approved")
 
 
 async def reject(ctx: Ctx, row: AnonymousParticipation) -> None:
     if await _move(ctx, row, ("participant",), "rejected"):
         await give_place_back(ctx, row.event)
+        await counted(ctx, row.event)
     elif not await _move(ctx, row, ("not_approved",), "rejected"):
         raise Conflict("this participation cannot be rejected")
     ctx.pages_changed(row.event)
