@@ -210,6 +210,8 @@ def test_a_full_event_refuses_the_confirmation_and_writes_nothing(data_dir):
         assert r.status_code == 409 and "this event is full" in r.text
         assert count(client, uuid) == 1
         assert client.get(late).status_code == 200, "still unconfirmed: the link works once a place frees up"
+        client.cookies.clear()
+        assert "Join without an account" not in client.get(f"/events/{uuid}").text, "no form on a full event"
         assert join(client, uuid, "third@example.org").status_code == 409, "joining a full event is refused at once"
         assert [r["name"] for r in client.get(f"/api/v1/events/{uuid}/anonymous-participations", headers=org).json()] == [""]
 
@@ -240,7 +242,8 @@ def test_forged_and_expired_links_get_a_clear_400_and_write_nothing(data_dir):
         path = links_of(mails_to(server, "zoe@example.org")[0])["confirm"]
         token = path.rsplit("/", 1)[1]
         key, expiry, mac = token.split(".")
-        forged = [f"{key}.{int(expiry) + 86400}.{mac}", f"{key}.{expiry}.{mac[:-2]}xx", "nonsense", "a.b.c.d"]
+        forged = [f"{key}.{int(expiry) + 86400}.{mac}", f"{key}.{expiry}.{mac[:-2]}xx", "nonsense", "a.b.c.d",
+                  f"{key}.{expiry}.{mac[:-1]}%C3%A9"]
         for bad in forged:
             for method in (client.get, client.post):
                 r = method(CONFIRM_PATH + bad)

@@ -13,7 +13,7 @@ from plugins.email.anonymous import service
 
 async def join_form(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
     """For visitors (members join with an identity): the same for every visitor, so the page stays cached."""
-    if not ctx.viewer.is_anonymous or not await service.accepts(ctx, event):
+    if not ctx.viewer.is_anonymous or event.is_full or not await service.accepts(ctx, event):
         return None
     return Fragment(slot.render("email/anonymous/join_fragment.html", event=event, form=FormState("anonymous")))
 

@@ -43,9 +43,9 @@ def sign(secret: str, purpose: str, key: uuid.UUID, expires_at: datetime) -> str
 
 def read(secret: str, purpose: str, token: str) -> uuid.UUID:
     """The participation's uuid a genuine, unexpired ``purpose`` token names; else BadLink or ExpiredLink."""
-    parts = token.split(".")
+    parts = token.split(".") if token.isascii() else []
     if len(parts) != 3 or not hmac.compare_digest(_mac(secret, purpose, f"{parts[0]}.{parts[1]}").encode(),
-                                                     parts[2].encode("utf-8", "replace")):
+                                                     parts[2].encode()):
         raise BadLink(N_("this link is not valid: copy the whole address from the mail"))
     key, expiry = parts[0], parts[1]
     if not expiry.isdigit() or int(expiry) < utcnow().timestamp():
