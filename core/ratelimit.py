@@ -55,8 +55,8 @@ def _window(per: timedelta) -> tuple[datetime, int]:
     return datetime.fromtimestamp(start, tz=now.tzinfo), max(1, start + seconds - int(now.timestamp()))
 
 
-async def _count(ctx: Ctx, key: str, per: timedelta, add: bool) -> int:
-    """The count of ``key`` in the current window, after adding one when ``add``.
+async def _count(ctx: Ctx, key: str, per: timedelta, add: bool, amount: int = 1) -> int:
+    """The count of ``key`` in the current window, after adding ``amount`` when ``add``.
 
     Its own short transaction: a refused login rolls the request back, but must still count.
     """
@@ -68,8 +68,8 @@ async def _count(ctx: Ctx, key: str, per: timedelta, add: bool) -> int:
             query = select(RateCounter.count).where(RateCounter.key == key[:300], RateCounter.window_start == window)
             return await connection.scalar(query) or 0
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        counted = insert(RateCounter).values(key=key[:300], window_start=window, count=1).on_conflict_do_update(
-            index_elements=["key", "window_start"], set_={"count": RateCounter.count + 1}
+        counted = insert(RateCounter).values(key=key[:300], window_start=window, count=amount).on_conflict_do_update(
+            index_elements=["key", "window_start"], set_={"count": RateCounter.count + amount}
         ).returning(RateCounter.count)
         return (await connection.execute(counted)).scalar_one()
 
@@ -78,6 +78,18 @@ async def limit(ctx: Ctx, key: str, allowed: int, per: timedelta, refusal: str) 
     """Count one attempt for ``key``; refuse with 429 and ``refusal`` once ``allowed`` attempts were made
     in the window (a whole sentence, so that it can be translated)."""
     if await _count(ctx, key, per, add=True) > allowed:
+        raise TooManyRequests(refusal, retry_after=_window(per)[1])
+
+
+async def limit_amount(ctx: Ctx, allowances: list[tuple[str, int]], amount: int, per: timedelta,
+                       refusal: str) -> None:
+    """Count ``amount`` (messages, addresses) against each (key, allowed) of ``allowances``; when that
+    takes one past what it allows in the window, take it back from all and refuse with 429: a refused
+    request uses none of the allowance, so a smaller one may still pass."""
+    counts = [await _count(ctx, key, per, add=True, amount=amount) for key, _ in allowances]
+    if any(count > allowed for count, (_, allowed) in zip(counts, allowances, strict=True)):
+        for key, _ in allowances:
+            await _count(ctx, key, per, add=True, amount=-amount)
         raise TooManyRequests(refusal, retry_after=_window(per)[1])
 
 

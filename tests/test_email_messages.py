@@ -41,6 +41,14 @@ def test_the_mail_carries_the_instance_name_and_escapes_what_the_notification_sa
     assert "<script>alert(1)</script> Read on:" in parts(mail)["text/plain"]
 
 
+def test_paragraphs_and_lines_of_the_text_stay_apart_in_html_and_escaped(tmp_path):
+    note = Notification(kind="test", to_email="ann@example.org", subject="Moved",
+                        text="The event moved.\n\nWhen: Sunday\nWhere: <Old Brewery>")
+    html = parts(received(mailer(tmp_path), note))["text/html"]
+    assert ">The event moved.</p>" in html
+    assert ">When: Sunday<br>Where: &lt;Old Brewery&gt;</p>" in html
+
+
 def test_a_line_break_in_a_subject_cannot_add_a_header(tmp_path):
     note = Notification(kind="test", to_email="ann@example.org", subject="Hi\r\nBcc: all@example.org", text="x")
     mail = received(mailer(tmp_path), note)

@@ -2,7 +2,8 @@
 
 Text goes through ``convene_check_content``: a deny refuses it, a hold keeps the
 comment for a moderator's review, shown to its author alone, and the lifecycle hook
-(created, or updated for a held edit) fires when a moderator releases it. Lists of
+(created, or updated for a held edit) fires when a moderator releases it; the organiser
+and the author answered hear of a new comment then (core.comments.news), not while it is held. Lists of
 comments go through ``visible_comments``: held ones and what a plugin filters out
 (``convene_filter_comments``) are hidden everywhere, pages, API and federation alike.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select, update
 
 from core.comments.models import Comment
+from core.comments.news import tell_of_comment
 from core.context import Ctx
 from core.db.base import utcnow
 from core.decisions import Verdict
@@ -78,6 +80,7 @@ async def post_comment(ctx: Ctx, author: Identity, event: Event, text: str, in_r
         await _hold(ctx, comment, verdict.reasons, edit=False)
     else:
         await ctx.emit("convene_comment_created", comment=comment)
+        await tell_of_comment(ctx, comment)
     return comment
 
 
@@ -137,6 +140,8 @@ async def release_comment(ctx: Ctx, comment: Comment) -> None:
     ctx.pages_changed(await ctx.session.get_one(Event, comment.event_id))
     await ctx.emit("convene_released", kind="comment", target=comment)
     await ctx.emit("convene_comment_updated" if edit else "convene_comment_created", comment=comment)
+    if not edit:
+        await tell_of_comment(ctx, comment)
 
 
 async def anonymise_comments_of(ctx: Ctx, identity: Identity) -> None:

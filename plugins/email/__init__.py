@@ -3,8 +3,9 @@
 Built on the core's hooks only. Settings in ``[plugins.email]`` (config.py); delivery
 as the outbox's notification job (delivery.py) over pooled SMTP connections (smtp.py);
 mails rendered from templates a theme can override (messages.py); permanent refusals
-recorded (models.py); ``convene mail test`` for operators (cli.py). Participation
-messages, digests and unsubscribe links build on these modules later.
+recorded (models.py); ``convene mail test`` for operators (cli.py); share by email
+(share.py, share_web.py), which exists only where mail does; anonymous participation
+(the ``anonymous`` package), for the same reason.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from core.plugins import ConfigSchema, hookimpl
 from core.runtime import Runtime
 from core.web.forms import FormState
 from core.web.slots import Fragment, Slot
-from plugins.email import anonymous, models  # noqa: F401  (models registers its table)
+from plugins.email import anonymous, models  # noqa: F401  (models registers its tables)
 from plugins.email.anonymous import field, slots
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
 from plugins.email.mailer import PLUGIN_NAME, close_mailer
+from plugins.email.share import shareable_event
+from plugins.email.share_web import HANDLERS
 
 HERE = Path(__file__).resolve().parent
 
@@ -68,12 +71,23 @@ async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> 
     return await deliver(ctx, notification)
 
 
-# -- anonymous participation (plugins/email/anonymous) ------------------------------------
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [*HANDLERS, *anonymous.ROUTES]
 
 
 @hookimpl
-def convene_route_handlers() -> list[Any]:
-    return anonymous.ROUTES
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    """Members: a link to the share form, on an event that may be shared. Visitors: the form to join
+    without an account, where the event allows it (the same for every visitor, so the page stays cached)."""
+    if ctx.viewer.account is None:
+        return await slots.join_form(ctx, slot, event)
+    if not shareable_event(event):
+        return None
+    return Fragment(slot.render("email/share_link.html", event=event))
+
+
+# -- anonymous participation (plugins/email/anonymous) ------------------------------------
 
 
 @hookimpl
@@ -84,11 +98,6 @@ def convene_event_fields() -> list[EventField]:
 @hookimpl
 def convene_periodic_tasks() -> list[PeriodicTask]:
     return [anonymous.PURGE]
-
-
-@hookimpl
-async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
-    return await slots.join_form(ctx, slot, event)
 
 
 @hookimpl

@@ -28,6 +28,10 @@ class EmailConfig(msgspec.Struct, forbid_unknown_fields=True):
     smtp_ca_file: str = ""
     # a server silent this long counts as a transient failure: the outbox retries later
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    # share by email (share.py): addresses in one send, and addresses an hour per identity and per account
+    share_max_addresses: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
+    share_addresses_per_identity_per_hour: Annotated[int, msgspec.Meta(ge=0)] = 20
+    share_addresses_per_account_per_hour: Annotated[int, msgspec.Meta(ge=0)] = 20
     # people without an account may join, with an email address, the events whose organiser allows it
     anonymous_participation: bool = False
 

@@ -1,4 +1,4 @@
-"""The email plugin's table: permanent refusals, one row per refused message."""
+"""The email plugin's tables: permanent refusals, and addresses that want no shared events."""
 
 from __future__ import annotations
 
@@ -26,4 +26,17 @@ class EmailRefusal(Base):
     stage: Mapped[str] = mapped_column(String(20))
     code: Mapped[int] = mapped_column(Integer, default=0)
     reply: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ShareOptOut(Base):
+    """An address that asked for no more "shared an event with you" mails from this instance.
+
+    Kept as a hash of the address (lower case): the table tells whether an address opted
+    out, but lists nobody's address. The opt-out link carries the same hash, signed.
+    """
+
+    __tablename__ = "email_share_opt_outs"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

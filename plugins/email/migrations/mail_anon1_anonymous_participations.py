@@ -1,7 +1,7 @@
 """anonymous participations
 
 Revision ID: mail_anon1
-Revises: mail0001
+Revises: mail0002
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import core.db.base
 
 revision = 'mail_anon1'
-down_revision = 'mail0001'
+down_revision = 'mail0002'
 branch_labels = None
 depends_on = None
 
