@@ -497,3 +497,20 @@ def test_plugins_that_carry_the_count_elsewhere_are_told_when_it_changes(data_di
         assert watcher.counts == [("Book club", 1), ("Book club", 0)]
         implementers = client.app.state.pm.hook.convene_participant_count_changed.get_hookimpls()
         assert any("federation" in impl.plugin_name for impl in implementers)
+
+
+def test_deleting_the_event_deletes_its_anonymous_participations(data_dir):
+    with instance(data_dir) as (client, server):
+        org = organiser(client)
+        uuid = open_event(client, org)
+        news = joined_and_confirmed(client, server, uuid, "zoe@example.org")
+        assert client.delete(f"/api/v1/events/{uuid}", headers=org).status_code == 204
+
+        async def left() -> list[str]:
+            async with client.app.state.sessionmaker() as session:
+                return list(await session.scalars(select(AnonymousParticipation.email)))
+
+        with client.portal() as portal:
+            assert portal.call(left) == []
+        gone = client.post(links_of(news)["cancel"])
+        assert gone.status_code == 200 and "already cancelled" in gone.text
