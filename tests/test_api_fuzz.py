@@ -197,7 +197,7 @@ def fuzz(document: dict, base: str, method: str, path: str, world: World, outcom
 def instance(tmp_path: Path, migrated_template: Path | None) -> Iterator[tuple[Settings, str]]:
     empty_database(tmp_path, migrated_template)
     settings = make_settings(tmp_path, plugins={
-        "enabled": list(DEFAULT_PLUGINS),
+        "enabled": [*DEFAULT_PLUGINS, "webpush"],
         "federation_activitypub": {"mode": "allowlist"},
     }, limits={"identities_per_account": 1000})
     with serve(create_app(settings, run_worker=False)) as base:

@@ -1,14 +1,21 @@
-"""Capacity holds under concurrent joins, over real HTTP (PostgreSQL in the PostgreSQL run)."""
+"""Capacity holds under concurrent joins, over real HTTP (PostgreSQL in the PostgreSQL run), and so do
+the things concurrent requests share: new tags, an event's change notice."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from core.app import create_app
+from core.db.engine import make_engine
+from core.notifications.models import EventChangeNotice
 from helpers import confirm_account, future, make_settings
 from liveserver import serve
+from test_delete_concurrency import member
 
 PASSWORD = "correct horse"
 
@@ -58,12 +65,7 @@ def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
     with serve(app) as base:
         async def scenario() -> tuple[list[int], list[list[str]]]:
             async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-                email = "tagger@example.org"
-                r = await http.post("/api/v1/accounts", json={"email": email, "password": PASSWORD, "username": "tagger"})
-                assert r.status_code == 201, r.text
-                await confirm_account(settings, email)
-                token = (await http.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
-                h = {"Authorization": f"Bearer {token}"}
+                h = await member(http, settings, "tagger")
                 creations = [
                     http.post("/api/v1/events", headers=h, json={
                         "title": f"Race {n}", "begins_at": future(), "tags": ["brand-new", f"own-{n}"],
@@ -76,3 +78,33 @@ def test_concurrent_events_bringing_the_same_new_tag_are_all_created(data_dir):
         statuses, tags = asyncio.run(scenario())
     assert statuses == [201] * 12, statuses
     assert all("brand-new" in t for t in tags), tags
+
+
+def test_concurrent_saves_keep_one_change_notice_with_the_first_values(data_dir):
+    """Saves of one event at once (PostgreSQL in the PostgreSQL run): one notice, holding the time
+    participants knew before any of them, and none of the saves fails on it."""
+    settings = make_settings(data_dir)
+    app = create_app(settings)
+    original = future(days=30)
+    with serve(app) as base:
+        async def scenario() -> list[int]:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+                h = await member(http, settings, "editor")
+                event = (await http.post("/api/v1/events", headers=h, json={
+                    "title": "Moving", "begins_at": original, "timezone": "UTC", "publish": True})).json()
+                saves = [http.patch(f"/api/v1/events/{event['uuid']}", headers=h, json={"begins_at": future(days=31 + n)})
+                         for n in range(8)]
+                return [answer.status_code for answer in await asyncio.gather(*saves)]
+
+        statuses = asyncio.run(scenario())
+
+    async def kept() -> list[dict[str, Any]]:
+        engine = make_engine(settings)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(EventChangeNotice.previous))).scalars().all()
+        await engine.dispose()
+        return list(rows)
+
+    assert statuses == [200] * 8, statuses
+    [previous] = asyncio.run(kept())
+    assert datetime.fromisoformat(previous["begins_at"]) == datetime.fromisoformat(original).replace(tzinfo=UTC)

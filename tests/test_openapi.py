@@ -32,7 +32,7 @@ ERROR_BODY = {"$ref": "#/components/schemas/ErrorOut"}
 @pytest.fixture
 def client(data_dir):  # noqa: ANN001, ANN201
     """Every built-in plugin on, so their operations are in the document too."""
-    settings = make_settings(data_dir, plugins={"enabled": list(DEFAULT_PLUGINS)})
+    settings = make_settings(data_dir, plugins={"enabled": [*DEFAULT_PLUGINS, "webpush"]})
     with TestClient(create_app(settings), base_url="http://testserver.local") as test_client:
         yield test_client
 

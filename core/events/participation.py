@@ -27,6 +27,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.events.models import COUNTED_ROLES, Event, Participation
 from core.i18n import Message
 from core.identities.models import Identity
+from core.notifications import participation_news
 from core.permissions import require_can_act
 from core.sanitize import plain_text
 
@@ -97,6 +98,7 @@ async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") ->
     except IntegrityError:  # the same identity joined concurrently; the request rolls back
         raise Conflict("you already take part in this event with this identity") from None
     ctx.pages_changed(participation.event)
+    await participation_news.join_requested(ctx, participation)
     await ctx.emit("convene_participation_requested", participation=participation)
     return participation
 
@@ -107,6 +109,7 @@ async def leave(ctx: Ctx, identity: Identity, event: Event) -> None:
         raise NotFound("you do not take part in this event")
     if participation.role == "creator":
         raise Conflict("the organiser cannot leave their own event; cancel or delete it")
+    await participation_news.left(ctx, participation)
     await _remove(ctx, participation)
 
 
@@ -150,6 +153,7 @@ async def approve(ctx: Ctx, participation: Participation) -> None:
     participation.role = "participant"
     participation.updated_at = utcnow()
     ctx.pages_changed(participation.event)
+    await participation_news.decided(ctx, participation, approved=True)
     await ctx.emit("convene_participation_approved", participation=participation)
 
 
@@ -162,6 +166,7 @@ async def reject(ctx: Ctx, participation: Participation) -> None:
     participation.role = "rejected"
     participation.updated_at = utcnow()
     ctx.pages_changed(participation.event)
+    await participation_news.decided(ctx, participation, approved=False)
     await ctx.emit("convene_participation_rejected", participation=participation)
 
 

@@ -29,6 +29,8 @@ from core.events.validation import EventInput, clean_event_input
 from core.i18n import stored_messages
 from core.identities.models import Identity
 from core.media import BANNER_SIDE, remove_image, store_image
+from core.notifications import participation_news
+from core.notifications.event_changes import drop_notice, event_edited
 from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
 from core.sanitize import plain_text
 from core.viewer import Viewer
@@ -117,6 +119,7 @@ async def update_event(ctx: Ctx, event: Event, data: EventInput) -> dict[str, An
     if changed:
         verdict = await _verdict(ctx, event, "update", changed)
         await _changed(ctx, event, changed, verdict)
+        await event_edited(ctx, event, changed)
     if extra:
         await save_extra(ctx, event, extra)
         ctx.pages_changed(event)
@@ -178,6 +181,8 @@ async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
     event.cancellation_message = plain_text(message)
     event.updated_at = utcnow()
     ctx.pages_changed(event)
+    await drop_notice(ctx, event)
+    await participation_news.cancelled(ctx, event)
     await ctx.emit("convene_event_cancelled", event=event)
 
 
@@ -194,6 +199,7 @@ async def _delete(ctx: Ctx, event: Event) -> bool:
     if not await claim(ctx.session, Event, event.id):
         return False
     ctx.pages_changed(event)
+    await drop_notice(ctx, event)
     await ctx.emit("convene_event_deleted", event=event)
     if event.published_at is not None and event.visibility != "private":
         # only an address anyone could have been given; a draft's or private event's stays unknown

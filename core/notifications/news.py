@@ -43,7 +43,9 @@ class News(msgspec.Struct, frozen=True):
     ``values`` and ``dates`` (ISO times, written in the reader's language and in
     ``timezone``, the event's). ``body`` is the person's own words (an announcement, a
     comment), added as they are after the text. Titles and names go in ``values``,
-    never into the msgid, so the catalogue still finds it.
+    never into the msgid, so the catalogue still finds it. ``lines`` are more msgids,
+    written like ``text`` on lines of their own: news whose parts vary (what changed in
+    an event) says each part without a msgid for every combination.
     """
 
     kind: str
@@ -55,6 +57,7 @@ class News(msgspec.Struct, frozen=True):
     dates: dict[str, str] = {}
     timezone: str = "UTC"
     body: str = ""
+    lines: tuple[str, ...] = ()
 
     def written(self, locale: str) -> tuple[str, str]:
         """The subject and text in ``locale``."""
@@ -62,15 +65,17 @@ class News(msgspec.Struct, frozen=True):
         values: dict[str, str] = {**self.values, **{
             name: f"{local_moment(datetime.fromisoformat(moment), self.timezone, locale, 'full')} ({self.timezone})"
             for name, moment in self.dates.items()}}
-        text = gettext(self.text) % values
+        text = "\n".join([gettext(self.text) % values, *(gettext(line) % values for line in self.lines)])
         if self.body:
             text = f"{text}\n\n{self.body}"
         return gettext(self.subject) % values, text
 
 
 def has_channel(ctx: Ctx) -> bool:
-    """Whether a plugin delivers notifications; without one, news is not written at all."""
-    return bool(ctx.pm.hook.convene_deliver_notification.get_hookimpls())
+    """Whether a plugin delivers notifications; without one, news is not written at all. (Core's
+    wrapper that awaits every async hook's answers implements it too, and delivers nothing.)"""
+    return any(not (impl.wrapper or impl.hookwrapper)
+               for impl in ctx.pm.hook.convene_deliver_notification.get_hookimpls())
 
 
 async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
@@ -78,12 +83,9 @@ async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
     if identity.account_id is None or not has_channel(ctx):
         return
     account = await ctx.session.get_one(Account, identity.account_id)
-    subject, text = news.written(account.locale)
-    await outbox.enqueue(ctx.session, "notification", msgspec.to_builtins(Notification(
-        kind=news.kind, to_email=account.email, subject=subject, text=text, link=news.link, locale=account.locale,
-        account_id=account.id, identity_id=identity.id, topic=news.topic,
-        unsubscribe_url=unsubscribe_url(ctx.settings, identity.id, news.topic),
-    )))
+    recipient = Recipient(email=account.email, locale=account.locale, account_id=account.id, identity_id=identity.id)
+    await outbox.enqueue(ctx.session, "notification",
+                         notification_for(ctx, news, recipient, news.written(account.locale)))
 
 
 async def notify_event_people(ctx: Ctx, event: Event, audience: str, news: News,
@@ -112,19 +114,25 @@ async def fan_out(ctx: Ctx, payload: dict[str, Any]) -> None:
     for recipient in await _recipients(ctx, event, payload["audience"], payload.get("leave_out")):
         if recipient.locale not in written:
             written[recipient.locale] = news.written(recipient.locale)
-        subject, text = written[recipient.locale]
-        batch.append(msgspec.to_builtins(Notification(
-            kind=news.kind, to_email=recipient.email, subject=subject, text=text, link=news.link,
-            locale=recipient.locale, account_id=recipient.account_id, identity_id=recipient.identity_id,
-            topic=news.topic if recipient.identity_id else "",
-            unsubscribe_url=unsubscribe_url(ctx.settings, recipient.identity_id, news.topic) if recipient.identity_id
-            else recipient.unsubscribe_url,
-        )))
+        batch.append(notification_for(ctx, news, recipient, written[recipient.locale]))
         if len(batch) == FANOUT_BATCH:
             await outbox.enqueue_all(ctx.session, "notification", batch)
             batch = []
     if batch:
         await outbox.enqueue_all(ctx.session, "notification", batch)
+
+
+def notification_for(ctx: Ctx, news: News, recipient: Recipient, written: tuple[str, str]) -> dict[str, Any]:
+    """The outbox payload of ``news`` (``written``: its subject and text in the recipient's language) to
+    ``recipient``: a member's falls under the news' topic, with a link that turns it off for that identity."""
+    subject, text = written
+    return msgspec.to_builtins(Notification(
+        kind=news.kind, to_email=recipient.email, subject=subject, text=text, link=news.link,
+        locale=recipient.locale, account_id=recipient.account_id, identity_id=recipient.identity_id,
+        topic=news.topic if recipient.identity_id else "",
+        unsubscribe_url=unsubscribe_url(ctx.settings, recipient.identity_id, news.topic) if recipient.identity_id
+        else recipient.unsubscribe_url,
+    ))
 
 
 async def _recipients(ctx: Ctx, event: Event, audience: str, leave_out: int | None) -> list[Recipient]:

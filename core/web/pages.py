@@ -15,6 +15,7 @@ def web_route_handlers() -> list[Any]:
     from core.web.branding import colours, logo
     from core.web.home import home
     from core.web.language import switch_language
+    from core.web.manifest import web_manifest
 
-    return [home, about, logo, colours, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES, *COMMENT_PAGES,
-            *NOTIFICATION_PAGES]
+    return [home, about, logo, colours, web_manifest, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES,
+            *COMMENT_PAGES, *NOTIFICATION_PAGES]

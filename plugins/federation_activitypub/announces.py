@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from core.context import Ctx
+from core.guarded_http import host_of
 from plugins.federation_activitypub.discovery import our_hosts
-from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import parse_event, ref
 from plugins.federation_activitypub.remote_actors import remote_actors

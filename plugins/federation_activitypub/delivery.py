@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.context import Ctx
 from core.db.base import utcnow
 from core.db.insert_new import insert_new
+from core.guarded_http import BlockedDestination, FetchError, host_of
 from core.outbox import OutboxRow, PermanentFailure, enqueue_all
-from plugins.federation_activitypub.fetch import BlockedDestination, FetchError, host_of
 from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.keys import load_private_key
 from plugins.federation_activitypub.models import ApActor, ApDomain

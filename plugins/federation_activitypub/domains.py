@@ -15,8 +15,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from core.guarded_http import FetchError, normalize_host
 from core.i18n import Message
-from plugins.federation_activitypub.fetch import FetchError, normalize_host
 
 DOMAIN_MAX = 253
 NOT_A_DOMAIN = Message("not a domain name: use letters, digits, hyphens and dots, such as example.org")

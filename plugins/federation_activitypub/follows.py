@@ -15,13 +15,13 @@ from sqlalchemy import delete, select
 
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
+from core.guarded_http import FetchError
 from core.identities.models import Identity
 from core.identities.service import find_local_identity
 from core.settings import Settings
 from plugins.federation_activitypub import activities
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
-from plugins.federation_activitypub.fetch import FetchError
 from plugins.federation_activitypub.models import ApActor, ApFollow
 from plugins.federation_activitypub.parse import Refused, ref
 from plugins.federation_activitypub.remote_actors import remote_actors

@@ -27,10 +27,10 @@ from sqlalchemy import update
 
 from core.context import Ctx
 from core.db.insert_new import insert_new
+from core.guarded_http import FetchError, host_of
 from core.json_limits import PayloadRejected, parse_json
 from core.outbox import enqueue
 from plugins.federation_activitypub.discovery import our_hosts
-from plugins.federation_activitypub.fetch import FetchError, host_of
 from plugins.federation_activitypub.follows import local_identity_by_handle
 from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.models import ApDomain, ApInboxActivity

@@ -1,6 +1,6 @@
 """What federation code keeps per instance inside a process, in a request or in the worker.
 
-One ``GuardedClient`` per event loop (httpx connections belong to the loop that opened
+One ``ActivityPubClient`` per event loop (httpx connections belong to the loop that opened
 them), the instance actor's signer (its key never changes once made) and the plugin's
 config. It lives in the instance's runtime (``federation(ctx)``), never in a module
 global, so two instances in one process (as the tests run them) share nothing.
@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core import __version__
 from core.context import Ctx
+from core.guarded_http import FetchPolicy
 from core.runtime import Runtime
 from core.settings import Settings
 from plugins.federation_activitypub.actors import local_actor, relay_identity
 from plugins.federation_activitypub.config import FederationConfig
-from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
+from plugins.federation_activitypub.fetch import ActivityPubClient
 from plugins.federation_activitypub.keys import load_private_key
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.signatures import Signer
@@ -32,10 +33,10 @@ class Federation:
     def __init__(self, runtime: Runtime) -> None:
         self.settings: Settings = runtime.settings
         self.config: FederationConfig = runtime.config(PLUGIN_NAME)
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GuardedClient] = weakref.WeakKeyDictionary()
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ActivityPubClient] = weakref.WeakKeyDictionary()
         self._relay_signer: Signer | None = None
 
-    def client(self) -> GuardedClient:
+    def client(self) -> ActivityPubClient:
         """The one guarded HTTP client of this instance on the running event loop."""
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
@@ -44,7 +45,7 @@ class Federation:
                 allow_private=self.config.allow_private_addresses,
                 user_agent=f"Convene/{__version__} (+{self.settings.public_url}/)",
             )
-            client = self._clients[loop] = GuardedClient(policy)
+            client = self._clients[loop] = ActivityPubClient(policy)
         return client
 
     async def relay_signer(self, engine: AsyncEngine) -> Signer:

@@ -27,9 +27,9 @@ from core.context import Ctx
 from core.db.base import utcnow
 from core.errors import DomainError
 from core.events.models import Event
+from core.guarded_http import host_of
 from core.identities.models import Identity
 from plugins.federation_activitypub import remote_events
-from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.object_ids import record_of, reply_target
 from plugins.federation_activitypub.parse import Refused, RemoteNote, parse_note, ref

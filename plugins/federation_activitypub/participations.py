@@ -26,12 +26,12 @@ from core.context import Ctx
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events import participation as core_participation
 from core.events.models import Event, Participation
+from core.guarded_http import host_of
 from core.identities.models import Identity
 from plugins.federation_activitypub import activities, follows
 from plugins.federation_activitypub.actors import actor_row, local_actor
 from plugins.federation_activitypub.delivery import enqueue_delivery
 from plugins.federation_activitypub.fanout import event_changed
-from plugins.federation_activitypub.fetch import host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.object_ids import event_ap_id, local_event_at
 from plugins.federation_activitypub.parse import Refused, ref

@@ -24,18 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.context import Ctx
 from core.db.base import rowcount, utcnow
+from core.guarded_http import FetchError, TransportFailure, host_of, normalize_host, normalize_url
 from core.identities.models import Identity
 from core.json_limits import PayloadRejected, parse_json
 from plugins.federation_activitypub.actors import actor_row
 from plugins.federation_activitypub.discovery import our_hosts
-from plugins.federation_activitypub.fetch import (
-    ACTIVITY_JSON,
-    FetchError,
-    TransportFailure,
-    host_of,
-    normalize_host,
-    normalize_url,
-)
+from plugins.federation_activitypub.fetch import ACTIVITY_JSON
 from plugins.federation_activitypub.instance import Federation, federation
 from plugins.federation_activitypub.keys import (
     KeyFormatError,

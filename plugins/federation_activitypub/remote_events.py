@@ -4,7 +4,9 @@ A remote event is a core ``Event`` row organised by the remote identity, publish
 with an ``ApObject`` mapping its ActivityPub id to the row. The core's lifecycle
 hooks are not called (they are the core services' own, and would send the event to
 our followers as if it were ours): rows are written here directly, and the pages
-they show are marked changed so the anonymous page cache forgets them on commit.
+they show are marked changed so the anonymous page cache forgets them on commit. Our
+members who take part hear of an Update's new time or place, or of a cancellation, as
+they would of an edit here (core.notifications.event_changes.copy_changed).
 
 Only the actor an event is attributed to may create, change or delete it, or a member
 of that actor when it is a group (``acting_for``), and only on its own host; a Delete
@@ -34,8 +36,9 @@ from core.db.base import utcnow
 from core.events.models import DeletedEvent, Event
 from core.events.service import apply_values
 from core.events.validation import tag_slug
+from core.guarded_http import FetchError, TransportFailure, host_of
+from core.notifications.event_changes import copy_changed
 from core.web.slots import Link
-from plugins.federation_activitypub.fetch import FetchError, TransportFailure, host_of
 from plugins.federation_activitypub.models import ApActor, ApObject
 from plugins.federation_activitypub.parse import Refused, RemoteEvent, deletion_time, parse_event, ref
 from plugins.federation_activitypub.remote_actors import remote_actors
@@ -160,8 +163,10 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
         if remote.updated is not None and remote.updated < event.updated_at:
             log.info("remote event %s: an Update older than our copy arrived late; ignored", remote.ap_id)
             return event
-        if await apply_values(ctx, event, _columns(remote)) or remote.updated is not None:
+        changed = await apply_values(ctx, event, _columns(remote))
+        if changed or remote.updated is not None:
             event.updated_at = remote.updated or utcnow()
+        await copy_changed(ctx, event, changed)
     await ctx.session.refresh(event, ["organizer"])
     ctx.pages_changed(event)
     return event

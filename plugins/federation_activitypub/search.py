@@ -23,10 +23,10 @@ from core.errors import InvalidInput
 from core.events.listing import SHOWS_EVENTS, visible_event
 from core.events.models import Event
 from core.events.schemas import EventOut, event_out
+from core.guarded_http import FetchError, host_of, normalize_host
 from core.identities.models import Identity
 from core.identities.schemas import IdentityOut, identity_out
 from plugins.federation_activitypub.discovery import our_hosts
-from plugins.federation_activitypub.fetch import FetchError, host_of, normalize_host
 from plugins.federation_activitypub.follows import local_identity_at, local_identity_by_handle
 from plugins.federation_activitypub.models import ApActor
 from plugins.federation_activitypub.parse import ACTOR_TYPES, Refused, parse_event

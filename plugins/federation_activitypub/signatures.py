@@ -42,7 +42,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from .fetch import FetchError, host_of, normalize_host, normalize_url
+from core.guarded_http import FetchError, host_of, normalize_host, normalize_url
+
 from .keys import KeyFormatError, PublicKey, load_public_key
 from .structured_fields import Member, Token, UnparseableField, parse_dictionary
 
@@ -99,7 +100,7 @@ class VerifiedSignature:
 
 @dataclass(frozen=True)
 class Signer:
-    """One of our actors' keys, signing outgoing requests (a ``fetch.RequestSigner``)."""
+    """One of our actors' keys, signing outgoing requests (a ``core.guarded_http.RequestSigner``)."""
 
     key_id: str
     private_key: rsa.RSAPrivateKey

@@ -24,7 +24,8 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from plugins.federation_activitypub.fetch import FetchPolicy, GuardedClient
+from core.guarded_http import FetchPolicy
+from plugins.federation_activitypub.fetch import ActivityPubClient
 from plugins.federation_activitypub.keys import PublicKey, public_key_to_pem, published_key
 from plugins.federation_activitypub.signatures import Signer, verify_request
 from security_fixtures import LocalServer, answer
@@ -74,7 +75,7 @@ async def test_fedify_signatures_verify_in_both_standards(
         answer(401 if len(attempts) == 1 else 202, b"")(handler)
 
     local_server.routes["/users/alice/inbox"] = inbox
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         control = await client.post(
             fedify + "/_control/follow", msgspec.json.encode({"target": actor_id}), content_type="application/json"
         )
@@ -112,7 +113,7 @@ async def test_fedify_accepts_our_signed_delivery(
         "object": fedify + "/users/bob",
     }
     body = msgspec.json.encode(follow)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         unsigned = await client.post(fedify + "/users/bob/inbox", body)
         assert unsigned.status == 401, "the peer must check signatures for this test to mean anything"
         signed = await client.post(fedify + "/users/bob/inbox", body, signer=Signer(actor_id + "#main-key", actor_key))

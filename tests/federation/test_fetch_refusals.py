@@ -20,7 +20,7 @@ FRENCH = "impossible d’obtenir cette adresse"
 
 
 class Recorded(logging.Handler):
-    """The fetch module's log lines (Litestar replaces the root's handlers, so caplog may miss them)."""
+    """The guarded client's log lines (Litestar replaces the root's handlers, so caplog may miss them)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,7 +32,7 @@ class Recorded(logging.Handler):
 
 @pytest.fixture
 def operator_log() -> Iterator[Recorded]:
-    logger = logging.getLogger("plugins.federation_activitypub.fetch")
+    logger = logging.getLogger("core.guarded_http")
     handler = Recorded()
     logger.addHandler(handler)
     try:

@@ -17,11 +17,9 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from plugins.federation_activitypub.fetch import (
-    ACCEPT_ACTIVITY,
+from core.guarded_http import (
     BlockedDestination,
     FetchPolicy,
-    GuardedClient,
     RefusedResponse,
     Resolver,
     TransportFailure,
@@ -30,6 +28,7 @@ from plugins.federation_activitypub.fetch import (
     normalize_url,
     origin_of,
 )
+from plugins.federation_activitypub.fetch import ACCEPT_ACTIVITY, ActivityPubClient
 from plugins.federation_activitypub.keys import PublicKey
 from plugins.federation_activitypub.signatures import Signer, verify_request
 from security_fixtures import LocalServer, answer
@@ -80,7 +79,7 @@ def test_host_tricks_are_refused(host: str) -> None:
 async def test_fetch_object_returns_the_document(local_server: LocalServer) -> None:
     document = actor(local_server)
     local_server.serve_document("/users/alice", document)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         assert await client.fetch_object(local_server.url("/users/alice")) == document
     assert dict(local_server.received[0].headers)["Accept"] == ACCEPT_ACTIVITY
 
@@ -88,28 +87,28 @@ async def test_fetch_object_returns_the_document(local_server: LocalServer) -> N
 async def test_ld_json_with_activitystreams_profile_is_accepted(local_server: LocalServer) -> None:
     content_type = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
     local_server.serve_document("/users/alice", actor(local_server), content_type)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         await client.fetch_object(local_server.url("/users/alice"))
 
 
 @pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "application/json", "application/ld+json"])
 async def test_other_content_types_are_refused(local_server: LocalServer, content_type: str) -> None:
     local_server.serve_document("/users/alice", actor(local_server), content_type)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         with pytest.raises(RefusedResponse, match="not ActivityStreams"):
             await client.fetch_object(local_server.url("/users/alice"))
 
 
 async def test_document_claiming_another_id_is_refused(local_server: LocalServer) -> None:
     local_server.serve_document("/users/alice", actor(local_server, "/users/mallory"))
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         with pytest.raises(RefusedResponse, match="does not match the URL fetched"):
             await client.fetch_object(local_server.url("/users/alice"))
 
 
 async def test_fragment_is_not_part_of_the_id_check(local_server: LocalServer) -> None:
     local_server.serve_document("/users/alice", actor(local_server))
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         await client.fetch_object(local_server.url("/users/alice#main-key"))
     assert local_server.received[0].path == "/users/alice"
 
@@ -117,7 +116,7 @@ async def test_fragment_is_not_part_of_the_id_check(local_server: LocalServer) -
 async def test_same_origin_redirect_may_name_the_final_url(local_server: LocalServer) -> None:
     local_server.redirect("/users/Alice", "/users/alice", 301)
     local_server.serve_document("/users/alice", actor(local_server))
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         await client.fetch_object(local_server.url("/users/Alice"))
 
 
@@ -128,7 +127,7 @@ async def test_cross_origin_redirect(
     """Accepted only when the document found elsewhere is the one we asked for."""
     local_server.redirect("/users/alice", other_server.url("/users/alice"))
     other_server.serve_document("/users/alice", actor(local_server if claims_requested_id else other_server))
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         if claims_requested_id:
             await client.fetch_object(local_server.url("/users/alice"))
         else:
@@ -142,7 +141,7 @@ async def test_cross_origin_redirect(
 )
 async def test_unusable_answers_are_refused(local_server: LocalServer, status: int, body: bytes, reason: str) -> None:
     local_server.routes["/users/alice"] = answer(status, body, {"Content-Type": "application/activity+json"})
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         with pytest.raises(RefusedResponse, match=reason):
             await client.fetch_object(local_server.url("/users/alice"))
 
@@ -160,7 +159,7 @@ def lookup(key: rsa.RSAPrivateKey):  # noqa: ANN201
 async def test_signed_get_verifies_on_arrival(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> None:
     local_server.serve_document("/users/bob", actor(local_server, "/users/bob"))
     signer = Signer("https://events.example/@relay#main-key", actor_key)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         await client.fetch_object(local_server.url("/users/bob"), signer=signer)
     received = local_server.received[0]
     verified = await verify_request("GET", local_server.url(received.path), received.headers, b"", lookup(actor_key))
@@ -170,7 +169,7 @@ async def test_signed_get_verifies_on_arrival(local_server: LocalServer, actor_k
 async def test_signed_post_verifies_on_arrival(local_server: LocalServer, actor_key: rsa.RSAPrivateKey) -> None:
     local_server.routes["/inbox"] = answer(202, b"")
     body = b'{"type": "Follow"}'
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         signer = Signer("https://events.example/@a#k", actor_key)
         response = await client.post(local_server.url("/inbox"), body, signer=signer)
     assert response.status == 202
@@ -181,7 +180,7 @@ async def test_signed_post_verifies_on_arrival(local_server: LocalServer, actor_
 
 async def test_post_does_not_follow_redirects(local_server: LocalServer) -> None:
     local_server.redirect("/inbox", "/elsewhere", 307)
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         response = await client.post(local_server.url("/inbox"), b"{}")
     assert response.status == 307
     assert [r.path for r in local_server.received] == ["/inbox"]
@@ -213,7 +212,7 @@ async def test_post_does_not_follow_redirects(local_server: LocalServer) -> None
 )
 async def test_non_public_destinations_are_refused(local_server: LocalServer, target: str) -> None:
     local_server.serve_document("/", actor(local_server, "/"))
-    async with GuardedClient() as client:
+    async with ActivityPubClient() as client:
         with pytest.raises(BlockedDestination, match="non-public address"):
             await client.get(target.format(port=local_server.port))
     assert local_server.received == []
@@ -232,14 +231,14 @@ async def test_non_public_destinations_are_refused(local_server: LocalServer, ta
     ],
 )
 async def test_unsafe_urls_are_refused(url: str, reason: str) -> None:
-    async with GuardedClient() as client:
+    async with ActivityPubClient() as client:
         with pytest.raises(BlockedDestination, match=reason):
             await client.get(url)
 
 
 async def test_name_resolving_to_loopback_is_refused(local_server: LocalServer) -> None:
     resolver = table_resolver({"peer.test": ["127.0.0.1"]})
-    async with GuardedClient(resolver=resolver) as client:
+    async with ActivityPubClient(resolver=resolver) as client:
         with pytest.raises(BlockedDestination, match="127.0.0.1"):
             await client.get(f"http://peer.test:{local_server.port}/")
     assert local_server.received == []
@@ -247,7 +246,7 @@ async def test_name_resolving_to_loopback_is_refused(local_server: LocalServer) 
 
 async def test_name_with_one_forbidden_address_among_several_is_refused(local_server: LocalServer) -> None:
     resolver = table_resolver({"mixed.test": ["127.0.0.1", "10.0.0.1"]})
-    async with GuardedClient(LOOPBACK_ONLY, resolver=resolver) as client:
+    async with ActivityPubClient(LOOPBACK_ONLY, resolver=resolver) as client:
         with pytest.raises(BlockedDestination, match="10.0.0.1"):
             await client.get(f"http://mixed.test:{local_server.port}/")
     assert local_server.received == []
@@ -258,7 +257,7 @@ async def test_connection_goes_to_the_checked_address_with_the_host_name_kept(lo
     lookup exists for a rebinding DNS server to answer differently."""
     calls: list[str] = []
     local_server.routes["/x"] = answer(200, b"ok")
-    async with GuardedClient(LOOPBACK_ONLY, resolver=table_resolver({"peer.test": ["127.0.0.1"]}, calls)) as client:
+    async with ActivityPubClient(LOOPBACK_ONLY, resolver=table_resolver({"peer.test": ["127.0.0.1"]}, calls)) as client:
         response = await client.get(f"http://peer.test:{local_server.port}/x")
     assert response.body == b"ok"
     assert calls == ["peer.test"]
@@ -279,7 +278,7 @@ async def test_redirect_into_a_forbidden_destination_is_refused(local_server: Lo
     """127.0.0.1 is allowed, so the first hop is served; the second hop is checked anew."""
     local_server.redirect("/hop", location.format(port=local_server.port))
     resolver = table_resolver({"internal.test": ["192.168.1.10"]})
-    async with GuardedClient(LOOPBACK_ONLY, resolver=resolver) as client:
+    async with ActivityPubClient(LOOPBACK_ONLY, resolver=resolver) as client:
         with pytest.raises(BlockedDestination):
             await client.get(local_server.url("/hop"))
     assert [r.path for r in local_server.received] == ["/hop"]
@@ -293,7 +292,7 @@ async def test_proxy_environment_is_ignored(
     monkeypatch.setenv("ALL_PROXY", other_server.url(""))
     monkeypatch.delenv("NO_PROXY", raising=False)
     local_server.routes["/x"] = answer(200, b"direct")
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         assert (await client.get(local_server.url("/x"))).body == b"direct"
     assert other_server.received == []
 
@@ -305,7 +304,7 @@ async def test_three_redirects_are_followed_and_a_fourth_is_refused(local_server
     for hop in range(1, 5):
         local_server.redirect(f"/r/{hop}", f"/r/{hop - 1}")
     local_server.routes["/r/0"] = answer(200, b"arrived")
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         assert (await client.get(local_server.url("/r/3"))).body == b"arrived"
         with pytest.raises(RefusedResponse, match="more than 3 redirects"):
             await client.get(local_server.url("/r/4"))
@@ -340,7 +339,7 @@ def without_length(body: bytes, headers: dict[str, str] | None = None):  # noqa:
 )
 async def test_oversized_bodies_are_refused(local_server: LocalServer, responder, reason: str) -> None:  # noqa: ANN001
     local_server.routes["/big"] = responder
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         with pytest.raises(RefusedResponse, match=reason):
             await client.get(local_server.url("/big"))
 
@@ -348,7 +347,7 @@ async def test_oversized_bodies_are_refused(local_server: LocalServer, responder
 async def test_compressed_document_is_decoded(local_server: LocalServer) -> None:
     body = b'{"id": "x"}' * 1000
     local_server.routes["/z"] = answer(200, gzip.compress(body), {"Content-Encoding": "gzip"})
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         assert (await client.get(local_server.url("/z"))).body == body
 
 
@@ -369,7 +368,7 @@ async def test_slow_drip_is_cut_by_the_total_timeout(local_server: LocalServer) 
 
     local_server.routes["/slow"] = drip
     started = time.monotonic()
-    async with GuardedClient(FetchPolicy(allow_private=True, total_timeout=0.5)) as client:
+    async with ActivityPubClient(FetchPolicy(allow_private=True, total_timeout=0.5)) as client:
         with pytest.raises(TransportFailure, match="within 0.5 s"):
             await client.get(local_server.url("/slow"))
     assert time.monotonic() - started < 2
@@ -379,7 +378,7 @@ async def test_connection_refused_is_a_transport_failure() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with GuardedClient(OPEN) as client:
+    async with ActivityPubClient(OPEN) as client:
         with pytest.raises(TransportFailure):
             await client.get(f"http://127.0.0.1:{port}/")
 
@@ -393,7 +392,7 @@ async def test_hanging_name_lookup_is_cut_by_the_total_timeout(monkeypatch: pyte
 
     monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
     started = time.monotonic()
-    async with GuardedClient(FetchPolicy(total_timeout=0.3)) as client:
+    async with ActivityPubClient(FetchPolicy(total_timeout=0.3)) as client:
         with pytest.raises(TransportFailure, match="within 0.3 s"):
             await client.get("http://slow-dns.example/")
     assert time.monotonic() - started < 1.5

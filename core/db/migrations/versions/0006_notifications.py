@@ -54,6 +54,8 @@ def upgrade() -> None:
     with op.batch_alter_table('participations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminded_at', core.db.base.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('request_notified_at', core.db.base.UTCDateTime(), nullable=True))
+    # requests made before organisers were told of them: not news now, so no digest of them
+    op.execute("UPDATE participations SET request_notified_at = updated_at WHERE role = 'not_approved'")
 
 
 def downgrade() -> None:
