@@ -161,11 +161,12 @@ def test_restricted_event_waits_for_the_organiser_who_approves_and_the_person_is
     with instance(data_dir) as (client, server):
         org = organiser(client)
         uuid = open_event(client, org, join_mode="restricted", max_participants=3)
-        waiting = joined_and_confirmed(client, server, uuid, "zoe@example.org", name="Zoé")
+        waiting = joined_and_confirmed(client, server, uuid, "zoe@example.org", name="Zoé", message="I run 10k")
         assert "the organiser approves each participant" in text_of(waiting)
         assert count(client, uuid) == 0
         request = mails_to(server, ORGANISER, 2)[1]
         assert request["Subject"] == "A request to join Book club" and "Zoé, without an account" in text_of(request)
+        assert "I run 10k" in text_of(request) and f"/events/{uuid}#organiser" in text_of(request)
         assert "zoe@example.org" not in request.as_string().lower(), "the organiser never gets the address"
         [row] = client.get(f"/api/v1/events/{uuid}/anonymous-participations", headers=org).json()
         assert row["role"] == "not_approved"

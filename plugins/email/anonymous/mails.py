@@ -12,6 +12,7 @@ from core.context import Ctx
 from core.events.models import Event
 from core.i18n import N_
 from core.notifications import Notification, notify
+from core.notifications.participation_news import MANAGEMENT_ANCHOR, event_link
 from core.notifications.preferences import unsubscribe_url
 from core.notifications.topics import JOIN_REQUESTS, PARTICIPANT_LEFT
 from plugins.email.anonymous.links import cancel_url, confirm_url
@@ -64,19 +65,21 @@ ORGANISER_MAILS = {
 SOMEONE = N_("Someone")
 
 
-async def tell_organiser(ctx: Ctx, event: Event, name: str, kind: str) -> None:
-    """News for the organiser's account about their identity's event (never the participant's address)."""
+async def tell_organiser(ctx: Ctx, event: Event, row: AnonymousParticipation, kind: str) -> None:
+    """News for the organiser's account about their identity's event: the person's name and message,
+    never their address. Sent at once (the core's hourly digest lists identities' requests only)."""
     account_id = event.organizer.account_id
     if account_id is None:
         return
     account = await ctx.session.get_one(Account, account_id)
     topic, subject, text = ORGANISER_MAILS[kind]
     gettext = mailer(ctx.runtime).catalogue(account.locale).gettext
-    values = {"event": event.title, "name": name or gettext(SOMEONE)}
-    link = ctx.settings.url(f"/events/{event.uuid}")
+    values = {"event": event.title, "name": row.name or gettext(SOMEONE)}
+    link = event_link(ctx, event, MANAGEMENT_ANCHOR)
+    body = f"\n\n{row.message}" if row.message and kind == "anonymous_join_request" else ""
     await notify(ctx.session, Notification(
         kind=kind, to_email=account.email, locale=account.locale, subject=gettext(subject) % values,
-        text=f"{gettext(text) % values} {link}", link=link, account_id=account.id, identity_id=event.organizer.id,
+        text=f"{gettext(text) % values} {link}{body}", link=link, account_id=account.id, identity_id=event.organizer.id,
         topic=topic, unsubscribe_url=unsubscribe_url(ctx.settings, event.organizer.id, topic),
     ))
 

@@ -156,7 +156,7 @@ async def confirm(ctx: Ctx, token: str) -> tuple[AnonymousParticipation, Confirm
         ctx.pages_changed(event)
     await mails.send(ctx, row, "anonymous_confirmed" if row.role == "participant" else "anonymous_waiting")
     if row.role == "not_approved":
-        await mails.tell_organiser(ctx, event, row.name, "anonymous_join_request")
+        await mails.tell_organiser(ctx, event, row, "anonymous_join_request")
     return row, row.role  # type: ignore[return-value]
 
 
@@ -175,7 +175,7 @@ async def cancel(ctx: Ctx, token: str) -> Event | None:
         await give_place_back(ctx, event)
         await counted(ctx, event)
     if row.role in ("participant", "not_approved"):
-        await mails.tell_organiser(ctx, event, row.name, "anonymous_left")
+        await mails.tell_organiser(ctx, event, row, "anonymous_left")
     ctx.session.expunge(row)
     ctx.pages_changed(event)
     return event
