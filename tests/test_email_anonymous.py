@@ -515,3 +515,16 @@ def test_deleting_the_event_deletes_its_anonymous_participations(data_dir):
             assert portal.call(left) == []
         gone = client.post(links_of(news)["cancel"])
         assert gone.status_code == 200 and "already cancelled" in gone.text
+
+
+def test_cancelling_the_event_mails_them_with_their_cancel_link(data_dir):
+    """The core's own fan-out (the event cancelled) reaches anonymous participants, going and waiting."""
+    with instance(data_dir) as (client, server):
+        org = organiser(client)
+        uuid = open_event(client, org, join_mode="restricted")
+        joined_and_confirmed(client, server, uuid, "waiting@example.org")
+        r = client.post(f"/api/v1/events/{uuid}/cancel", json={"message": "The room is flooded."}, headers=org)
+        assert r.status_code == 200, r.text
+        mail = mails_to(server, "waiting@example.org", 3)[2]
+        assert mail["Subject"] == "Cancelled: “Book club”" and "The room is flooded." in text_of(mail)
+        assert CANCEL_PATH in mail["List-Unsubscribe"]
