@@ -528,3 +528,33 @@ def test_cancelling_the_event_mails_them_with_their_cancel_link(data_dir):
         mail = mails_to(server, "waiting@example.org", 3)[2]
         assert mail["Subject"] == "Cancelled: “Book club”" and "The room is flooded." in text_of(mail)
         assert CANCEL_PATH in mail["List-Unsubscribe"]
+
+
+def test_a_reminder_a_day_before_once_and_again_when_the_start_moves(data_dir):
+    def soon(hours: int) -> str:
+        return (datetime.now(UTC) + timedelta(hours=hours)).replace(tzinfo=None, microsecond=0).isoformat()
+
+    def reminders() -> list[EmailMessage]:
+        return [m for m in server.messages if m["To"] == "zoe@example.org" and m["Subject"].startswith("Reminder")]
+
+    async def reminded() -> list[object]:
+        async with client.app.state.sessionmaker() as session:
+            return list(await session.scalars(select(AnonymousParticipation.reminded_at)))
+
+    with instance(data_dir) as (client, server):
+        org = organiser(client)
+        uuid = open_event(client, org, begins_at=soon(12), timezone="UTC")
+        far = open_event(client, org, begins_at=soon(72), timezone="UTC", title="Later")
+        joined_and_confirmed(client, server, uuid, "zoe@example.org")
+        joined_and_confirmed(client, server, far, "zoe@example.org")
+        run_periodic_task(client.app, "email.anonymous_reminders")
+        mail = wait_for(reminders)[0]
+        assert mail["Subject"] == "Reminder: Book club" and "(UTC)" in text_of(mail) and "cancel" in links_of(mail)
+        with client.portal() as portal:
+            assert sorted(value is not None for value in portal.call(reminded)) == [False, True], "once, not for 'Later'"
+        r = client.patch(f"/api/v1/events/{uuid}", json={"begins_at": soon(20)}, headers=org)
+        assert r.status_code == 200, r.text
+        with client.portal() as portal:
+            assert all(value is None for value in portal.call(reminded)), "a new start: to be reminded again"
+        run_periodic_task(client.app, "email.anonymous_reminders")
+        assert len(wait_for(lambda: reminders()[1:] and reminders())) == 2

@@ -25,7 +25,7 @@ from core.runtime import Runtime
 from core.web.forms import FormState
 from core.web.slots import Fragment, Slot
 from plugins.email import anonymous, models  # noqa: F401  (models registers its tables)
-from plugins.email.anonymous import field, slots
+from plugins.email.anonymous import field, reminders, slots
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
@@ -97,7 +97,12 @@ def convene_event_fields() -> list[EventField]:
 
 @hookimpl
 def convene_periodic_tasks() -> list[PeriodicTask]:
-    return [anonymous.PURGE]
+    return [anonymous.PURGE, reminders.REMINDERS]
+
+
+@hookimpl
+async def convene_event_updated(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
+    await reminders.event_moved(ctx, event, changed)
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from core.notifications import Notification, notify
 from core.notifications.participation_news import MANAGEMENT_ANCHOR, event_link
 from core.notifications.preferences import unsubscribe_url
 from core.notifications.topics import JOIN_REQUESTS, PARTICIPANT_LEFT
+from core.web.templating import local_moment
 from plugins.email.anonymous.links import cancel_url, confirm_url
 from plugins.email.anonymous.models import AnonymousParticipation
 from plugins.email.mailer import mailer
@@ -41,6 +42,10 @@ MAILS = {
     "anonymous_rejected": (
         N_("Your request to join %(event)s"),
         N_("The organiser declined your request to join %(event)s."),
+    ),
+    "anonymous_reminder": (
+        N_("Reminder: %(event)s"),
+        N_("%(event)s begins %(when)s."),
     ),
     "anonymous_already": (
         N_("Your participation in %(event)s"),
@@ -88,7 +93,9 @@ async def send(ctx: Ctx, row: AnonymousParticipation, kind: str) -> None:
     """Write mail ``kind`` to the participant; the confirmation mail's button is its confirm link."""
     subject, text = MAILS[kind]
     gettext = mailer(ctx.runtime).catalogue(row.locale).gettext
-    values = {"event": row.event.title}
+    event = row.event
+    when = f"{local_moment(event.begins_at, event.timezone, row.locale, 'full')} ({event.timezone})"
+    values = {"event": event.title, "when": when}
     cancel = cancel_url(ctx.settings, row)
     link = confirm_url(ctx.settings, row) if kind == "anonymous_confirm" else ctx.settings.url(f"/events/{row.event.uuid}")
     await notify(ctx.session, Notification(

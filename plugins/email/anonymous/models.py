@@ -36,6 +36,8 @@ class AnonymousParticipation(Base):
     role: Mapped[str] = mapped_column(String(20), default="unconfirmed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the reminder before the event went (cleared when the event's start moves, so it goes again)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship(lazy="joined")
 
