@@ -15,6 +15,8 @@ from litestar.params import QueryParameter
 from core.accounts import service
 from core.auth import Caller, client_address
 from core.context import Ctx
+from core.notifications import settings_form
+from core.notifications.preferences import topics
 from core.ratelimit import limit_password_reset, limit_sign_up
 from core.web.forms import Form, FormState, attempt, text
 from core.web.language import reader_language, remember_language
@@ -131,7 +133,8 @@ async def reset(ctx: Ctx, web: Caller, token: str, data: Form) -> Response:
 async def _settings(ctx: Ctx, web: Caller, form: FormState | None = None) -> Response:
     """The settings page, with the sections plugins add (``convene_settings_sections``)."""
     sections = await slot_fragments(ctx, page_slot(ctx), "convene_settings_sections")
-    return page("settings.html", web, form, sections=sections)
+    return page("settings.html", web, form, sections=sections, topics=list(topics(ctx).values()),
+                notification_values=await settings_form.current_values(ctx, web.identities))
 
 
 @get("/settings", include_in_schema=False)
@@ -141,12 +144,13 @@ async def settings_page(ctx: Ctx, web: Caller) -> Response:
 
 
 async def _change(ctx: Ctx, web: Caller, form: str, data: dict[str, Any],
-                  action: Callable[[], Awaitable[None]], confirmation: str) -> Response:
-    """Run one settings form; the page comes back with a confirmation, or the form with its error."""
+                  action: Callable[[], Awaitable[None]], confirmation: str, section: str = "") -> Response:
+    """Run one settings form; the page comes back with a confirmation (at the form's ``section``),
+    or the form with its error."""
 
     async def act() -> Response:
         await action()
-        return done("/settings", confirmation)
+        return done(f"/settings#{section}" if section else "/settings", confirmation)
 
     return await attempt(ctx, web, form, data, act, lambda state: _settings(ctx, web, state))
 
@@ -157,6 +161,14 @@ async def preferences(ctx: Ctx, web: Caller, data: Form) -> Response:
     answer = await _change(ctx, web, "preferences", data, lambda: service.update_preferences(
         ctx, account, text(data, "locale"), text(data, "timezone")), "preferences-saved")
     return remember_language(answer, account.locale, ctx.settings)
+
+
+@post("/settings/notifications", include_in_schema=False)
+async def notification_preferences(ctx: Ctx, web: Caller, data: Form) -> Response:
+    """Every identity's choice of news, in one form (core.notifications.settings_form)."""
+    web.require_account()
+    return await _change(ctx, web, settings_form.FORM, data, lambda: settings_form.save(ctx, web.identities, data),
+                         "notifications-saved", "notifications")
 
 
 @post("/settings/password", include_in_schema=False)
@@ -202,4 +214,5 @@ async def delete_account(ctx: Ctx, web: Caller, data: Form) -> Response:
 
 
 HANDLERS = [signup_form, signup, confirm, login_form, login, logout, forgot_form, forgot, reset_form, reset,
-            settings_page, preferences, change_password, change_email, confirm_email_change, export, delete_account]
+            settings_page, preferences, notification_preferences, change_password, change_email, confirm_email_change,
+            export, delete_account]

@@ -23,21 +23,16 @@ from core.db.base import utcnow
 from core.decisions import Verdict
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.events.models import Event
-from core.i18n import Message, stored_messages
+from core.i18n import stored_messages
 from core.identities.models import Identity
 from core.permissions import require_can_act, require_moderator, require_owner_or_moderator
-from core.sanitize import rich_text
+from core.sanitize import rich_text, written_text
 
 TEXT_MAX = 5000
 
 
 def _clean(text: str) -> str:
-    if len(text) > TEXT_MAX:
-        raise InvalidInput.field("text", Message("must be at most %(count)s characters", count=TEXT_MAX))
-    clean = rich_text(text)
-    if not clean:
-        raise InvalidInput.field("text", "this field is required")
-    return clean
+    return written_text(text, TEXT_MAX, rich_text)
 
 
 async def comment_by_uuid(ctx: Ctx, event: Event, value: str) -> Comment:

@@ -21,6 +21,7 @@ from core.context import Ctx
 from core.errors import NotFound
 from core.events import listing, service
 from core.events import participation as participations
+from core.events.announcements import visible_announcements
 from core.events.extensions import load_extra
 from core.events.models import CATEGORIES, JOIN_MODES, VISIBILITIES, Event, Participation
 from core.i18n import N_
@@ -58,6 +59,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         pending=[p for p in everyone if p.role == "not_approved"],
         participants=[p for p in everyone if p.role != "not_approved"],
         threads=threads,
+        announcements=await visible_announcements(ctx, event),
         links=await event_links(ctx, event),
         sidebar=await slot_fragments(ctx, slot, "convene_event_sidebar", event=event),
         more_participants=await slot_fragments(ctx, slot, "convene_event_participants", event=event) if organiser else [],

@@ -14,7 +14,7 @@ from litestar import Response, get, post
 
 from core.auth import Caller
 from core.context import Ctx
-from core.errors import InvalidInput
+from core.errors import DomainError
 from core.i18n import N_
 from core.identities.models import Identity
 from core.notifications.preferences import read_unsubscribe_token, topics, unsubscribe
@@ -42,7 +42,7 @@ async def unsubscribe_now(ctx: Ctx, web: Caller, token: str) -> Response[Any]:
 def _read(ctx: Ctx, token: str) -> tuple[int, str]:
     found = read_unsubscribe_token(ctx.settings, token)
     if found is None:
-        raise InvalidInput.field("token", INVALID_LINK)
+        raise DomainError(INVALID_LINK)  # 400: the link itself is wrong, not something typed
     return found
 
 

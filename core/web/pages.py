@@ -8,6 +8,7 @@ from typing import Any
 def web_route_handlers() -> list[Any]:
     from core.accounts.web import HANDLERS as ACCOUNT_PAGES
     from core.comments.web import HANDLERS as COMMENT_PAGES
+    from core.events.announcement_pages import HANDLERS as ANNOUNCEMENT_PAGES
     from core.events.web import HANDLERS as EVENT_PAGES
     from core.identities.web import HANDLERS as IDENTITY_PAGES
     from core.notifications.web import HANDLERS as NOTIFICATION_PAGES
@@ -18,4 +19,4 @@ def web_route_handlers() -> list[Any]:
     from core.web.manifest import web_manifest
 
     return [home, about, logo, colours, web_manifest, switch_language, *ACCOUNT_PAGES, *IDENTITY_PAGES, *EVENT_PAGES,
-            *COMMENT_PAGES, *NOTIFICATION_PAGES]
+            *COMMENT_PAGES, *NOTIFICATION_PAGES, *ANNOUNCEMENT_PAGES]
