@@ -26,7 +26,7 @@ from core.events.models import Event
 from core.notifications.news import News, notify_event_people
 from core.plugins import hookimpl
 from email_fixtures import mailing_instance
-from helpers import new_event, run_periodic_task, sign_up, wait_for
+from helpers import new_event, outbox_rows, run_periodic_task, sign_up, wait_for
 from plugins.email.anonymous import tokens
 from plugins.email.anonymous.links import CANCEL_PATH, CONFIRM_PATH
 from plugins.email.anonymous.models import AnonymousParticipation
@@ -558,3 +558,23 @@ def test_a_reminder_a_day_before_once_and_again_when_the_start_moves(data_dir):
             assert all(value is None for value in portal.call(reminded)), "a new start: to be reminded again"
         run_periodic_task(client.app, "email.anonymous_reminders")
         assert len(wait_for(lambda: reminders()[1:] and reminders())) == 2
+
+
+def test_the_organisers_announcement_reaches_its_audience_among_them(data_dir):
+    """Through the core's announcements: "going" reaches the counted one, not the one waiting for approval."""
+    with instance(data_dir) as (client, server):
+        org = organiser(client)
+        uuid = open_event(client, org, join_mode="restricted")
+        joined_and_confirmed(client, server, uuid, "going@example.org")
+        joined_and_confirmed(client, server, uuid, "waiting@example.org")
+        rows = client.get(f"/api/v1/events/{uuid}/anonymous-participations", headers=org).json()
+        going = next(row for row in rows if row["created_at"] == min(r["created_at"] for r in rows))
+        assert client.post(f"/api/v1/events/{uuid}/anonymous-participations/{going['id']}/approve",
+                           headers=org).status_code == 200
+        r = client.post(f"/api/v1/events/{uuid}/announcements", json={"audience": "going", "text": "Bring a book."},
+                        headers=org)
+        assert r.status_code == 201, r.text
+        mail = mails_to(server, "going@example.org", 4)[3]
+        assert "Bring a book." in text_of(mail) and CANCEL_PATH in mail["List-Unsubscribe"]
+        wait_for(lambda: all(row.state == "done" for row in outbox_rows(client)))  # every mail written is sent
+        assert not [m for m in server.messages if m["To"] == "waiting@example.org" and "Bring a book." in text_of(m)]
