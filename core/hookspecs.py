@@ -206,6 +206,11 @@ async def convene_participation_cancelled(ctx: Ctx, participation: Participation
 
 
 @hookspec
+async def convene_participant_count_changed(ctx: Ctx, event: Event) -> None:
+    """A local event's count changed through people a plugin keeps (anonymous participants), not an identity's participation."""
+
+
+@hookspec
 async def convene_comment_created(ctx: Ctx, comment: Comment) -> None:
     """A comment or reply was posted on an event."""
 
@@ -323,6 +328,11 @@ async def convene_event_json(ctx: Ctx, event: Event, data: dict[str, Any]) -> No
 @hookspec
 async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
     """Return a fragment for the event page's sidebar (a report button, a waiting-list form)."""
+
+
+@hookspec
+async def convene_event_participants(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    """Return a fragment for the organiser's participant list on the event page (people the plugin holds)."""
 
 
 @hookspec

@@ -213,4 +213,5 @@ enabled = {DEFAULT_PLUGINS!r}
 # smtp_password = ""       # or the environment variable CONVENE_SMTP_PASSWORD
 # from_address = "events@example.org"
 # reply_to = ""
+# anonymous_participation = false   # true: people without an account may join events that allow it, by mail
 '''.replace("'", '"')

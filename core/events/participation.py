@@ -34,7 +34,10 @@ from core.sanitize import plain_text
 MESSAGE_MAX = 1000
 
 
-async def _take_place(ctx: Ctx, event: Event) -> None:
+async def take_place(ctx: Ctx, event: Event) -> None:
+    """Count one more participant, or refuse (409) when the event is full: one conditional UPDATE, so
+    concurrent joins cannot overbook. Plugins that hold participants of their own (anonymous ones) use it too.
+    A remote event's places are counted by its own server: nothing changes here."""
     if not event.organizer.is_local:
         return
     result = await ctx.session.execute(
@@ -49,7 +52,8 @@ async def _take_place(ctx: Ctx, event: Event) -> None:
     await ctx.session.refresh(event, ["participant_count", "updated_at"])
 
 
-async def _give_place_back(ctx: Ctx, event: Event) -> None:
+async def give_place_back(ctx: Ctx, event: Event) -> None:
+    """Count one participant fewer (never below zero); the counterpart of ``take_place``."""
     if not event.organizer.is_local:
         return
     await ctx.session.execute(
@@ -84,7 +88,7 @@ async def join(ctx: Ctx, identity: Identity, event: Event, message: str = "") ->
     await ctx.require_allowed("convene_can_join_event", identity=identity, event=event)
     role = "participant" if event.join_mode == "free" and event.organizer.is_local else "not_approved"
     if role == "participant":
-        await _take_place(ctx, event)
+        await take_place(ctx, event)
     elif event.is_full:
         raise Conflict("this event is full")
     participation = Participation(event=event, identity=identity, role=role, message=plain_text(message))
@@ -111,7 +115,7 @@ async def leave(ctx: Ctx, identity: Identity, event: Event) -> None:
 
 async def _remove(ctx: Ctx, participation: Participation) -> None:
     if participation.takes_a_place:
-        await _give_place_back(ctx, participation.event)
+        await give_place_back(ctx, participation.event)
     ctx.pages_changed(participation.event)
     await ctx.emit("convene_participation_cancelled", participation=participation)
     await ctx.session.delete(participation)
@@ -145,7 +149,7 @@ async def approve(ctx: Ctx, participation: Participation) -> None:
         raise Conflict("this participation is not waiting for approval")
     if participation.event.is_cancelled:
         raise Conflict("this event is cancelled")
-    await _take_place(ctx, participation.event)
+    await take_place(ctx, participation.event)
     participation.role = "participant"
     participation.updated_at = utcnow()
     ctx.pages_changed(participation.event)
@@ -158,7 +162,7 @@ async def reject(ctx: Ctx, participation: Participation) -> None:
     if participation.role in ("creator", "rejected"):
         raise Conflict("this participation cannot be rejected")
     if participation.role in COUNTED_ROLES:
-        await _give_place_back(ctx, participation.event)
+        await give_place_back(ctx, participation.event)
     participation.role = "rejected"
     participation.updated_at = utcnow()
     ctx.pages_changed(participation.event)

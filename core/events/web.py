@@ -62,6 +62,7 @@ async def event_page(ctx: Ctx, me: Caller, event: Event, form: FormState | None 
         announcements=await visible_announcements(ctx, event),
         links=await event_links(ctx, event),
         sidebar=await slot_fragments(ctx, slot, "convene_event_sidebar", event=event),
+        more_participants=await slot_fragments(ctx, slot, "convene_event_participants", event=event) if organiser else [],
         comment_actions=comment_fragments(slot, comment_slots),
         **event_page_details(event, ctx.settings, me.account),
     )

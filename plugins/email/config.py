@@ -32,6 +32,8 @@ class EmailConfig(msgspec.Struct, forbid_unknown_fields=True):
     share_max_addresses: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
     share_addresses_per_identity_per_hour: Annotated[int, msgspec.Meta(ge=0)] = 20
     share_addresses_per_account_per_hour: Annotated[int, msgspec.Meta(ge=0)] = 20
+    # people without an account may join, with an email address, the events whose organiser allows it
+    anonymous_participation: bool = False
 
     def __post_init__(self) -> None:
         if self.from_address:

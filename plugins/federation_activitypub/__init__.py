@@ -145,6 +145,12 @@ async def convene_participation_cancelled(ctx: Ctx, participation: Participation
 
 
 @hookimpl
+async def convene_participant_count_changed(ctx: Ctx, event: Event) -> None:
+    if event.organizer.is_local:
+        await event_changed(ctx, event, "Update")  # copies elsewhere show the new count
+
+
+@hookimpl
 async def convene_comment_created(ctx: Ctx, comment: Comment) -> None:
     await comment_sent(ctx, comment, "Create")
 
