@@ -1,6 +1,6 @@
 """anonymous participations
 
-Revision ID: mail_anon1
+Revision ID: mail0003
 Revises: mail0002
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import core.db.base
 
-revision = 'mail_anon1'
+revision = 'mail0003'
 down_revision = 'mail0002'
 branch_labels = None
 depends_on = None
