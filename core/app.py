@@ -27,7 +27,7 @@ from core.db.engine import make_engine, make_sessionmaker
 from core.errors import DomainError, InvalidInput, field_of_message
 from core.i18n import N_, Message
 from core.image_workers import image_workers
-from core.notifications.delivery import deliver_notification
+from core.notifications.delivery import deliver_notification, deliver_notifications
 from core.notifications.news import FANOUT_KIND, fan_out
 from core.plugins import call_async, call_sync
 from core.routes import api_handlers, web_handlers
@@ -120,7 +120,8 @@ def create_app(settings: Settings, run_worker: bool | None = None) -> Litestar:
     runtime = Runtime.start(settings)
     pm = runtime.pm
     engine = make_engine(settings)
-    handlers: dict[str, Any] = {"notification": deliver_notification, FANOUT_KIND: fan_out}
+    handlers: dict[str, Any] = {"notification": deliver_notification, "notifications": deliver_notifications,
+                                 FANOUT_KIND: fan_out}
     for plugin_handlers in call_sync(pm, "convene_outbox_handlers"):
         handlers.update(plugin_handlers)
     sessionmaker = make_sessionmaker(engine)

@@ -35,7 +35,17 @@ def mailing_instance(data_dir: Path, port: int, **email: Any) -> Iterator[TestCl
 
 
 def notifications(client: TestClient) -> list[OutboxRow]:
-    return outbox_rows(client, "notification")
+    """Every notification written, in order: a row of its own, or one of a fan-out's row of fifty
+    (shown as a row of its own, with the state of the row that carries it)."""
+    found: list[OutboxRow] = []
+    for row in outbox_rows(client):
+        if row.kind == "notification":
+            found.append(row)
+        elif row.kind == "notifications":
+            found.extend(OutboxRow(id=row.id, kind="notification", payload=payload, state=row.state,
+                                   attempts=row.attempts, last_error=row.last_error)
+                         for payload in row.payload["notifications"])
+    return found
 
 
 def refusals(client: TestClient) -> list[EmailRefusal]:

@@ -32,7 +32,7 @@ from testkit import in_transaction
 
 DATE_FORMAT = "full"
 PARIS = ZoneInfo("Europe/Paris")
-NEWS_KINDS = ("notification", "notify_event_people")
+NEWS_KINDS = ("notification", "notifications", "notify_event_people")
 
 
 @pytest.fixture

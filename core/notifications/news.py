@@ -27,7 +27,7 @@ from core.context import Ctx
 from core.events.models import COUNTED_ROLES, Event, Participation
 from core.i18n import translations
 from core.identities.models import Identity
-from core.notifications import Notification, Recipient
+from core.notifications import Notification, Recipient, notify_many
 from core.notifications.preferences import unsubscribe_url
 from core.web.templating import local_moment
 
@@ -116,10 +116,10 @@ async def fan_out(ctx: Ctx, payload: dict[str, Any]) -> None:
             written[recipient.locale] = news.written(recipient.locale)
         batch.append(notification_for(ctx, news, recipient, written[recipient.locale]))
         if len(batch) == FANOUT_BATCH:
-            await outbox.enqueue_all(ctx.session, "notification", batch)
+            await notify_many(ctx.session, batch)
             batch = []
     if batch:
-        await outbox.enqueue_all(ctx.session, "notification", batch)
+        await notify_many(ctx.session, batch)
 
 
 def notification_for(ctx: Ctx, news: News, recipient: Recipient, written: tuple[str, str]) -> dict[str, Any]:

@@ -15,14 +15,13 @@ from typing import Any
 
 from sqlalchemy import and_, select, update
 
-from core import outbox
 from core.accounts.models import Account
 from core.context import Ctx
 from core.db.base import utcnow
 from core.events.models import COUNTED_ROLES, Event, Participation
 from core.i18n import N_
 from core.identities.models import Identity
-from core.notifications import Recipient
+from core.notifications import Recipient, notify_many
 from core.notifications.event_changes import event_place
 from core.notifications.models import NotificationPreference
 from core.notifications.news import News, has_channel, notification_for
@@ -66,7 +65,7 @@ async def send_reminders(ctx: Ctx) -> None:
         payloads.append(notification_for(ctx, news, recipient, text))
         reminded.append(participation_id)
     for start in range(0, len(reminded), BATCH):
-        await outbox.enqueue_all(ctx.session, "notification", payloads[start:start + BATCH])
+        await notify_many(ctx.session, payloads[start:start + BATCH])
         await ctx.session.execute(update(Participation).where(Participation.id.in_(reminded[start:start + BATCH]))
                                   .values(reminded_at=now).execution_options(synchronize_session=False))
 

@@ -130,7 +130,8 @@ def world(folder: Path, template: Path | None, mallory: RemoteActor, together: b
             "answers": answers,
             # in the order of the worker's deliveries, which may change from run to run
             "mallory received": sorted(honest(r.body.decode(), uuids) for r in mallory.deliveries()[received_before:]),
-            "messages": [row.payload for row in outbox_rows(client, "notification")],
+            "messages": [message for row in outbox_rows(client) for message in (
+                [row.payload] if row.kind == "notification" else row.payload.get("notifications", []))],
         }
 
 
