@@ -214,4 +214,9 @@ enabled = {DEFAULT_PLUGINS!r}
 # from_address = "events@example.org"
 # reply_to = ""
 # anonymous_participation = false   # true: people without an account may join events that allow it, by mail
+# Add "webpush" to push the same news to the devices where members turn notifications on
+# (docs/webpush.md). Its key is made once and kept in the database unless given here.
+# [plugins.webpush]
+# vapid_private_key = ""   # or the environment variable CONVENE_VAPID_PRIVATE_KEY
+# vapid_subject = "mailto:admin@example.org"
 '''.replace("'", '"')
