@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 
 from core.context import Ctx
 from core.notifications import Notification
+from plugins.email import share
 from plugins.email.addresses import InvalidAddress, single_address
 from plugins.email.mailer import mailer
 from plugins.email.models import EmailRefusal
@@ -35,6 +36,9 @@ async def deliver(ctx: Ctx, notification: Notification) -> bool:
         address = single_address(notification.to_email)
     except InvalidAddress as exc:
         await _record(ctx, notification, "address", 0, str(exc))
+        return True
+    if notification.kind == share.KIND and await share.opted_out(ctx, address):
+        log.info("shared event to %r not sent: the address stopped them", notification.to_email)
         return True
     bounced = await _bounced(ctx, notification.to_email)
     if bounced and notification.unsubscribe_url:

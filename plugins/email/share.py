@@ -91,19 +91,16 @@ def checked_addresses(config: EmailConfig, typed: list[str]) -> list[str]:
 async def share_event(ctx: Ctx, account: Account, sender: Identity, event: Event, typed: list[str],
                       locale: str) -> int:
     """Mail ``event``'s link from ``sender`` (one of ``account``'s identities) to the ``typed`` addresses;
-    the number of addresses, counting those that stopped shared events (the sender is not told of them)."""
+    the number of addresses, counting those that stopped shared events (the sender is not told of them:
+    they are left out when the worker sends, which also stops a mail queued before the click)."""
     config: EmailConfig = ctx.runtime.config(PLUGIN_NAME)
     addresses = checked_addresses(config, typed)
     await limit_amount(ctx, [(f"share:identity:{sender.id}", config.share_addresses_per_identity_per_hour),
                              (f"share:account:{account.id}", config.share_addresses_per_account_per_hour)],
                        len(addresses), HOUR, REFUSAL)
-    stopped = set(await ctx.session.scalars(select(ShareOptOut.address_hash).where(
-        ShareOptOut.address_hash.in_([address_hash(a) for a in addresses]))))
     subject, text = written(ctx, sender, event, locale)
     stop = mailer(ctx.runtime).catalogue(locale).gettext(STOP) % {"instance": ctx.settings.instance.name}
-    for address in addresses:
-        if address_hash(address) in stopped:
-            continue
+    for address in addresses:  # an address that stopped shared events is left out when sending (opted_out)
         await notify(ctx.session, Notification(
             kind=KIND, to_email=address, subject=subject, text=f"{text}\n\n{stop}",
             link=ctx.settings.url(f"/events/{event.uuid}"), locale=locale,
@@ -146,6 +143,12 @@ def read_opt_out_token(settings: Settings, token: str) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return body if hmac.compare_digest(signature, _signature(settings, body)) else None
+
+
+async def opted_out(ctx: Ctx, address: str) -> bool:
+    found = await ctx.session.scalar(select(ShareOptOut.address_hash).where(
+        ShareOptOut.address_hash == address_hash(address)))
+    return found is not None
 
 
 async def opt_out(ctx: Ctx, hashed: str) -> None:
