@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from core.events.models import Event, Participation
     from core.identities.models import Identity
     from core.notifications import Notification, Recipient
+    from core.notifications.join_digest import WaitingRequest
     from core.notifications.topics import Topic
     from core.outbox import OutboxHandler
     from core.periodic import PeriodicTask
@@ -303,6 +304,11 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool] | None:
 @hookspec
 async def convene_negotiate(ctx: Ctx, request: Any, kind: str, key: str, obj: Any) -> Any | None:
     """Answer a public page's URL in another format the client asked for, as a Litestar Response."""
+
+
+@hookspec
+async def convene_join_requests_waiting(ctx: Ctx) -> list[WaitingRequest]:
+    """Return requests to join the plugin keeps that wait for their organiser's hourly digest, marked told now."""
 
 
 @hookspec

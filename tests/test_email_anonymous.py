@@ -182,6 +182,27 @@ def test_restricted_event_waits_for_the_organiser_who_approves_and_the_person_is
         assert client.post(f"{base}/approve", headers=org).status_code == 409
 
 
+def test_an_organiser_who_chose_the_digest_hears_of_a_request_by_email_in_it_once(data_dir):
+    with instance(data_dir) as (client, server):
+        org = organiser(client)
+        r = client.patch("/api/v1/me/notifications", headers=org,
+                         json={"identity": "org", "preferences": {"join_requests": "digest"}})
+        assert r.status_code == 200, r.text
+        uuid = open_event(client, org, join_mode="restricted")
+        joined_and_confirmed(client, server, uuid, "zoe@example.org", name="Zoé")
+        wait_for(lambda: all(row.state == "done" for row in outbox_rows(client)))
+        assert [mail["Subject"] for mail in mails_to(server, ORGANISER)] == ["Confirm your account on Convene"], \
+            "nothing at once"
+        run_periodic_task(client.app, "core.join_request_digest")
+        digest = mails_to(server, ORGANISER, 2)[1]
+        assert digest["Subject"] == "Requests to join your events are waiting"
+        assert f"- Zoé · Book club · http://testserver.local/events/{uuid}#organiser" in text_of(digest)
+        assert "zoe@example.org" not in digest.as_string().lower()
+        run_periodic_task(client.app, "core.join_request_digest")
+        wait_for(lambda: all(row.state == "done" for row in outbox_rows(client)))
+        assert len(mails_to(server, ORGANISER, 2)) == 2, "the next digest has nothing new"
+
+
 def test_the_organiser_declines_on_the_event_page_and_the_person_is_told(data_dir):
     with instance(data_dir) as (client, server):
         org = organiser(client)

@@ -19,13 +19,14 @@ from core.context import Ctx
 from core.events.extensions import EventField
 from core.events.models import Event
 from core.notifications import Notification, Recipient
+from core.notifications.join_digest import WaitingRequest
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.runtime import Runtime
 from core.web.forms import FormState
 from core.web.slots import Fragment, Slot
 from plugins.email import anonymous, models  # noqa: F401  (models registers its tables)
-from plugins.email.anonymous import field, reminders, slots
+from plugins.email.anonymous import field, mails, reminders, slots
 from plugins.email.cli import mail
 from plugins.email.config import EmailConfig
 from plugins.email.delivery import deliver
@@ -113,6 +114,11 @@ async def convene_event_form_fields(ctx: Ctx, slot: Slot, form: FormState) -> Fr
 @hookimpl
 async def convene_event_participants(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
     return await slots.participants(ctx, slot, event)
+
+
+@hookimpl
+async def convene_join_requests_waiting(ctx: Ctx) -> list[WaitingRequest]:
+    return await mails.join_requests_waiting(ctx)
 
 
 @hookimpl

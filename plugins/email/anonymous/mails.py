@@ -7,13 +7,17 @@ also its one-click unsubscribe link: leaving the event is the only way to stop i
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.accounts.models import Account
 from core.context import Ctx
+from core.db.base import utcnow
 from core.events.models import Event
 from core.i18n import N_
 from core.notifications import Notification, notify
+from core.notifications.join_digest import WaitingRequest
 from core.notifications.participation_news import MANAGEMENT_ANCHOR, event_link
-from core.notifications.preferences import unsubscribe_url
+from core.notifications.preferences import preference, unsubscribe_url
 from core.notifications.topics import JOIN_REQUESTS, PARTICIPANT_LEFT
 from core.web.templating import local_moment
 from plugins.email.anonymous.links import cancel_url, confirm_url
@@ -72,10 +76,15 @@ SOMEONE = N_("Someone")
 
 async def tell_organiser(ctx: Ctx, event: Event, row: AnonymousParticipation, kind: str) -> None:
     """News for the organiser's account about their identity's event: the person's name and message,
-    never their address. Sent at once (the core's hourly digest lists identities' requests only)."""
+    never their address. A request to join waits for the core's hourly digest when the organiser
+    chose it (``join_requests_waiting``); everything else goes at once."""
     account_id = event.organizer.account_id
     if account_id is None:
         return
+    if kind == "anonymous_join_request":
+        if await preference(ctx, event.organizer.id, JOIN_REQUESTS) == "digest":
+            return
+        row.request_notified_at = utcnow()
     account = await ctx.session.get_one(Account, account_id)
     topic, subject, text = ORGANISER_MAILS[kind]
     gettext = mailer(ctx.runtime).catalogue(account.locale).gettext
@@ -87,6 +96,17 @@ async def tell_organiser(ctx: Ctx, event: Event, row: AnonymousParticipation, ki
         text=f"{gettext(text) % values} {link}{body}", link=link, account_id=account.id, identity_id=event.organizer.id,
         topic=topic, unsubscribe_url=unsubscribe_url(ctx.settings, event.organizer.id, topic),
     ))
+
+
+async def join_requests_waiting(ctx: Ctx) -> list[WaitingRequest]:
+    """Confirmed requests the organiser hears of in their digest, marked told in the digest's transaction."""
+    rows = list(await ctx.session.scalars(select(AnonymousParticipation).where(
+        AnonymousParticipation.role == "not_approved", AnonymousParticipation.request_notified_at.is_(None))
+        .order_by(AnonymousParticipation.created_at, AnonymousParticipation.id)))
+    now = utcnow()
+    for row in rows:
+        row.request_notified_at = now
+    return [WaitingRequest(row.event, row.name or "—") for row in rows]  # "—": no name given
 
 
 async def send(ctx: Ctx, row: AnonymousParticipation, kind: str) -> None:

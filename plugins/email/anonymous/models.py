@@ -38,6 +38,8 @@ class AnonymousParticipation(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the reminder before the event went (cleared when the event's start moves, so it goes again)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when the organiser was told of this request to join (at once, or in their hourly digest)
+    request_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship(lazy="joined")
 

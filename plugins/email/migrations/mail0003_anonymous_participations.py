@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('created_at', core.db.base.UTCDateTime(), nullable=False),
     sa.Column('confirmed_at', core.db.base.UTCDateTime(), nullable=True),
     sa.Column('reminded_at', core.db.base.UTCDateTime(), nullable=True),
+    sa.Column('request_notified_at', core.db.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'],
                             name=op.f('fk_email_anonymous_participations_event_id_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_email_anonymous_participations')),
