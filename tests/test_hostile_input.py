@@ -93,8 +93,10 @@ def test_json_limits_hold_whatever_content_type_the_body_claims(client):
 
 
 def test_every_json_body_of_every_route_is_bounded(every_plugin):
-    """Signed in, so that the guards let every request reach its body, which is refused before the handler runs."""
-    headers = {**sign_up(every_plugin, "ada@example.org", "ada"), "content-type": "application/json"}
+    """Signed in, with the CSRF token the pages' scripts send, so that the guards let every request reach its
+    body, which is refused before the handler runs."""
+    headers = {**sign_up(every_plugin, "ada@example.org", "ada"), "content-type": "application/json",
+               "X-CSRFToken": csrf_token(every_plugin.get("/login").text)}
     accounts = count(every_plugin, Account)
     requests = list(json_bodied(every_plugin.app))
     assert ("POST", "/api/v1/events") in requests and ("POST", "/api/v1/auth/token") in requests

@@ -79,6 +79,8 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
         "/search", params={"q": event_url(e)}, follow_redirects=False).headers.get("location") == f"/events/{e['uuid']}")),
     ("/feed", lambda w: listed(w.alice_web.get("/feed").text)),
     ("/api/v1/me/feed", lambda w: listed(w.anonymous.get("/api/v1/me/feed", headers=w.alice).text)),
+    ("/api/v1/events/{uuid:str}/announcements", each_event(
+        lambda w, e: w.anonymous.get(f"/api/v1/events/{e['uuid']}/announcements").status_code == 200)),
     ("/api/v1/events/{uuid:str}/comments", each_event(
         lambda w, e: w.anonymous.get(f"/api/v1/events/{e['uuid']}/comments").status_code == 200)),
     ("/comments/{key:str}", each_comment(

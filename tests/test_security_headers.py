@@ -36,7 +36,16 @@ CSRF_EXEMPT = {
     "/{handle:str}/inbox": "ActivityPub: as /inbox, for one identity",
     "/language": "the switcher is on cached anonymous pages, which carry no token; it refuses posts another site "
                  "makes (Sec-Fetch-Site, Origin)",
+    "/events/{uuid:str}/anonymous-join": "visitors without an account join from cached event pages, which carry no "
+                                         "token; it refuses posts another site makes (Sec-Fetch-Site, Origin)",
+    "/notifications/unsubscribe/{token:str}": "a mail's one-click link (RFC 8058): the mail client posts without "
+                                              "cookie or token; the link's signed token is the authority",
+    "/mail/stop-shared-events/{token:str}": "as /notifications/unsubscribe: a mail's one-click link",
+    "/anonymous/confirm/{token:str}": "a link mailed to someone without an account: its signed token is the authority",
+    "/anonymous/cancel/{token:str}": "as /anonymous/confirm",
 }
+# exemptions whose authority is a signed token in the path: another site cannot make one
+SIGNED_LINKS = {route for route in CSRF_EXEMPT if route.endswith("{token:str}")}
 # the API is excluded from CSRF as a whole (core/app.py): it takes a bearer token, never the session cookie
 API_PREFIX = "/api/"
 
@@ -144,8 +153,11 @@ def test_each_csrf_exemption_refuses_a_post_another_site_makes(site):
         if path.endswith("/inbox"):
             response = site.post(path, content=follow, headers={**forged, "Content-Type": "text/plain"})
         else:
-            response = site.post(path, data={"language": "fr", "next": "/"}, headers=forged, follow_redirects=False)
-        assert response.status_code in (401, 403), f"{path}: {response.status_code} {response.text}"
+            response = site.post(path.replace("{token:str}", "forged").replace("{uuid:str}", "any"),
+                                 data={"language": "fr", "next": "/", "email": "ann@example.org"}, headers=forged,
+                                 follow_redirects=False)
+        refused = (400, 422) if route in SIGNED_LINKS else (401, 403)
+        assert response.status_code in refused, f"{path}: {response.status_code} {response.text}"
     assert '<html lang="en">' in site.get("/").text, "the forged switch to French did not happen"
 
 

@@ -59,6 +59,7 @@ async def _link_page(ctx: Ctx, web: Caller, action: str, token: str, outcome: Aw
     try:
         shown = await outcome
     except DomainError as exc:
+        ctx.session.expunge_all()  # first, as core.app does: a rollback would expire who is logged in
         await ctx.session.rollback()
         return page(LINK_PAGE, web, FormState(action, errors={"_form": exc.message}, status_code=exc.status_code),
                     action=action, token=token)
