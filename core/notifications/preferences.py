@@ -38,7 +38,7 @@ def topics(ctx: Ctx) -> dict[str, Topic]:
 async def preference(ctx: Ctx, identity_id: int, topic: Topic) -> str:
     value = await ctx.session.scalar(select(NotificationPreference.value).where(
         NotificationPreference.identity_id == identity_id, NotificationPreference.topic == topic.name))
-    return value if value is not None and topic.accepts(value) else topic.default
+    return topic.chosen(value)
 
 
 async def preferences(ctx: Ctx, identity: Identity) -> dict[str, str]:
@@ -46,8 +46,8 @@ async def preferences(ctx: Ctx, identity: Identity) -> dict[str, str]:
     known = topics(ctx)
     rows = await ctx.session.execute(select(NotificationPreference.topic, NotificationPreference.value)
                                      .where(NotificationPreference.identity_id == identity.id))
-    chosen = {name: value for name, value in rows.tuples() if name in known and known[name].accepts(value)}
-    return {name: chosen.get(name, topic.default) for name, topic in known.items()}
+    stored = dict(rows.tuples().all())  # a Result has keys(): dict() would read it as a mapping
+    return {name: topic.chosen(stored.get(name)) for name, topic in known.items()}
 
 
 async def set_preferences(ctx: Ctx, identity: Identity, values: dict[str, str]) -> None:

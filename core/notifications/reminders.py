@@ -54,7 +54,7 @@ async def send_reminders(ctx: Ctx) -> None:
     payloads: list[dict[str, Any]] = []
     reminded: list[int] = []
     for participation_id, identity_id, account_id, email, locale, choice, event in rows.all():
-        value = choice if choice is not None and REMINDERS.accepts(choice) else REMINDERS.default
+        value = REMINDERS.chosen(choice)
         if value == "off" or event.begins_at > now + timedelta(minutes=int(value)):
             continue
         if (event.id, locale) not in written:

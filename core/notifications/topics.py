@@ -29,6 +29,11 @@ class Topic:
     def accepts(self, value: str) -> bool:
         return any(value == choice for choice, _ in self.choices)
 
+    def chosen(self, stored: str | None) -> str:
+        """The value in force for a stored choice: the default when there is none, or when it is no
+        longer one of the choices (a plugin changed them)."""
+        return stored if stored is not None and self.accepts(stored) else self.default
+
 
 JOIN_REQUESTS = Topic(
     "join_requests", N_("Someone asks to join an event I organise"),
