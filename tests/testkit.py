@@ -32,13 +32,15 @@ T = TypeVar("T")
 PASSWORD = "correct horse"
 # a policy that holds nobody's events: tests about holding say how young an account must be
 NO_HOLD = {"hold_accounts_younger_than_hours": 0}
+# the default plugins but our own moderation: the test plugins are proved on their own
+DEFAULTS_BUT_MODERATION = [name for name in DEFAULT_PLUGINS if name != "moderation"]
 
 
 @contextmanager
 def instance(data_dir: Path, *plugins: str, **configs: dict[str, Any]) -> Iterator[TestClient]:
-    """An instance with the default plugins and these test plugins, configured by ``configs``
-    (``testkit_policy={...}``); the policy holds nobody unless its config says so."""
-    table: dict[str, Any] = {"enabled": [*DEFAULT_PLUGINS, *plugins], **configs}
+    """An instance with the default plugins (but moderation) and these test plugins, configured by
+    ``configs`` (``testkit_policy={...}``); the policy holds nobody unless its config says so."""
+    table: dict[str, Any] = {"enabled": [*DEFAULTS_BUT_MODERATION, *plugins], **configs}
     if "testkit_policy" in plugins:
         table["testkit_policy"] = {**NO_HOLD, **configs.get("testkit_policy", {})}
     app = create_app(make_settings(data_dir, plugins=table))
