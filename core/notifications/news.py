@@ -16,6 +16,7 @@ account.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -29,6 +30,7 @@ from core.i18n import translations
 from core.identities.models import Identity
 from core.notifications import Notification, Recipient, notify_many
 from core.notifications.preferences import unsubscribe_url
+from core.plugins import call_sync
 from core.web.templating import local_moment
 
 FANOUT_KIND = "notify_event_people"
@@ -59,9 +61,10 @@ class News(msgspec.Struct, frozen=True):
     body: str = ""
     lines: tuple[str, ...] = ()
 
-    def written(self, locale: str) -> tuple[str, str]:
-        """The subject and text in ``locale``."""
-        gettext = translations(locale).gettext
+    def written(self, locale: str, folders: tuple[Path, ...] = ()) -> tuple[str, str]:
+        """The subject and text in ``locale``, from the core's catalogue and those of ``folders``
+        (``plugin_catalogues``: a plugin's news is written from its own catalogue)."""
+        gettext = translations(locale, folders).gettext
         values: dict[str, str] = {**self.values, **{
             name: f"{local_moment(datetime.fromisoformat(moment), self.timezone, locale, 'full')} ({self.timezone})"
             for name, moment in self.dates.items()}}
@@ -69,6 +72,11 @@ class News(msgspec.Struct, frozen=True):
         if self.body:
             text = f"{text}\n\n{self.body}"
         return gettext(self.subject) % values, text
+
+
+def plugin_catalogues(ctx: Ctx) -> tuple[Path, ...]:
+    """The plugins' catalogue folders (``convene_locale_dirs``), merged over the core's where news is written."""
+    return tuple(folder for folders in call_sync(ctx.pm, "convene_locale_dirs") for folder in folders)
 
 
 def has_channel(ctx: Ctx) -> bool:
@@ -85,7 +93,7 @@ async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
     account = await ctx.session.get_one(Account, identity.account_id)
     recipient = Recipient(email=account.email, locale=account.locale, account_id=account.id, identity_id=identity.id)
     await outbox.enqueue(ctx.session, "notification",
-                         notification_for(ctx, news, recipient, news.written(account.locale)))
+                         notification_for(ctx, news, recipient, news.written(account.locale, plugin_catalogues(ctx))))
 
 
 async def notify_event_people(ctx: Ctx, event: Event, audience: str, news: News,
@@ -110,10 +118,11 @@ async def fan_out(ctx: Ctx, payload: dict[str, Any]) -> None:
         return
     news = msgspec.convert(payload["news"], News)
     written: dict[str, tuple[str, str]] = {}
+    folders = plugin_catalogues(ctx)
     batch: list[dict[str, Any]] = []
     for recipient in await _recipients(ctx, event, payload["audience"], payload.get("leave_out")):
         if recipient.locale not in written:
-            written[recipient.locale] = news.written(recipient.locale)
+            written[recipient.locale] = news.written(recipient.locale, folders)
         batch.append(notification_for(ctx, news, recipient, written[recipient.locale]))
         if len(batch) == FANOUT_BATCH:
             await notify_many(ctx.session, batch)

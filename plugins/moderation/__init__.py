@@ -24,12 +24,15 @@ from core.decisions import Decision
 from core.events.models import Event
 from core.i18n import N_
 from core.identities.models import Identity
+from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
 from plugins.moderation import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.moderation.actionlog import record
+from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
+from plugins.moderation.telling import TOPIC
 
 PLUGIN_NAME = "moderation"
 HERE = Path(__file__).resolve().parent
@@ -87,3 +90,16 @@ async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool]:
 @hookimpl
 async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
+
+
+# -- actions, the log, the review and the deciding policies (actions*.py, log_web.py, review*.py, policies.py) --
+
+
+@hookimpl(specname="convene_route_handlers")
+def actions_routes() -> list[Any]:
+    return api_handlers()
+
+
+@hookimpl(specname="convene_notification_topics")
+def actions_topics() -> list[Topic]:
+    return [TOPIC]

@@ -19,6 +19,7 @@ from core.identities.models import Identity
 from plugins.moderation.models import ModerationAction
 
 LABEL_MAX = 300
+_WRITTEN = "moderation.lines"  # session.info key: (transaction, lines written in it)
 
 
 def described(target: Any) -> tuple[str, str, str]:
@@ -40,15 +41,26 @@ def record(ctx: Ctx, action: str, target: Any, reason: str = "", report_id: int 
            reverses: ModerationAction | None = None) -> ModerationAction:
     """Log ``action`` on ``target`` by ``ctx.viewer`` (None: the instance itself); once per transaction."""
     kind, ref, label = described(target)
-    for pending in ctx.session.new:
-        if isinstance(pending, ModerationAction) and (pending.action, pending.target_kind, pending.target_ref) == (
-                action, kind, ref):
-            pending.reason = pending.reason or reason
-            pending.report_id = pending.report_id or report_id
-            return pending
+    written = _written_in_transaction(ctx)
+    pending = written.get((action, kind, ref))
+    if pending is not None:
+        pending.reason = pending.reason or reason
+        pending.report_id = pending.report_id or report_id
+        return pending
     account = ctx.viewer.account
     line = ModerationAction(moderator_account_id=account.id if account else None, action=action, target_kind=kind,
                             target_ref=ref, target_label=label[:LABEL_MAX], reason=reason, report_id=report_id,
                             reverses_id=reverses.id if reverses else None)
     ctx.session.add(line)
+    written[(action, kind, ref)] = line
     return line
+
+
+def _written_in_transaction(ctx: Ctx) -> dict[tuple[str, str, str], ModerationAction]:
+    """The lines this transaction wrote, flushed or not (a query in between autoflushes them, so
+    ``session.new`` alone would forget them); a new transaction starts a new list."""
+    transaction = ctx.session.sync_session.get_transaction()
+    kept = ctx.session.info.get(_WRITTEN)
+    if kept is None or kept[0] is not transaction:
+        kept = ctx.session.info[_WRITTEN] = (transaction, {})
+    return kept[1]
