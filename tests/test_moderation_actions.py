@@ -167,7 +167,7 @@ def test_the_reported_person_is_told_by_mail_in_their_language_unless_the_modera
         assert client.post(f"{ACTIONS}/{line['id']}/reverse", headers=mona, json={"tell": False}).status_code == 201
         assert act(client, mona, "warn", "/@alice", reason="Soyez aimable").status_code == 201
         mail = wait_for(lambda: [m for m in server.messages if m["To"] == "alice@example.org"
-                                 and "modérateurs" in m["Subject"]])[0]
+                                 and "modération" in m["Subject"]])[0]
         text = parts(mail)["text/plain"]
         assert "L’équipe de modération avertit votre profil alice." in text
         assert "Soyez aimable" in text and "mona" not in text

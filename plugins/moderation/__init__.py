@@ -30,6 +30,12 @@ from plugins.moderation import hookspecs, models  # noqa: F401  (models register
 from plugins.moderation.actionlog import record
 from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.policies import (  # noqa: F401  (hookimpls named by ``specname``: registered by being here)
+    accounts_wait_for_approval,
+    hold_events_for_review,
+    rate_limits,
+    refuse_words_and_links,
+)
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 from plugins.moderation.telling import TOPIC

@@ -26,7 +26,7 @@ from core.identities.models import Identity
 
 Target = Event | Comment | Identity | Account
 FIELD = "target"
-NOT_HERE = N_("give the address of an event, a comment or a profile on this instance, or an account's number")
+NOT_HERE = N_("give the address of an event, a comment or a profile on this instance, or an account’s number")
 UNKNOWN = N_("nothing here has this address")
 
 
