@@ -26,7 +26,8 @@ from core.i18n import N_
 from core.identities.models import Identity
 from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
-from plugins.moderation import hookspecs, models  # noqa: F401  (models registers the tables)
+from core.web.slots import MenuLink
+from plugins.moderation import actions_web, hookspecs, log_web, models, review_web  # noqa: F401  (models: the tables)
 from plugins.moderation.actionlog import record
 from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
@@ -39,6 +40,12 @@ from plugins.moderation.policies import (  # noqa: F401  (hookimpls named by ``s
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 from plugins.moderation.telling import TOPIC
+from plugins.moderation.tools_web import (  # noqa: F401  (hookimpls named by ``specname``: registered by being here)
+    comment_tools,
+    event_tools,
+    profile_tools,
+    suspended_notice,
+)
 
 PLUGIN_NAME = "moderation"
 HERE = Path(__file__).resolve().parent
@@ -103,7 +110,17 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
 
 @hookimpl(specname="convene_route_handlers")
 def actions_routes() -> list[Any]:
-    return api_handlers()
+    return [*api_handlers(), *actions_web.HANDLERS, *log_web.HANDLERS, *review_web.HANDLERS]
+
+
+@hookimpl(specname="convene_template_dirs")
+def actions_templates() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl(specname="convene_menu_links")
+def actions_menu_links() -> list[MenuLink]:
+    return [*log_web.MENU_LINKS, *review_web.MENU_LINKS]
 
 
 @hookimpl(specname="convene_notification_topics")
