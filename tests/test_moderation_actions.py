@@ -119,7 +119,7 @@ def test_a_suspended_account_cannot_act_and_its_profiles_content_disappears_unti
         bob = sign_up(client, "bob@example.org", "bob")
         mona = moderator(client, "mona@example.org", "mona")
         before = client.get("/api/v1/account", headers=alice).json()
-        suspended = act(client, mona, "suspend", _account_id(client, "alice@example.org"), reason="harassment")
+        suspended = act(client, mona, "suspend", str(_account_id(client, "alice@example.org")), reason="harassment")
         assert suspended.status_code == 201, suspended.text
 
         assert client.get(f"/api/v1/events/{event['uuid']}", headers=bob).status_code == 404

@@ -32,7 +32,7 @@ def test_a_new_account_waits_for_a_moderators_approval_and_is_told_why(data_dir)
         refused = client.post("/api/v1/auth/token", json=login)
         assert refused.status_code == 403 and "approval" in refused.json()["detail"]
 
-        account_id = viewer_of(client, "carol@example.org").account.id
+        account_id = str(viewer_of(client, "carol@example.org").account.id)
         approved = act(client, mona, "approve", account_id)
         assert approved.status_code == 201 and approved.json()["action"] == "account.approve"
         assert client.post("/api/v1/auth/token", json=login).status_code == 201

@@ -76,10 +76,12 @@ async def act(ctx: Ctx, verb: str, target_text: str, reason: str = "", report_id
     return await _perform(ctx, verb, target, reason, report_id, tell_them, None)
 
 
-async def reverse(ctx: Ctx, line_id: int, reason: str = "", tell_them: bool = True) -> ModerationAction:
-    """Undo the log line ``line_id`` (a hiding or a suspension); returns the undoing line."""
+async def reverse(ctx: Ctx, line_id: str, reason: str = "", tell_them: bool = True) -> ModerationAction:
+    """Undo the log line ``line_id`` (its number as the URL gives it: a hiding or a suspension);
+    returns the undoing line."""
     require_staff(ctx)
-    line = await ctx.session.get(ModerationAction, line_id)
+    valid = line_id.isdigit() and len(line_id) <= 18
+    line = await ctx.session.get(ModerationAction, int(line_id)) if valid else None
     if line is None:
         raise NotFound("no such action")
     if line.action not in UNDONE_BY:

@@ -30,8 +30,8 @@ class ActionIn(msgspec.Struct, forbid_unknown_fields=True):
     action: Verb
     """hide, release or delete an event or a comment; warn, suspend or unsuspend an identity;
     suspend, unsuspend or approve an account."""
-    target: Annotated[str, Meta(min_length=1, max_length=2048)] | Annotated[int, Meta(ge=1)]
-    """The address of an event, a comment or a profile on this instance, or an account's id."""
+    target: Annotated[str, Meta(min_length=1, max_length=2048)]
+    """The address of an event, a comment or a profile on this instance, or an account's id (``"42"``)."""
     reason: Annotated[str, Meta(max_length=REASON_MAX)] = ""
     report: Annotated[int, Meta(ge=1)] | None = None
     """The report this action answers, if any."""
@@ -86,7 +86,7 @@ class ActionController(Controller):
     async def act(self, ctx: Ctx, api: Caller, data: ActionIn) -> ActionOut:
         """Act on an event, a comment, an identity or an account; answers the action log's line."""
         api.require_account()
-        line = await actions.act(ctx, data.action, str(data.target), data.reason, data.report, data.tell)
+        line = await actions.act(ctx, data.action, data.target, data.reason, data.report, data.tell)
         return action_out(line)
 
     @get("", responses=refusals(403, 422))
@@ -101,8 +101,8 @@ class ActionController(Controller):
         found = await log_page(ctx, LogFilters(action, target, moderator), page, per_page)
         return ActionPage([action_out(line) for line in found.items], found.total, found.page, found.per_page)
 
-    @post("/{line_id:int}/reverse", status_code=201, responses=refusals(403, 404, 409))
-    async def reverse(self, ctx: Ctx, api: Caller, line_id: Annotated[int, Parameter(ge=1, le=2**53)],
+    @post("/{line_id:str}/reverse", status_code=201, responses=refusals(403, 404, 409))
+    async def reverse(self, ctx: Ctx, api: Caller, line_id: Annotated[str, Parameter(max_length=20)],
                       data: ReverseIn) -> ActionOut:
         """Undo a hiding or a suspension; answers the new line, which names the one it undoes."""
         api.require_account()

@@ -64,8 +64,8 @@ async def act(ctx: Ctx, web: Caller, data: Form) -> Response:
     return await attempt(ctx, web, "act", data, run, lambda form: _action_page(web, form))
 
 
-@post(f"{ACTION_PAGE}/{{line_id:int}}/reverse", include_in_schema=False)
-async def reverse(ctx: Ctx, web: Caller, line_id: Annotated[int, Parameter(ge=1, le=2**53)], data: Form) -> Response:
+@post(f"{ACTION_PAGE}/{{line_id:str}}/reverse", include_in_schema=False)
+async def reverse(ctx: Ctx, web: Caller, line_id: Annotated[str, Parameter(max_length=20)], data: Form) -> Response:
     staff_only(ctx, web)
 
     async def run() -> Response:
