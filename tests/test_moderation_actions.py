@@ -171,6 +171,10 @@ def test_the_reported_person_is_told_by_mail_in_their_language_unless_the_modera
         text = parts(mail)["text/plain"]
         assert "L’équipe de modération avertit votre profil alice." in text
         assert "Soyez aimable" in text and "mona" not in text
+        assert act(client, mona, "hide", f"/events/{event['uuid']}", reason="pourriel").status_code == 201
+        hidden = wait_for(lambda: [m for m in server.messages if "a masqué votre événement" in parts(m)["text/plain"]])
+        assert "La raison donnée\u00a0: pourriel" in parts(hidden[0])["text/plain"]
+        assert len(decisions(client)) == 2, "the unticked hiding and undoing told nothing"
 
 
 def test_nothing_is_told_where_the_instance_does_not_tell(data_dir):
