@@ -64,7 +64,9 @@ def test_staff_hide_a_comment_from_under_it_and_warn_from_a_profile(data_dir):
         warned = submit(client, "/@bob", "/admin/actions", {"action": "warn", "target": "/@bob", "next": "/@bob",
                                                             "reason": "be kind"})
         assert warned.status_code == 200
-        assert [line[0] for line in log(client)] == ["comment.hold", "identity.warn"]
+        suspended = submit(client, "/@bob", "/admin/actions", {"action": "suspend", "target": "/@bob", "next": "/@bob"})
+        assert suspended.status_code == 200 and "Identity suspended" in suspended.text, "to the log: /@bob is gone"
+        assert [line[0] for line in log(client)] == ["comment.hold", "identity.warn", "identity.suspend"]
 
 
 def test_the_review_page_lists_what_waits_and_approves_an_account(data_dir):

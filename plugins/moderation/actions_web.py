@@ -42,6 +42,15 @@ def _report_id(data: dict[str, Any]) -> int | None:
     return int(value)
 
 
+def _back(data: dict[str, Any]) -> str:
+    """Where the moderator was (``next``); the log when that was the page of what they just
+    deleted or suspended, which is gone for them too."""
+    back = safe_next(text(data, "next"), LOG_PAGE)
+    if text(data, "action") in ("delete", "suspend") and back.split("#")[0] == text(data, "target").strip():
+        return LOG_PAGE
+    return back
+
+
 def _action_page(web: Caller, form: FormState) -> Response:
     return page("moderation/actions.html", web, form)
 
@@ -59,7 +68,7 @@ async def act(ctx: Ctx, web: Caller, data: Form) -> Response:
     async def run() -> Response:
         await actions.act(ctx, text(data, "action"), text(data, "target"), text(data, "reason"), _report_id(data),
                           checked(data, "tell"))
-        return done(safe_next(text(data, "next"), LOG_PAGE), "action-done")
+        return done(_back(data), "action-done")
 
     return await attempt(ctx, web, "act", data, run, lambda form: _action_page(web, form))
 
