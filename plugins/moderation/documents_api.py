@@ -23,7 +23,15 @@ from core.auth import Caller, signed_in
 from core.context import Ctx
 from plugins.moderation import acceptance
 from plugins.moderation.documents import DomainRule, documents, federation_rules, page_path, rendered, write_document
-from plugins.moderation.instance_rules import HINT_MAX, add_rule, delete_rule, edit_rule, instance_rules
+from plugins.moderation.instance_rules import (
+    HINT_MAX,
+    RuleId,
+    add_rule,
+    delete_rule,
+    edit_rule,
+    instance_rules,
+    rule_number,
+)
 from plugins.moderation.models import DOCUMENT_KINDS, DOCUMENT_MAX, RULE_TEXT_MAX, InstanceRule, PolicyDocument
 from plugins.moderation.roles import require_admin
 
@@ -148,15 +156,15 @@ class AdminPoliciesController(Controller):
         """Add a rule at the end of the list."""
         return rule_out(await add_rule(ctx, data.text, data.hint))
 
-    @patch("/rules/{rule_id:int}", responses=refusals(403, 404))
-    async def edit(self, ctx: Ctx, api: Caller, rule_id: Annotated[int, Meta(ge=1, le=2**31 - 1)], data: RulePatch) -> RuleOut:
+    @patch("/rules/{rule_id:str}", responses=refusals(403, 404))
+    async def edit(self, ctx: Ctx, api: Caller, rule_id: RuleId, data: RulePatch) -> RuleOut:
         """Change a rule's words, hint or place."""
-        return rule_out(await edit_rule(ctx, rule_id, data.text, data.hint, data.position))
+        return rule_out(await edit_rule(ctx, rule_number(rule_id), data.text, data.hint, data.position))
 
-    @delete("/rules/{rule_id:int}", status_code=HTTP_204_NO_CONTENT, responses=refusals(403, 404))
-    async def remove(self, ctx: Ctx, api: Caller, rule_id: Annotated[int, Meta(ge=1, le=2**31 - 1)]) -> None:
+    @delete("/rules/{rule_id:str}", status_code=HTTP_204_NO_CONTENT, responses=refusals(403, 404))
+    async def remove(self, ctx: Ctx, api: Caller, rule_id: RuleId) -> None:
         """Delete a rule; reports that named it keep its words."""
-        await delete_rule(ctx, rule_id)
+        await delete_rule(ctx, rule_number(rule_id))
 
 
 class AcceptancesController(Controller):

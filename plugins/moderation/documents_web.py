@@ -29,14 +29,13 @@ from plugins.moderation.documents import (
     rendered,
     write_document,
 )
-from plugins.moderation.instance_rules import add_rule, delete_rule, edit_rule, instance_rules
+from plugins.moderation.instance_rules import RuleId, add_rule, delete_rule, edit_rule, instance_rules, rule_number
 from plugins.moderation.models import ACCEPTED_KINDS, DOCUMENT_KINDS
 from plugins.moderation.roles import require_admin
 
 PAGE = "/admin/policies"
 MENU_LINK = MenuLink("Instance policies", PAGE, role="administrator")
 Next = Annotated[str, QueryParameter(name="next", max_length=2000)]
-RuleId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 
 # --- administrators ---------------------------------------------------------------------------
@@ -81,14 +80,14 @@ async def add_rule_form(ctx: Ctx, web: Caller, data: Form) -> Response:
                       "rule-added")
 
 
-@post(f"{PAGE}/rules/{{rule_id:int}}", include_in_schema=False)
+@post(f"{PAGE}/rules/{{rule_id:str}}", include_in_schema=False)
 async def edit_rule_form(ctx: Ctx, web: Caller, rule_id: RuleId, data: Form) -> Response:
     _admin(ctx, web)
     return await _act(ctx, web, f"rule-{rule_id}", data, lambda: edit_rule(
-        ctx, rule_id, text(data, "text"), text(data, "hint")), "rule-saved")
+        ctx, rule_number(rule_id), text(data, "text"), text(data, "hint")), "rule-saved")
 
 
-@post(f"{PAGE}/rules/{{rule_id:int}}/move", include_in_schema=False)
+@post(f"{PAGE}/rules/{{rule_id:str}}/move", include_in_schema=False)
 async def move_rule_form(ctx: Ctx, web: Caller, rule_id: RuleId, data: Form) -> Response:
     _admin(ctx, web)
 
@@ -96,15 +95,15 @@ async def move_rule_form(ctx: Ctx, web: Caller, rule_id: RuleId, data: Form) -> 
         position = text(data, "position")
         if not position.isdigit() or len(position) > 4:
             raise InvalidInput.field("position", "must be 0 or more")
-        await edit_rule(ctx, rule_id, position=int(position))
+        await edit_rule(ctx, rule_number(rule_id), position=int(position))
 
     return await _act(ctx, web, f"rule-{rule_id}", data, move, "rule-moved")
 
 
-@post(f"{PAGE}/rules/{{rule_id:int}}/delete", include_in_schema=False)
+@post(f"{PAGE}/rules/{{rule_id:str}}/delete", include_in_schema=False)
 async def delete_rule_form(ctx: Ctx, web: Caller, rule_id: RuleId, data: Form) -> Response:
     _admin(ctx, web)
-    return await _act(ctx, web, f"rule-{rule_id}", data, lambda: delete_rule(ctx, rule_id), "rule-deleted")
+    return await _act(ctx, web, f"rule-{rule_id}", data, lambda: delete_rule(ctx, rule_number(rule_id)), "rule-deleted")
 
 
 # --- published --------------------------------------------------------------------------------

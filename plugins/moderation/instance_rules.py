@@ -7,6 +7,9 @@ leaves the reports that named it their copy of its words (``Report.rule_text``).
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from msgspec import Meta
 from sqlalchemy import func, select
 
 from core.context import Ctx
@@ -18,6 +21,15 @@ from plugins.moderation.roles import require_admin
 
 HINT_MAX = 1000
 RULES_MAX = 100
+# a rule's id in a URL, read as text: whoever may not write rules is refused before it is read
+RuleId = Annotated[str, Meta(max_length=12)]
+
+
+def rule_number(rule_id: str) -> int:
+    """The id in a URL, or 404 (what is not a number names no rule)."""
+    if not rule_id.isdigit() or len(rule_id) > 9:
+        raise NotFound("no such rule")
+    return int(rule_id)
 
 
 async def instance_rules(ctx: Ctx) -> list[InstanceRule]:
