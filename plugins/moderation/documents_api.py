@@ -25,6 +25,7 @@ from plugins.moderation import acceptance
 from plugins.moderation.documents import DomainRule, documents, federation_rules, page_path, rendered, write_document
 from plugins.moderation.instance_rules import (
     HINT_MAX,
+    POSITION_MAX,
     RuleId,
     add_rule,
     delete_rule,
@@ -87,7 +88,7 @@ class RuleIn(msgspec.Struct, forbid_unknown_fields=True):
 class RulePatch(msgspec.Struct, forbid_unknown_fields=True):
     text: Annotated[str, rule(max_length=RULE_TEXT_MAX)] | None = None
     hint: Annotated[str, rule(max_length=HINT_MAX)] | None = None
-    position: Annotated[int, Meta(ge=0, le=1000)] | None = None
+    position: Annotated[int, rule(minimum=0, maximum=POSITION_MAX)] | None = None
     """The rule's new place from 0 (the others move); beyond the end: last."""
 
 

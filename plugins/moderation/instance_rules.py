@@ -21,6 +21,7 @@ from plugins.moderation.roles import require_admin
 
 HINT_MAX = 1000
 RULES_MAX = 100
+POSITION_MAX = 1000
 # a rule's id in a URL, read as text: whoever may not write rules is refused before it is read
 RuleId = Annotated[str, Meta(max_length=12)]
 
@@ -70,8 +71,8 @@ async def edit_rule(ctx: Ctx, rule_id: int, text: str | None = None, hint: str |
     rule = await _rule(ctx, rule_id)
     new_text = None if text is None else written_text(text, RULE_TEXT_MAX, plain_text)
     new_hint = None if hint is None else _hint(hint)
-    if position is not None and position < 0:
-        raise InvalidInput.field("position", "must be 0 or more")
+    if position is not None and not 0 <= position <= POSITION_MAX:
+        raise InvalidInput.field("position", Message("must be between 0 and %(count)s", count=POSITION_MAX))
     rule.text = rule.text if new_text is None else new_text
     rule.hint = rule.hint if new_hint is None else new_hint
     if position is not None:
