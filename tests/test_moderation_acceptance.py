@@ -137,3 +137,11 @@ def test_an_acceptance_is_kept_once_per_version(client):
                            json={"kind": "terms", "version": 1}).status_code == 201
     assert sorted((row.kind, row.version) for row in rows(client, PolicyAcceptance)) == [
         ("code_of_conduct", 1), ("terms", 1)]
+
+
+def test_a_deleted_account_takes_its_acceptances_with_it(client):
+    with_terms(client)
+    bob = signed_up(client, "bob@example.org", "bob")
+    r = client.post("/api/v1/account/delete", headers=bob, json={"password": PASSWORD})
+    assert r.status_code == 200, r.text
+    assert rows(client, PolicyAcceptance) == [] and accounts(client) == ["ada@example.org"]
