@@ -197,3 +197,23 @@ def test_documents_are_one_row_per_kind(client):
         return [(d.kind, d.version, d.accept_from) for d in found]
 
     assert in_transaction(client, kinds) == [("terms", 2, 2)]
+
+
+def test_the_admin_page_moves_and_deletes_rules(client):
+    ada = administrator(client)
+    ids = [client.post("/api/v1/admin/rules", headers=ada, json={"text": text}).json()["id"]
+           for text in ("No spam", "No ads")]
+    web_log_in(client, "ada@example.org")
+    moved = submit(client, "/admin/policies", f"/admin/policies/rules/{ids[1]}/move", {"position": "0"})
+    assert "The rule was moved." in moved.text
+    assert [r["text"] for r in published(client)["rules"]] == ["No ads", "No spam"]
+    deleted = submit(client, "/admin/policies", f"/admin/policies/rules/{ids[0]}/delete")
+    assert "The rule was deleted." in deleted.text
+    assert [r.text for r in rows(client, InstanceRule)] == ["No ads"]
+
+
+def test_the_about_page_speaks_the_readers_language(client):
+    ada = administrator(client)
+    write(client, ada, "code_of_conduct", "Soyez aimables.")
+    page = client.get("/about", headers={"Accept-Language": "fr"}).text
+    assert "Code de conduite" in page and "version 1," in page
