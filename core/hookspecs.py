@@ -147,6 +147,11 @@ async def convene_account_deleted(ctx: Ctx, account: Account) -> None:
 
 
 @hookspec
+async def convene_signed_up(ctx: Ctx, account: Account, extra: dict[str, Any]) -> None:
+    """Someone signed up: ``account`` and its first identity exist; ``extra`` holds the sign-up's extra fields."""
+
+
+@hookspec
 async def convene_identity_created(ctx: Ctx, identity: Identity) -> None:
     """A local identity was created."""
 
@@ -252,6 +257,11 @@ async def convene_can_register(ctx: Ctx, email: str) -> Decision | None:
 
 
 @hookspec
+async def convene_check_sign_up(ctx: Ctx, email: str, extra: dict[str, Any]) -> dict[str, str] | None:
+    """Check a sign-up's extra fields (``extra.<name>``) before anything is written: return ``{name: message}`` to refuse."""
+
+
+@hookspec
 async def convene_can_act(ctx: Ctx, identity: Identity, action: str) -> Decision | None:
     """May this identity act now (``event.create``, ``comment.post``...)? Deny it while it is suspended."""
 
@@ -274,6 +284,11 @@ async def convene_check_content(ctx: Ctx, author: Identity, kind: str, text: str
 @hookspec
 async def convene_can_moderate(ctx: Ctx, action: str, target: Any) -> Decision | None:
     """Grant ``ctx.viewer`` an action on what is not theirs (``event.delete``...): only ``allow`` grants."""
+
+
+@hookspec
+async def convene_after_login(ctx: Ctx, account: Account) -> str | None:
+    """Return a local page this account must see first after logging in (new terms to accept); the core adds ``next``."""
 
 
 # ---------------------------------------------------------------------------
@@ -326,6 +341,11 @@ async def convene_event_json(ctx: Ctx, event: Event, data: dict[str, Any]) -> No
     """Add keys to an event's ``extra`` object in the JSON API (mutate ``data`` in place)."""
 
 
+@hookspec
+async def convene_instance_metadata(ctx: Ctx, data: dict[str, Any]) -> None:
+    """Add keys to the instance's ``metadata``, in ``/api/v1/instance`` and NodeInfo (mutate ``data`` in place)."""
+
+
 # ---------------------------------------------------------------------------
 # page slots (async; ``slot`` renders the plugin's templates in the reader's language)
 # ---------------------------------------------------------------------------
@@ -354,6 +374,16 @@ async def convene_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> F
 @hookspec
 async def convene_settings_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
     """Return a section for the account settings page (the member's own preferences for the plugin)."""
+
+
+@hookspec
+async def convene_about_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
+    """Return a section for the instance's about page (its published documents, its rules)."""
+
+
+@hookspec
+async def convene_signup_fields(ctx: Ctx, slot: Slot, form: FormState) -> Fragment | None:
+    """Return fields for the sign-up form, named ``extra.<name>`` (``form``: their values and errors)."""
 
 
 @hookspec

@@ -85,11 +85,11 @@ def viewer_of(client: TestClient, email: str) -> Viewer:
     return in_transaction(client, as_member(email))
 
 
-def moderator(client: TestClient, email: str, username: str) -> dict[str, str]:
-    """An account of role moderator, as an operator makes it; returns API auth headers."""
+def moderator(client: TestClient, email: str, username: str, role: str = "moderator") -> dict[str, str]:
+    """An account of role moderator (or ``role``), as an operator makes it; returns API auth headers."""
 
     async def create(ctx: Ctx) -> None:
-        account = await create_account(ctx, email, PASSWORD, role="moderator", confirmed=True)
+        account = await create_account(ctx, email, PASSWORD, role=role, confirmed=True)
         await create_identity(ctx, account, username)
 
     in_transaction(client, create)

@@ -26,6 +26,8 @@ from core.ratelimit import limit_password_reset, limit_sign_up
 Password = Annotated[str, Meta(max_length=PASSWORD_MAX)]
 NewPassword = Annotated[str, Meta(max_length=PASSWORD_MAX), rule(min_length=PASSWORD_MIN)]
 Email = Annotated[str, Meta(max_length=254)]
+SignUpExtra = Annotated[dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=200)] | bool],
+                        Meta(max_length=20)]
 
 
 class SignUp(msgspec.Struct, forbid_unknown_fields=True):
@@ -33,6 +35,8 @@ class SignUp(msgspec.Struct, forbid_unknown_fields=True):
     password: NewPassword
     username: NewUsername
     display_name: DisplayName = ""
+    extra: SignUpExtra = {}
+    """Fields plugins add to sign-up, e.g. ``{"accept_policies": true}`` where the instance has terms to accept."""
 
 
 class SignUpOut(msgspec.Struct):
@@ -114,7 +118,8 @@ class AuthController(Controller):
 
         An address that already has an account gets the same answer (its owner is told by email)."""
         await limit_sign_up(ctx, client_address(request))
-        username = await service.sign_up(ctx, data.email, data.password, data.username, data.display_name)
+        username = await service.sign_up(ctx, data.email, data.password, data.username, data.display_name,
+                                         extra=data.extra)
         return SignUpOut(service.normalise_email(data.email), username,
                          confirmed=ctx.settings.registrations.auto_confirm)
 

@@ -133,8 +133,12 @@ async def send_confirmation(ctx: Ctx, account: Account) -> None:
 
 
 async def sign_up(ctx: Ctx, email: str, password: str, username: str, display_name: str = "",
-                  locale: str | None = None) -> str:
+                  locale: str | None = None, extra: dict[str, Any] | None = None) -> str:
     """Open sign-up: policy checks, then an unconfirmed account, its first identity and a confirmation message.
+
+    ``extra`` holds the fields plugins add to sign-up (terms accepted...): each plugin checks them
+    before anything is written (``convene_check_sign_up``) and reads them once the account exists
+    (``convene_signed_up``).
 
     An address that already has an account gets the same answer, and its owner a message instead:
     refusing it would tell anyone which addresses have an account. The username is still checked
@@ -143,6 +147,8 @@ async def sign_up(ctx: Ctx, email: str, password: str, username: str, display_na
     email = normalise_email(email)
     check_password(password)
     verdict = await _check_registration_allowed(ctx, email)
+    extra = extra or {}
+    await _check_extra(ctx, email, extra)
     owner = await ctx.session.scalar(select(Account).where(Account.email == email))
     if owner is not None:
         username = await check_new_identity(ctx, username, display_name)
@@ -155,9 +161,19 @@ async def sign_up(ctx: Ctx, email: str, password: str, username: str, display_na
     if verdict.held:
         account.held_at, account.held_reasons = utcnow(), stored_messages(verdict.reasons)
         await ctx.emit("convene_held", kind="account", target=account, reasons=list(verdict.reasons))
+    await ctx.emit("convene_signed_up", account=account, extra=extra)
     if not auto_confirm:
         await send_confirmation(ctx, account)
     return identity.username
+
+
+async def _check_extra(ctx: Ctx, email: str, extra: dict[str, Any]) -> None:
+    """Every plugin's refusals of the sign-up's extra fields, as one 422 naming each ``extra.<name>``."""
+    errors = {f"extra.{name}": message
+              for answer in await ctx.call("convene_check_sign_up", email=email, extra=extra)
+              for name, message in answer.items()}
+    if errors:
+        raise InvalidInput(errors)
 
 
 async def _tell_owner_of_sign_up(ctx: Ctx, owner: Account) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
@@ -31,13 +32,17 @@ EXPORT_FILENAME = "convene-export.json"
 # -- sign-up and confirmation -----------------------------------------------------
 
 
-def _signup_page(ctx: Ctx, me: Caller, form: FormState) -> Response:
-    return page("signup.html", me, form, registrations=ctx.settings.registrations)
+EXTRA_PREFIX = "extra."  # the fields plugins add to sign-up (convene_signup_fields)
+
+
+async def _signup_page(ctx: Ctx, me: Caller, form: FormState) -> Response:
+    fields = await slot_fragments(ctx, page_slot(ctx), "convene_signup_fields", form=form)
+    return page("signup.html", me, form, registrations=ctx.settings.registrations, extra_fields=fields)
 
 
 @get("/signup", include_in_schema=False)
 async def signup_form(ctx: Ctx, web: Caller) -> Response:
-    return _signup_page(ctx, web, FormState("signup"))
+    return await _signup_page(ctx, web, FormState("signup"))
 
 
 @post("/signup", include_in_schema=False)
@@ -49,7 +54,9 @@ async def signup(ctx: Ctx, web: Caller, request: Request, data: Form) -> Respons
         await limit_sign_up(ctx, client_address(request))
         # the account keeps the language its pages were read in, so they stay in it after login
         await service.sign_up(ctx, text(data, "email"), text(data, "password"), text(data, "username"),
-                              text(data, "display_name"), reader_language(request))
+                              text(data, "display_name"), reader_language(request),
+                              {name.removeprefix(EXTRA_PREFIX): value for name, value in data.items()
+                               if name.startswith(EXTRA_PREFIX)})
         return done("/login", "check-email")
 
     return await attempt(ctx, web, "signup", data, act, lambda form: _signup_page(ctx, web, form))
@@ -83,7 +90,9 @@ async def login(ctx: Ctx, web: Caller, request: Request, data: Form) -> Response
         if web.token:  # a new secret at each login, so a planted cookie is never promoted
             await service.close_credential(ctx, web.token)
         token = await service.open_credential(ctx, account, "session")
-        session = start_session(done(back, "logged-in"), ctx.settings, token)
+        first = await ctx.call("convene_after_login", account=account)  # e.g. new terms to accept
+        target = f"{safe_next(first[0])}?{urlencode({'next': back})}" if first else back
+        session = start_session(done(target, "logged-in"), ctx.settings, token)
         return remember_language(session, account.locale, ctx.settings)
 
     return await attempt(ctx, web, "login", data, act, lambda form: _login_page(web, form, back))

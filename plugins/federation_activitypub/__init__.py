@@ -34,8 +34,9 @@ from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
 from plugins.federation_activitypub.fanout import event_changed, event_deleted, event_edited
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
-from plugins.federation_activitypub.instance import PLUGIN_NAME
+from plugins.federation_activitypub.instance import PLUGIN_NAME, federation
 from plugins.federation_activitypub.negotiation import ACTIVITY_MEDIA_TYPES, negotiate, record_tombstone
+from plugins.federation_activitypub.policy import published_rules
 from plugins.federation_activitypub.processing import process_inbox
 from plugins.federation_activitypub.purge import PURGE_TASK
 from plugins.federation_activitypub.remote_events import attachment_links
@@ -173,3 +174,9 @@ async def convene_identity_updated(ctx: Ctx, identity: Identity) -> None:
 @hookimpl
 async def convene_identity_deleted(ctx: Ctx, identity: Identity) -> None:
     await identity_deleted(ctx, identity)
+
+
+@hookimpl(optionalhook=True)
+async def moderation_federation_policy(ctx: Ctx) -> list[dict[str, str]]:
+    """The moderation plugin's federation policy document lists our domain rules, with their reasons."""
+    return await published_rules(ctx.session, federation(ctx).config)

@@ -16,6 +16,7 @@ from core.errors import NotFound
 from core.events.models import Event
 from core.identities.models import Identity
 from core.identities.service import find_local_identity
+from core.instance_api import instance_metadata
 from core.settings import Settings
 from plugins.federation_activitypub.actors import RELAY_USERNAME, actor_id, local_actor, relay_identity
 from plugins.federation_activitypub.outgoing import actor_out
@@ -113,7 +114,8 @@ async def nodeinfo(ctx: Ctx, version: str) -> Response:
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": ctx.settings.registrations.mode != "closed",
         "usage": {"users": {"total": users}, "localPosts": events, "localComments": comments},
-        "metadata": {"nodeName": ctx.settings.instance.name, "nodeDescription": ctx.settings.instance.description},
+        "metadata": {**await instance_metadata(ctx),
+                     "nodeName": ctx.settings.instance.name, "nodeDescription": ctx.settings.instance.description},
     }
     schema = NODEINFO_SCHEMA.format(version=version)
     return Response(document, media_type=f'application/json; profile="{schema}#"')

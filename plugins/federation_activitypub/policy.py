@@ -140,3 +140,10 @@ async def _existing_rule(session: AsyncSession, config: FederationConfig, domain
             return Rule(domain, kind)
     stored = await session.scalar(select(ApDomainRule).where(ApDomainRule.domain == domain))
     return None if stored is None else Rule.of(stored)
+
+
+async def published_rules(session: AsyncSession, config: FederationConfig) -> list[dict[str, str]]:
+    """The effective rules as the moderation plugin publishes them in the instance's federation policy
+    (``moderation_federation_policy``): plain dicts, so neither plugin imports the other."""
+    return [{"domain": rule.domain, "kind": rule.kind, "reason": rule.reason}
+            for rule in await effective_rules(session, config)]

@@ -18,6 +18,7 @@ from typing import Any
 import pluggy
 from sqlalchemy import ColumnElement, or_
 
+from core.accounts.models import Account
 from core.comments.models import Comment
 from core.context import Ctx
 from core.decisions import Decision
@@ -26,8 +27,18 @@ from core.i18n import N_
 from core.identities.models import Identity
 from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
-from core.web.slots import MenuLink
-from plugins.moderation import actions_web, hookspecs, log_web, models, review_web  # noqa: F401  (models: the tables)
+from core.web.forms import FormState
+from core.web.slots import Fragment, MenuLink, Slot
+from plugins.moderation import (  # noqa: F401  (models registers the tables)
+    acceptance,
+    actions_web,
+    documents_api,
+    documents_web,
+    hookspecs,
+    log_web,
+    models,
+    review_web,
+)
 from plugins.moderation.actionlog import record
 from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
@@ -86,7 +97,7 @@ async def convene_can_moderate(ctx: Ctx, action: str, target: Any) -> Decision |
 async def convene_can_act(ctx: Ctx, identity: Identity) -> Decision | None:
     if await suspension_of(ctx, identity) is not None:
         return Decision.deny(N_("this identity is suspended by the moderators"))
-    return None
+    return await acceptance.unless_pending(ctx, identity)
 
 
 @hookimpl
@@ -105,17 +116,61 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
 
 
+# --- the instance's published documents and rules (documents*.py, acceptance.py) -------------
+# named by ``specname``: the plugin's other parts register their own routes, templates and links
+
+
+@hookimpl(specname="convene_route_handlers")
+def policies_route_handlers() -> list[Any]:
+    return [*documents_api.api_handlers(), *documents_web.web_handlers()]
+
+
+@hookimpl(specname="convene_template_dirs")
+def policies_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl(specname="convene_menu_links")
+def policies_menu_links() -> list[MenuLink]:
+    return [documents_web.MENU_LINK]
+
+
+@hookimpl
+async def convene_check_sign_up(ctx: Ctx, extra: dict[str, Any]) -> dict[str, str] | None:
+    return await acceptance.check_sign_up(ctx, extra)
+
+
+@hookimpl
+async def convene_signed_up(ctx: Ctx, account: Account) -> None:
+    await acceptance.record_sign_up(ctx, account)
+
+
+@hookimpl
+async def convene_after_login(ctx: Ctx, account: Account) -> str | None:
+    return acceptance.PAGE if await acceptance.pending(ctx, account.id) else None
+
+
+@hookimpl
+async def convene_instance_metadata(ctx: Ctx, data: dict[str, Any]) -> None:
+    await documents_web.instance_metadata(ctx, data)
+
+
+@hookimpl
+async def convene_about_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await documents_web.about_section(ctx, slot)
+
+
+@hookimpl
+async def convene_signup_fields(ctx: Ctx, slot: Slot, form: FormState) -> Fragment | None:
+    return await documents_web.signup_fields(ctx, slot, form)
+
+
 # -- actions, the log, the review and the deciding policies (actions*.py, log_web.py, review*.py, policies.py) --
 
 
 @hookimpl(specname="convene_route_handlers")
 def actions_routes() -> list[Any]:
     return [*api_handlers(), *actions_web.HANDLERS, *log_web.HANDLERS, *review_web.HANDLERS]
-
-
-@hookimpl(specname="convene_template_dirs")
-def actions_templates() -> list[Path]:
-    return [HERE / "templates"]
 
 
 @hookimpl(specname="convene_menu_links")

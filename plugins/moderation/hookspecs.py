@@ -28,3 +28,8 @@ async def moderation_identity_suspended(ctx: Ctx, identity: Identity) -> None:
 @hookspec
 async def moderation_identity_unsuspended(ctx: Ctx, identity: Identity) -> None:
     """A local identity's suspension was lifted: its public content is shown again."""
+
+
+@hookspec
+async def moderation_federation_policy(ctx: Ctx) -> list[dict[str, str]]:
+    """Return the domains this instance blocks or allows, as ``{"domain", "kind", "reason"}``, to publish them."""

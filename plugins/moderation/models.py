@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, UTCDateTime, utcnow
@@ -120,3 +120,41 @@ class ModerationAction(Base):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("mod_reports.id", ondelete="SET NULL"), index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("mod_actions.id", ondelete="SET NULL"))
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# the instance's published documents (documents.py), by kind as the URLs name them
+DOCUMENT_KINDS = ("terms", "code_of_conduct", "moderation_policy", "federation_policy", "audience")
+# what a new member accepts at sign-up, and again after a material change (acceptance.py)
+ACCEPTED_KINDS = ("terms", "code_of_conduct")
+DOCUMENT_MAX = 30000
+
+
+class PolicyDocument(Base):
+    """One of the instance's documents (its terms, its code of conduct...): the administrators' text,
+    light markdown rendered when shown, and its version, bumped at each change.
+
+    ``material`` says whether the last change was; ``accept_from`` is the version of the last
+    material change: members whose accepted version is older are asked to accept again.
+    """
+
+    __tablename__ = "mod_documents"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    material: Mapped[bool] = mapped_column(Boolean, default=False)
+    accept_from: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PolicyAcceptance(Base):
+    """A member accepted a version of the terms or the code of conduct (at sign-up, or after a material change)."""
+
+    __tablename__ = "mod_acceptances"
+    __table_args__ = (UniqueConstraint("account_id", "kind", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
