@@ -5,10 +5,18 @@ only staff get in."""
 from __future__ import annotations
 
 import re
+import uuid
 
+from markupsafe import Markup
+from sqlalchemy import select
+
+from core.comments.models import Comment
+from core.context import Ctx
 from helpers import new_event, sign_up
+from plugins.moderation.filing import file_report
+from plugins.moderation.models import Report
 from test_moderation_actions import commented, log, moderated
-from testkit import moderator, web_log_in
+from testkit import in_transaction, moderator, viewer_of, web_log_in
 from webhelpers import csrf_token, second_browser, submit
 
 PAGES = ("/admin/log", "/admin/review", "/admin/actions/new")
@@ -110,3 +118,28 @@ def test_only_staff_open_the_pages(data_dir):
                                                    "target": "/@bob"}).status_code == 403
         assert "/admin/log" not in page, "no menu link for members"
         assert log(client) == []
+
+
+def test_the_report_pages_forms_act_on_the_reported_thing_its_author_and_account_with_the_reports_number(data_dir):
+    with moderated(data_dir) as client:
+        alice, _, mona, event, comment = commented(client, "Buy cheap watches")
+        target_url = f"http://testserver.local/comments/{comment['uuid']}"
+
+        async def report(ctx: Ctx) -> Report:
+            found = await ctx.session.scalar(select(Comment).where(Comment.uuid == uuid.UUID(comment["uuid"])))
+            return await file_report(ctx, found, target_url, "spam")
+
+        filed = in_transaction(client, report)
+        html = client.app.template_engine.environments["en"].get_template("moderation/report_actions.html").render(
+            report=filed, csrf_input=Markup('<input type="hidden" name="_csrf_token" value="t">'))
+        forms = re.findall(r'<form method="post" action="/admin/actions">(.*?)</form>', html, re.S)
+        hidden = [dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form)) for form in forms]
+        back = f"/admin/reports/{filed.id}"
+        assert [(h["target"], h["report"], h["next"]) for h in hidden] == [
+            (target_url, str(filed.id), back), ("/@bob", str(filed.id), back),
+            (str(viewer_of(client, "bob@example.org").account.id), str(filed.id), back)]
+
+        done = client.post("/api/v1/admin/actions", headers=mona,
+                           json={"action": "hide", "target": hidden[0]["target"], "report": int(hidden[0]["report"])})
+        assert done.status_code == 201 and done.json()["report"] == filed.id
+        assert client.get(f"/api/v1/events/{event['uuid']}/comments", headers=alice).json() == []
