@@ -22,6 +22,7 @@ PASSWORD = "correct horse"
 
 def test_a_new_account_waits_for_a_moderators_approval_and_is_told_why(data_dir):
     with moderated(data_dir, approve_accounts=True) as client:
+        assert "you will be able to log in once a moderator has approved yours" in client.get("/signup").text
         mona = moderator(client, "mona@example.org", "mona")
         r = client.post("/api/v1/accounts", json={"email": "carol@example.org", "password": PASSWORD,
                                                   "username": "carol"})

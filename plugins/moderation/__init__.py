@@ -52,6 +52,7 @@ from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 from plugins.moderation.telling import TOPIC
 from plugins.moderation.tools_web import (  # noqa: F401  (hookimpls named by ``specname``: registered by being here)
+    approval_notice,
     comment_tools,
     event_tools,
     profile_tools,

@@ -6,7 +6,9 @@
   report). A whole account is suspended from its report (report_actions.html) or the API,
   never from a profile: a profile's page must not tell which account holds it;
 * the owner of a suspended identity sees on its profile and in their settings that it is
-  suspended and why: it still logs in, and learns why it cannot act.
+  suspended and why: it still logs in, and learns why it cannot act;
+* where new accounts wait for approval (``approve_accounts``), the sign-up form says so before
+  anyone signs up, and logging in says so until a moderator approves.
 
 Every form posts to ``/admin/actions`` (actions_web.py) and comes back to the page. Pages of
 members are never cached, so these fragments reach nobody else.
@@ -55,6 +57,13 @@ async def profile_tools(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | 
         return None
     # a suspended profile is hidden from staff too: it is unsuspended from the log or its report
     return Fragment(slot.render("moderation/actions_profile_tools.html", identity=identity, tell=_tell(ctx)))
+
+
+@hookimpl(specname="convene_signup_fields")
+async def approval_notice(ctx: Ctx, slot: Slot) -> Fragment | None:
+    if not ctx.config("moderation").approve_accounts:
+        return None
+    return Fragment(slot.render("moderation/actions_approval_notice.html"))
 
 
 @hookimpl(specname="convene_settings_sections")
