@@ -24,10 +24,14 @@ from core.decisions import Decision
 from core.events.models import Event
 from core.i18n import N_
 from core.identities.models import Identity
+from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
 from plugins.moderation import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.moderation.actionlog import record
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.queue_api import queue_api_handlers
+from plugins.moderation.reporter_news import REPORTS_TOPIC
+from plugins.moderation.reports_api import report_handlers
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 
@@ -87,3 +91,13 @@ async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool]:
 @hookimpl
 async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
+
+
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [*report_handlers(), *queue_api_handlers()]
+
+
+@hookimpl
+def convene_notification_topics() -> list[Topic]:
+    return [REPORTS_TOPIC]
