@@ -30,7 +30,7 @@ def reported_thing(report: Report) -> str:
     """The reported thing as a reader recognises it: the event's title, else the author's handle."""
     snapshot = report.snapshot or {}
     if snapshot.get("title"):
-        return f"“{snapshot['title']}”"
+        return str(snapshot["title"])
     return f"@{snapshot.get('author', '')}"
 
 
