@@ -20,7 +20,6 @@ from core.settings import DEFAULT_PLUGINS
 from email_fixtures import FROM, notifications
 from helpers import make_settings, new_event, sign_up
 from plugins.moderation.actionlog import record
-from plugins.moderation.models import Report
 from test_moderation_reports import add_rule, report
 from testkit import in_transaction, moderator
 
