@@ -5,7 +5,9 @@ plugin's ``moderation_resolve_target`` hook."""
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,8 @@ from core.settings import DEFAULT_PLUGINS
 from helpers import field_errors, make_settings, new_event, sign_up
 from plugins.moderation.models import InstanceRule, Report
 from plugins.moderation.proof_of_work import leading_zero_bits
-from testkit import in_transaction, rows
+from testkit import in_transaction, instance, rows
+from webhelpers import csrf_token, field_error, log_in, second_browser, submit
 
 ALICE, BOB = "alice@example.org", "bob@example.org"
 BITS = 8
@@ -207,3 +210,65 @@ def test_a_remote_actor_is_reported_through_the_plugin_that_knows_it(people):
     [filed] = rows(client, Report)
     assert (filed.target_kind, filed.reported_domain, filed.target_url) == ("identity", "elsewhere.example", url)
     assert filed.snapshot["author"] == "mallory@elsewhere.example"
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+
+def test_report_links_on_the_event_page_under_comments_and_on_profiles(people):
+    client, alice, bob = people
+    event = new_event(client, alice)
+    comment = client.post(f"/api/v1/events/{event['uuid']}/comments", headers=bob, json={"text": "Hi"}).json()
+    page = client.get(f"/events/{event['uuid']}").text
+    assert f'href="/report?target=%2Fevents%2F{event["uuid"]}"' in page and "Report this event" in page
+    assert f'href="/report?target=%2Fcomments%2F{comment["uuid"]}"' in page
+    assert 'href="/report?target=%2F%40alice"' in client.get("/@alice").text
+
+
+def test_without_the_plugin_there_is_no_report_link(data_dir):
+    with instance(data_dir) as client:
+        alice = sign_up(client, ALICE, "alice")
+        event = new_event(client, alice)
+        assert "/report?" not in client.get(f"/events/{event['uuid']}").text
+        assert client.get(f"/report?target=/events/{event['uuid']}").status_code == 404
+
+
+def test_a_member_reports_through_the_form_and_sees_the_thanks(people):
+    client, alice, _ = people
+    event = new_event(client, alice, title="Fake concert")
+    rule = add_rule(client, "No scams", "Fake tickets, fake sales", position=1)
+    add_rule(client, "Be kind", position=0)
+    browser = second_browser(client)
+    log_in(browser, BOB)
+    form_url = f"/report?target=/events/{event['uuid']}"
+    form = browser.get(form_url)
+    assert form.status_code == 200 and "Fake concert" in form.text
+    assert form.text.index("Be kind") < form.text.index("No scams") < form.text.index("Fake tickets, fake sales")
+    assert 'name="challenge"' not in form.text and "report-proof.js" not in form.text, "members need no script"
+    refused = submit(browser, form_url, "/report", {"target": f"/events/{event['uuid']}", "comment": "x"})
+    assert refused.status_code == 422 and field_error(refused.text, "report", "rule")
+    sent = submit(browser, form_url, "/report", {"target": f"/events/{event['uuid']}", "rule": str(rule),
+                                                  "comment": "Tickets to nothing", "identity": "bob"})
+    assert sent.status_code == 200 and str(sent.url).endswith("/report/sent") and "Thank you" in sent.text
+    [filed] = rows(client, Report)
+    assert (filed.rule_id, filed.comment, filed.snapshot["title"]) == (rule, "Tickets to nothing", "Fake concert")
+
+
+def test_a_visitor_is_asked_to_log_in_where_anonymous_reports_are_off(people):
+    client, alice, _ = people
+    event = new_event(client, alice)
+    answer = client.get(f"/report?target=/events/{event['uuid']}", follow_redirects=False)
+    assert answer.status_code in (302, 303) and answer.headers["location"].startswith("/login")
+
+
+def test_a_visitors_form_carries_the_challenge_and_its_script(data_dir):
+    with moderated(data_dir, anonymous_reports=True, anonymous_report_work_bits=BITS) as client:
+        alice = sign_up(client, ALICE, "alice")
+        target = f"/events/{new_event(client, alice)['uuid']}"
+        page = client.get(f"/report?target={target}").text
+        assert '<script src="/static/report-proof.js" defer></script>' in page and f'data-bits="{BITS}"' in page
+        challenge = html.unescape(re.search(r'name="challenge" value="([^"]+)"', page).group(1))
+        sent = client.post("/report", data={"target": target, "rule": "spam", "challenge": challenge,
+                                            "nonce": solve(challenge, BITS), "_csrf_token": csrf_token(page)})
+        assert sent.status_code == 200 and "Thank you" in sent.text
+        assert rows(client, Report)[0].reporter_identity_id is None

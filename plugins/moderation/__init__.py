@@ -26,10 +26,12 @@ from core.i18n import N_
 from core.identities.models import Identity
 from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
-from plugins.moderation import hookspecs, models  # noqa: F401  (models registers the tables)
+from core.web.slots import Fragment, MenuLink, Slot
+from plugins.moderation import hookspecs, models, reports_web  # noqa: F401  (models registers the tables)
 from plugins.moderation.actionlog import record
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.queue_api import queue_api_handlers
+from plugins.moderation.queue_web import MENU_LINKS, queue_web_handlers
 from plugins.moderation.reporter_news import REPORTS_TOPIC
 from plugins.moderation.reports_api import report_handlers
 from plugins.moderation.roles import is_staff
@@ -95,7 +97,32 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
 
 @hookimpl
 def convene_route_handlers() -> list[Any]:
-    return [*report_handlers(), *queue_api_handlers()]
+    return [*report_handlers(), *queue_api_handlers(), *reports_web.web_handlers(), *queue_web_handlers()]
+
+
+@hookimpl
+def convene_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def convene_menu_links() -> list[MenuLink]:
+    return MENU_LINKS
+
+
+@hookimpl
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    return await reports_web.event_link(slot, event)
+
+
+@hookimpl
+async def convene_comment_actions(ctx: Ctx, slot: Slot, comments: list[Comment]) -> dict[int, Fragment] | None:
+    return await reports_web.comment_links(slot, comments)
+
+
+@hookimpl
+async def convene_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | None:
+    return await reports_web.profile_link(slot, identity)
 
 
 @hookimpl
