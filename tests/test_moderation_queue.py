@@ -21,7 +21,8 @@ from email_fixtures import FROM, notifications
 from helpers import make_settings, new_event, sign_up
 from plugins.moderation.actionlog import record
 from test_moderation_reports import add_rule, report
-from testkit import in_transaction, moderator
+from testkit import in_transaction, moderator, web_log_in
+from webhelpers import csrf_token, field_error, log_in, second_browser, submit
 
 ALICE, BOB, CAROL = "alice@example.org", "bob@example.org", "carol@example.org"
 QUEUE = "/api/v1/admin/reports"
@@ -156,3 +157,50 @@ def test_assigning_and_each_decision_told_to_the_reporter_in_their_language(queu
     [payload] = [row.payload for row in notifications(client) if row.payload["kind"] == "moderation_report_closed"]
     assert "sans suite" in payload["text"] and payload["topic"] == "moderation_reports"
     assert CAROL not in payload["text"] and "carol" not in payload["text"], "the moderator is not named"
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+
+def test_the_queue_pages_are_for_staff_only_and_the_menu_links_them_for_staff_only(queue):
+    client, alice, bob, mod, uuid = queue
+    report_id = report(client, bob, target=f"/events/{uuid}").json()["id"]
+    visitor = client.get("/admin/reports", follow_redirects=False)
+    assert visitor.status_code in (302, 303) and visitor.headers["location"].startswith("/login")
+    member = second_browser(client)
+    log_in(member, ALICE)
+    assert 'href="/admin/reports"' not in member.get("/").text
+    for url in ("/admin/reports", f"/admin/reports/{report_id}"):
+        assert member.get(url).status_code == 403, url
+    page = member.get("/")  # a member's post is refused too, before anything changes
+    refused = member.post(f"/admin/reports/{report_id}/resolve", data={"_csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 403
+    staff = second_browser(client)
+    web_log_in(staff, CAROL)
+    assert 'href="/admin/reports"' in staff.get("/").text
+    assert client.get(f"{QUEUE}/{report_id}", headers=mod).json()["status"] == "open"
+
+
+def test_a_moderator_works_a_report_through_its_page(queue):
+    client, alice, bob, mod, uuid = queue
+    report_id = report(client, bob, target=f"/events/{uuid}", comment="Selling fake cures").json()["id"]
+    staff = second_browser(client)
+    web_log_in(staff, CAROL)
+    listing = staff.get("/admin/reports")
+    assert listing.status_code == 200 and f'href="/admin/reports/{report_id}"' in listing.text
+    assert "Open (1)" in listing.text and "Miracle cures" in listing.text
+    here = f"/admin/reports/{report_id}"
+    page = staff.get(here)
+    assert "Selling fake cures" in page.text and "Miracle cures" in page.text and "See it as it is now" in page.text
+    noted = submit(staff, here, f"{here}/notes", {"text": "Second report this week"})
+    assert "Your note was added." in noted.text and "Second report this week" in noted.text
+    empty = submit(staff, here, f"{here}/notes", {"text": "  "})
+    assert empty.status_code == 422 and field_error(empty.text, "note", "text")
+    assert "The report is assigned to you." in submit(staff, here, f"{here}/assign").text
+    resolved = submit(staff, here, f"{here}/resolve")
+    assert "The report is resolved" in resolved.text and "Open again" in resolved.text
+    again = submit(staff, here, f"{here}/resolve")
+    assert again.status_code == 409
+    assert "Closed (0)" in staff.get("/admin/reports").text and "Resolved (1)" in staff.get("/admin/reports").text
+    assert staff.get("/admin/reports?status=resolved&assigned=me").text.count(f'href="/admin/reports/{report_id}"') == 1
+    assert staff.get("/admin/reports?account=abc").status_code == 422
