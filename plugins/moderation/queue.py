@@ -97,8 +97,13 @@ async def counts(ctx: Ctx) -> dict[str, int]:
     return {status: found.get(status, 0) for status in REPORT_STATUSES}
 
 
-async def report_by_id(ctx: Ctx, report_id: int) -> Report:
+async def report_by_id(ctx: Ctx, report_id: int | str) -> Report:
+    """The report numbered ``report_id`` (from a path, as text: anything but a number is not found)."""
     require_staff(ctx)
+    if isinstance(report_id, str):
+        if not (report_id.isascii() and report_id.isdigit() and len(report_id) <= 9):
+            raise NotFound(N_("no such report"))
+        report_id = int(report_id)
     found = await ctx.session.get(Report, report_id)
     if found is None:
         raise NotFound(N_("no such report"))

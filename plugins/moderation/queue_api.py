@@ -21,7 +21,7 @@ from core.context import Ctx
 from plugins.moderation import queue
 from plugins.moderation.models import NOTE_MAX, ModerationAction, Report, ReportNote
 
-ReportId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+ReportId = Annotated[str, Parameter(max_length=12)]
 
 
 class ReportSummaryOut(msgspec.Struct):
@@ -137,43 +137,43 @@ class ReportQueueController(Controller):
         return ReportPageOut([ReportSummaryOut(**_summary_fields(r)) for r in found.items], found.total,
                              found.page, found.per_page, await queue.counts(ctx))
 
-    @get("/{report_id:int}", responses=refusals(403))
+    @get("/{report_id:str}", responses=refusals(403))
     async def show(self, ctx: Ctx, api: Caller, report_id: ReportId) -> ReportOut:
         """A report: the snapshot as reported, the notes, the log's lines about it, the live link."""
         return await report_out(ctx, await queue.report_by_id(ctx, report_id))
 
-    @post("/{report_id:int}/notes", status_code=201, responses=refusals(403))
+    @post("/{report_id:str}/notes", status_code=201, responses=refusals(403))
     async def add_note(self, ctx: Ctx, api: Caller, report_id: ReportId, data: NoteIn) -> NoteOut:
         """Add a private note (only moderators and administrators read them)."""
         return note_out(await queue.add_note(ctx, await queue.report_by_id(ctx, report_id), data.text))
 
-    @post("/{report_id:int}/assign", status_code=200, responses=refusals(403))
+    @post("/{report_id:str}/assign", status_code=200, responses=refusals(403))
     async def assign(self, ctx: Ctx, api: Caller, report_id: ReportId) -> ReportOut:
         """Assign the report to yourself."""
         report = await queue.report_by_id(ctx, report_id)
         await queue.assign(ctx, report)
         return await report_out(ctx, report)
 
-    @delete("/{report_id:int}/assign", status_code=HTTP_204_NO_CONTENT, responses=refusals(403))
+    @delete("/{report_id:str}/assign", status_code=HTTP_204_NO_CONTENT, responses=refusals(403))
     async def unassign(self, ctx: Ctx, api: Caller, report_id: ReportId) -> None:
         """Leave the report to nobody."""
         await queue.unassign(ctx, await queue.report_by_id(ctx, report_id))
 
-    @post("/{report_id:int}/resolve", status_code=200, responses=refusals(403, 409))
+    @post("/{report_id:str}/resolve", status_code=200, responses=refusals(403, 409))
     async def resolve(self, ctx: Ctx, api: Caller, report_id: ReportId) -> ReportOut:
         """Something was done: the report leaves the queue and the reporter is told (409 unless open)."""
         report = await queue.report_by_id(ctx, report_id)
         await queue.decide(ctx, report, "resolved")
         return await report_out(ctx, report)
 
-    @post("/{report_id:int}/close", status_code=200, responses=refusals(403, 409))
+    @post("/{report_id:str}/close", status_code=200, responses=refusals(403, 409))
     async def close(self, ctx: Ctx, api: Caller, report_id: ReportId) -> ReportOut:
         """Nothing to do: the report leaves the queue and the reporter is told (409 unless open)."""
         report = await queue.report_by_id(ctx, report_id)
         await queue.decide(ctx, report, "closed")
         return await report_out(ctx, report)
 
-    @post("/{report_id:int}/reopen", status_code=200, responses=refusals(403, 409))
+    @post("/{report_id:str}/reopen", status_code=200, responses=refusals(403, 409))
     async def reopen(self, ctx: Ctx, api: Caller, report_id: ReportId) -> ReportOut:
         """Put a resolved or closed report back in the queue (409 if it is open); the reporter is told."""
         report = await queue.report_by_id(ctx, report_id)

@@ -26,7 +26,7 @@ from plugins.moderation.roles import require_staff
 
 PAGE = "/admin/reports"
 MENU_LINKS = [MenuLink("Reports", PAGE, role=role) for role in ("moderator", "administrator")]
-ReportId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+ReportId = Annotated[str, Parameter(max_length=12)]
 
 
 def _account(value: str) -> int | None:
@@ -57,13 +57,13 @@ async def queue_page(
                 rules=rules, filters=filters)
 
 
-async def _report_page(ctx: Ctx, me: Caller, report_id: int, form: FormState) -> Response:
+async def _report_page(ctx: Ctx, me: Caller, report_id: str, form: FormState) -> Response:
     report = await queue.report_by_id(ctx, report_id)
     found = await queue.detail(ctx, report)
     return page("moderation/queue_report.html", me, form, report=report, detail=found)
 
 
-@get(f"{PAGE}/{{report_id:int}}", include_in_schema=False)
+@get(f"{PAGE}/{{report_id:str}}", include_in_schema=False)
 async def report_page(ctx: Ctx, web: Caller, report_id: ReportId) -> Response:
     web.require_account()
     return await _report_page(ctx, web, report_id, FormState("note"))
@@ -72,7 +72,7 @@ async def report_page(ctx: Ctx, web: Caller, report_id: ReportId) -> Response:
 def _change(path: str, key: str, change: Any) -> Any:
     """A one-button change of a report: staff only, back to its page with a confirmation."""
 
-    @post(f"{PAGE}/{{report_id:int}}/{path}", include_in_schema=False, name=f"moderation-report-{path}")
+    @post(f"{PAGE}/{{report_id:str}}/{path}", include_in_schema=False, name=f"moderation-report-{path}")
     async def handler(ctx: Ctx, web: Caller, report_id: ReportId, data: Form) -> Response:
         web.require_account()
         here = f"{PAGE}/{report_id}"
@@ -86,7 +86,7 @@ def _change(path: str, key: str, change: Any) -> Any:
     return handler
 
 
-async def _add_note(ctx: Ctx, web: Caller, report_id: int, data: dict[str, Any]) -> Response:
+async def _add_note(ctx: Ctx, web: Caller, report_id: str, data: dict[str, Any]) -> Response:
     async def act() -> Response:
         await queue.add_note(ctx, await queue.report_by_id(ctx, report_id), text(data, "text"))
         return done(f"{PAGE}/{report_id}", "note-added")
@@ -94,7 +94,7 @@ async def _add_note(ctx: Ctx, web: Caller, report_id: int, data: dict[str, Any])
     return await attempt(ctx, web, "note", data, act, lambda form: _report_page(ctx, web, report_id, form))
 
 
-@post(f"{PAGE}/{{report_id:int}}/notes", include_in_schema=False)
+@post(f"{PAGE}/{{report_id:str}}/notes", include_in_schema=False)
 async def add_note(ctx: Ctx, web: Caller, report_id: ReportId, data: Form) -> Response:
     web.require_account()
     return await _add_note(ctx, web, report_id, data)
