@@ -116,6 +116,7 @@ def test_a_report_shows_its_snapshot_after_an_edit_its_notes_log_lines_and_live_
     in_transaction(client, log_action)
     shown = client.get(f"{QUEUE}/{report_id}", headers=mod).json()
     assert shown["snapshot"]["title"] == "Miracle cures" and shown["comment"] == "Dangerous advice"
+    assert shown["target_url"] == f"http://testserver.local/events/{uuid}", "a path is kept as the whole address"
     assert shown["live_url"] == f"http://testserver.local/events/{uuid}"
     assert [n["text"] for n in shown["notes"]] == ["Seen before"]
     assert [(a["action"], a["reason"]) for a in shown["actions"]] == [("event.hide", "dangerous")]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from core.auth import Caller
 from core.context import Ctx
 from core.errors import InvalidInput
+from core.i18n import N_
 from core.web.forms import Form, FormState, attempt, text
 from core.web.render import done, page
 from core.web.slots import MenuLink
@@ -34,7 +35,7 @@ def _account(value: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        raise InvalidInput({"account": "must be a number"})
+        raise InvalidInput({"account": N_("must be a number")})
     return int(value)
 
 

@@ -75,7 +75,10 @@ async def report(ctx: Ctx, account: Account | None, target: str, rule: str, comm
         await limit(ctx, f"report:account:{account.id}", settings.reports_per_account_per_hour, HOUR, TOO_MANY)
     else:
         await limit(ctx, f"report:ip:{client}", settings.anonymous_reports_per_hour, HOUR, TOO_MANY)
-    filed = await file_report(ctx, thing, target.strip(), category, comment, rule_id=rule_id, reporter=reporter)
+    address = target.strip()
+    # kept whole, as other instances and the log will read it
+    address = ctx.settings.url(address) if address.startswith("/") else address
+    filed = await file_report(ctx, thing, address, category, comment, rule_id=rule_id, reporter=reporter)
     if expires is not None and proof is not None:
         await proof_of_work.spend(ctx, proof.challenge, expires)
     return filed
