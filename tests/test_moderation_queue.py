@@ -173,13 +173,17 @@ def test_the_queue_pages_are_for_staff_only_and_the_menu_links_them_for_staff_on
     assert 'href="/admin/reports"' not in member.get("/").text
     for url in ("/admin/reports", f"/admin/reports/{report_id}"):
         assert member.get(url).status_code == 403, url
-    page = member.get("/")  # a member's post is refused too, before anything changes
-    refused = member.post(f"/admin/reports/{report_id}/resolve", data={"_csrf_token": csrf_token(page.text)})
-    assert refused.status_code == 403
+    token = csrf_token(member.get("/").text)  # a member's posts are refused too, before anything changes
+    for action in ("notes", "assign", "unassign", "resolve", "close", "reopen"):
+        refused = member.post(f"/admin/reports/{report_id}/{action}", data={"_csrf_token": token, "text": "x"})
+        assert refused.status_code == 403, action
+        assert client.post(f"/admin/reports/{report_id}/{action}", data={"text": "x"},
+                           follow_redirects=False).status_code in (302, 303, 403), action
     staff = second_browser(client)
     web_log_in(staff, CAROL)
     assert 'href="/admin/reports"' in staff.get("/").text
-    assert client.get(f"{QUEUE}/{report_id}", headers=mod).json()["status"] == "open"
+    shown = client.get(f"{QUEUE}/{report_id}", headers=mod).json()
+    assert (shown["status"], shown["notes"], shown["assigned_account_id"]) == ("open", [], None)
 
 
 def test_a_moderator_works_a_report_through_its_page(queue):
