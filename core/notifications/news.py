@@ -16,6 +16,7 @@ account.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -29,6 +30,7 @@ from core.i18n import translations
 from core.identities.models import Identity
 from core.notifications import Notification, Recipient, notify_many
 from core.notifications.preferences import unsubscribe_url
+from core.plugins import call_sync
 from core.web.templating import local_moment
 
 FANOUT_KIND = "notify_event_people"
@@ -59,9 +61,9 @@ class News(msgspec.Struct, frozen=True):
     body: str = ""
     lines: tuple[str, ...] = ()
 
-    def written(self, locale: str) -> tuple[str, str]:
-        """The subject and text in ``locale``."""
-        gettext = translations(locale).gettext
+    def written(self, locale: str, folders: tuple[Path, ...] = ()) -> tuple[str, str]:
+        """The subject and text in ``locale``, from core's catalogue and those of ``folders`` (the plugins')."""
+        gettext = translations(locale, folders).gettext
         values: dict[str, str] = {**self.values, **{
             name: f"{local_moment(datetime.fromisoformat(moment), self.timezone, locale, 'full')} ({self.timezone})"
             for name, moment in self.dates.items()}}
@@ -78,6 +80,11 @@ def has_channel(ctx: Ctx) -> bool:
                for impl in ctx.pm.hook.convene_deliver_notification.get_hookimpls())
 
 
+def catalogue_dirs(ctx: Ctx) -> tuple[Path, ...]:
+    """The plugins' catalogue folders: a plugin's news is written with its own msgids."""
+    return tuple(folder for folders in call_sync(ctx.pm, "convene_locale_dirs") for folder in folders)
+
+
 async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
     """Write ``news`` to the owner of ``identity`` (nothing for a remote identity: it has no address here)."""
     if identity.account_id is None or not has_channel(ctx):
@@ -85,7 +92,7 @@ async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
     account = await ctx.session.get_one(Account, identity.account_id)
     recipient = Recipient(email=account.email, locale=account.locale, account_id=account.id, identity_id=identity.id)
     await outbox.enqueue(ctx.session, "notification",
-                         notification_for(ctx, news, recipient, news.written(account.locale)))
+                         notification_for(ctx, news, recipient, news.written(account.locale, catalogue_dirs(ctx))))
 
 
 async def notify_event_people(ctx: Ctx, event: Event, audience: str, news: News,
@@ -113,7 +120,7 @@ async def fan_out(ctx: Ctx, payload: dict[str, Any]) -> None:
     batch: list[dict[str, Any]] = []
     for recipient in await _recipients(ctx, event, payload["audience"], payload.get("leave_out")):
         if recipient.locale not in written:
-            written[recipient.locale] = news.written(recipient.locale)
+            written[recipient.locale] = news.written(recipient.locale, catalogue_dirs(ctx))
         batch.append(notification_for(ctx, news, recipient, written[recipient.locale]))
         if len(batch) == FANOUT_BATCH:
             await notify_many(ctx.session, batch)

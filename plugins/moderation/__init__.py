@@ -25,12 +25,24 @@ from core.decisions import Decision
 from core.events.models import Event
 from core.i18n import N_
 from core.identities.models import Identity
+from core.notifications.topics import Topic
 from core.plugins import ConfigSchema, hookimpl
 from core.web.forms import FormState
 from core.web.slots import Fragment, MenuLink, Slot
-from plugins.moderation import acceptance, documents_api, documents_web, hookspecs, models  # noqa: F401  (models registers the tables)
+from plugins.moderation import (  # noqa: F401  (models registers the tables)
+    acceptance,
+    documents_api,
+    documents_web,
+    hookspecs,
+    models,
+    reports_web,
+)
 from plugins.moderation.actionlog import record
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.queue_api import queue_api_handlers
+from plugins.moderation.queue_web import MENU_LINKS, queue_web_handlers
+from plugins.moderation.reporter_news import REPORTS_TOPIC
+from plugins.moderation.reports_api import report_handlers
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 
@@ -92,23 +104,40 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
 
 
-# --- the instance's published documents and rules (documents*.py, acceptance.py) -------------
-# named by ``specname``: the plugin's other parts register their own routes, templates and links
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [*documents_api.api_handlers(), *documents_web.web_handlers(),
+            *report_handlers(), *queue_api_handlers(), *reports_web.web_handlers(), *queue_web_handlers()]
 
 
-@hookimpl(specname="convene_route_handlers")
-def policies_route_handlers() -> list[Any]:
-    return [*documents_api.api_handlers(), *documents_web.web_handlers()]
-
-
-@hookimpl(specname="convene_template_dirs")
-def policies_template_dirs() -> list[Path]:
+@hookimpl
+def convene_template_dirs() -> list[Path]:
     return [HERE / "templates"]
 
 
-@hookimpl(specname="convene_menu_links")
-def policies_menu_links() -> list[MenuLink]:
-    return [documents_web.MENU_LINK]
+@hookimpl
+def convene_menu_links() -> list[MenuLink]:
+    return [*MENU_LINKS, documents_web.MENU_LINK]
+
+
+@hookimpl
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    return await reports_web.event_link(slot, event)
+
+
+@hookimpl
+async def convene_comment_actions(ctx: Ctx, slot: Slot, comments: list[Comment]) -> dict[int, Fragment] | None:
+    return await reports_web.comment_links(slot, comments)
+
+
+@hookimpl
+async def convene_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | None:
+    return await reports_web.profile_link(slot, identity)
+
+
+@hookimpl
+def convene_notification_topics() -> list[Topic]:
+    return [REPORTS_TOPIC]
 
 
 @hookimpl

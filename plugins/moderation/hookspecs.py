@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from core.comments.models import Comment
     from core.context import Ctx
+    from core.events.models import Event
     from core.identities.models import Identity
 
 hookspec = pluggy.HookspecMarker("convene")
@@ -33,3 +35,8 @@ async def moderation_identity_unsuspended(ctx: Ctx, identity: Identity) -> None:
 @hookspec
 async def moderation_federation_policy(ctx: Ctx) -> list[dict[str, str]]:
     """Return the domains this instance blocks or allows, as ``{"domain", "kind", "reason"}``, to publish them."""
+
+
+@hookspec
+async def moderation_resolve_target(ctx: Ctx, url: str) -> Event | Comment | Identity | None:
+    """The stored copy of another instance's event, comment or actor at ``url``, to be reported; None if unknown."""
