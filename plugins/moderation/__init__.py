@@ -28,6 +28,9 @@ from core.plugins import ConfigSchema, hookimpl
 from plugins.moderation import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.moderation.actionlog import record
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.flags import federation_activitypub_activity_handlers  # noqa: F401  (hookimpl: Flags in)
+from plugins.moderation.forwarding import forwarding_handlers
+from plugins.moderation.remote import limited_comments, limited_events, remote_handlers  # noqa: F401  (hookimpls)
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 
@@ -87,3 +90,14 @@ async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool]:
 @hookimpl
 async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
+
+
+@hookimpl
+def convene_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl(specname="convene_route_handlers")
+def federation_route_handlers() -> list[Any]:
+    """Forwarding reports, moderating remote identities and domains (named apart: other parts add routes too)."""
+    return [*forwarding_handlers(), *remote_handlers()]
