@@ -9,7 +9,8 @@ Both shapes in use are read: Mastodon's (``object``: the reported account, then 
 statuses) and Mobilizon's (the reported actor, its comments, the event), sent by the
 instance actor or anyone else: the reporter is never known, only the sender's domain
 (``origin_domain``). The report is about the most precise thing named (a comment, else
-an event, else the actor); the other things named are listed after the sender's words.
+an event, else the actor); the other things named, but its author, are listed after the
+sender's words.
 The Flag's id is kept (``remote_activity_id``): the same Flag twice is filed once. A
 Flag naming nothing known here is refused, and not retried.
 """
@@ -26,7 +27,7 @@ from core.events.models import Event
 from core.identities.models import Identity
 from core.plugins import hookimpl
 from core.sanitize import plain_text
-from plugins.moderation.filing import Target, file_report
+from plugins.moderation.filing import Target, file_report, owner_of
 from plugins.moderation.models import COMMENT_MAX, Report
 
 # a Flag naming more than this is read up to here: each name costs a lookup
@@ -48,7 +49,10 @@ async def on_flag(ctx: Ctx, activity: dict[str, Any], sender: Any) -> str:
     if not named:
         return "refused: the Flag names nothing known here"
     named.sort(key=lambda pair: next(i for i, kind in enumerate(PRECISION) if isinstance(pair[1], kind)))
-    (url, target), others = named[0], [other for other, _ in named[1:]]
+    url, target = named[0]
+    owner = owner_of(target)
+    # the reported thing's author is named in both shapes: the report says whose it is already
+    others = [other for other, thing in named[1:] if not (owner is not None and thing is owner)]
     origin = ctx.viewer.identity.domain if ctx.viewer.identity is not None else ""
     report = await file_report(ctx, target, url, "other", _words(activity.get("content"), others),
                                origin_domain=origin, remote_activity_id=flag_id)
