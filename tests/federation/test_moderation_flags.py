@@ -20,10 +20,12 @@ from litestar.testing import TestClient
 from sqlalchemy import delete, select
 
 from core.accounts.service import create_account, open_credential
+from core.app import create_app
 from core.context import Ctx
 from core.events.models import Event
 from core.identities.service import create_identity
-from helpers import future, sign_up, wait_for
+from core.settings import DEFAULT_PLUGINS
+from helpers import future, make_settings, sign_up, wait_for
 from live_fixtures import in_transaction, live_instance, member, two_instances
 from peer_fixtures import PUBLIC_URL, RemoteActor, run, signed_post
 from plugins.federation_activitypub.models import ApInboxActivity
@@ -169,3 +171,12 @@ def test_a_report_about_local_content_is_not_forwarded(instance: TestClient) -> 
     assert r.status_code == 409 and "this instance" in r.text
     assert instance.post("/api/v1/admin/reports/999/forward", json={}, headers=headers).status_code == 404
     assert instance.post(f"/api/v1/admin/reports/{report_id}/forward", json={}).status_code == 401
+
+
+def test_without_federation_moderation_starts_and_refuses_remote_domains(data_dir: Path) -> None:
+    enabled = [name for name in DEFAULT_PLUGINS if name != "federation_activitypub"]
+    with TestClient(create_app(make_settings(data_dir, plugins={"enabled": enabled})), base_url=PUBLIC_URL) as client:
+        headers = moderator(client, "mod@example.org", "mod")
+        r = client.post("/api/v1/admin/domains/spam.example/suspend", json={"reason": "spam"}, headers=headers)
+        assert r.status_code == 409 and "federation is off" in r.text
+        assert client_transaction(client, lambda ctx: ctx.session.scalar(select(ModerationAction.id))) is None
