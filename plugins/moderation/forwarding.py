@@ -30,11 +30,15 @@ from plugins.moderation.actionlog import record
 from plugins.moderation.models import Report
 from plugins.moderation.roles import require_staff
 
+# a report's id in a path: more digits than a database integer holds names no report
+ID_DIGITS = 9
 
-async def forward_report(ctx: Ctx, report_id: int, with_comment: bool) -> Report:
+
+async def forward_report(ctx: Ctx, report_id: str, with_comment: bool) -> Report:
     """Send report ``report_id`` to the reported thing's instance; 409 when local, already sent, or impossible."""
     require_staff(ctx)
-    report = await ctx.session.get(Report, report_id)
+    number = int(report_id) if report_id.isascii() and report_id.isdigit() and len(report_id) <= ID_DIGITS else None
+    report = await ctx.session.get(Report, number) if number is not None else None
     if report is None:
         raise NotFound(N_("no such report"))
     if not report.reported_domain:
@@ -63,21 +67,21 @@ class ForwardOut(msgspec.Struct):
     domain: str
 
 
-@post("/api/v1/admin/reports/{report_id:int}/forward", status_code=200, tags=["moderation"], guards=[signed_in],
+@post("/api/v1/admin/reports/{report_id:str}/forward", status_code=200, tags=["moderation"], guards=[signed_in],
       responses=refusals(403, 404, 409))
-async def forward_api(ctx: Ctx, api: Caller, report_id: int, data: ForwardIn) -> ForwardOut:
+async def forward_api(ctx: Ctx, api: Caller, report_id: str, data: ForwardIn) -> ForwardOut:
     """Forward a report about remote content to its instance, as a ``Flag`` from this instance (staff only)."""
     report = await forward_report(ctx, report_id, data.with_comment)
     assert report.forwarded_at is not None
     return ForwardOut(report.id, report.forwarded_at, report.reported_domain)
 
 
-@post("/admin/reports/{report_id:int}/forward", include_in_schema=False)
-async def forward_form(ctx: Ctx, web: Caller, report_id: int, data: Form) -> Response:
+@post("/admin/reports/{report_id:str}/forward", include_in_schema=False)
+async def forward_form(ctx: Ctx, web: Caller, report_id: str, data: Form) -> Response:
     """The report page's button (templates/moderation/report_forward.html)."""
     web.require_account()
-    await forward_report(ctx, report_id, text(data, "with_comment") == "yes")
-    return done(f"/admin/reports/{report_id}", "forwarded")
+    report = await forward_report(ctx, report_id, text(data, "with_comment") == "yes")
+    return done(f"/admin/reports/{report.id}", "forwarded")
 
 
 def forwarding_handlers() -> list[Any]:
