@@ -12,6 +12,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -22,18 +23,22 @@ from sqlalchemy import delete, select
 from core.accounts.service import create_account, open_credential
 from core.app import create_app
 from core.context import Ctx
+from core.db.base import utcnow
 from core.events.models import Event
 from core.identities.service import create_identity
 from core.settings import DEFAULT_PLUGINS
+from core.web.templating import make_environment
 from helpers import future, make_settings, sign_up, wait_for
 from live_fixtures import in_transaction, live_instance, member, two_instances
 from peer_fixtures import PUBLIC_URL, RemoteActor, run, signed_post
+from plugins import moderation
 from plugins.federation_activitypub.models import ApInboxActivity
 from plugins.moderation.filing import file_report
 from plugins.moderation.models import ModerationAction, Report
 from test_live_follows import needs_fedify
 from testkit import in_transaction as client_transaction
 from testkit import moderator
+from webhelpers import log_in, submit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "flags"
 EVENT = {"title": "Picnic", "begins_at": future(hour=12), "timezone": "Europe/Paris", "publish": True}
@@ -180,3 +185,34 @@ def test_without_federation_moderation_starts_and_refuses_remote_domains(data_di
         r = client.post("/api/v1/admin/domains/spam.example/suspend", json={"reason": "spam"}, headers=headers)
         assert r.status_code == 409 and "federation is off" in r.text
         assert client_transaction(client, lambda ctx: ctx.session.scalar(select(ModerationAction.id))) is None
+
+
+def test_the_forward_button_offers_the_comment_and_says_when_it_was_sent(data_dir: Path) -> None:
+    """The template the report page includes, rendered as that page would with a report about remote content."""
+    env = make_environment(make_settings(data_dir), [Path(moderation.__file__).parent / "templates"])
+    template = env.get_template("moderation/report_forward.html")
+    request = SimpleNamespace(query_params={})
+    report = Report(id=7, reported_domain="remote.example", comment="Fake tickets")
+    form = template.render(report=report, request=request, csrf_input="")
+    assert 'action="/admin/reports/7/forward"' in form and 'name="with_comment"' in form
+    assert "Forward to remote.example" in form
+    report.forwarded_at = utcnow()
+    sent = template.render(report=report, request=SimpleNamespace(query_params={"done": "forwarded"}), csrf_input="")
+    assert "<form" not in sent and "This report was forwarded to remote.example." in sent
+    assert "The report is on its way to remote.example." in sent
+    assert template.render(report=Report(id=8, reported_domain=""), request=request, csrf_input="").strip() == ""
+
+
+def test_the_forward_form_is_for_staff_only(instance: TestClient) -> None:
+    alice = sign_up(instance, "alice@example.org", "alice")
+    event = instance.post("/api/v1/events", json=EVENT, headers=alice).json()
+
+    async def file(ctx: Ctx) -> int:
+        copy = await ctx.session.scalar(select(Event).where(Event.uuid == uuid.UUID(event["uuid"])))
+        return (await file_report(ctx, copy, event["url"], "spam")).id
+
+    report_id = client_transaction(instance, file)
+    log_in(instance, "alice@example.org")
+    refused = submit(instance, "/", f"/admin/reports/{report_id}/forward", {"with_comment": "yes"})
+    assert refused.status_code == 403
+    assert client_transaction(instance, lambda ctx: ctx.session.scalar(select(Report.forwarded_at))) is None
