@@ -63,9 +63,10 @@ def app_reports(app: Litestar) -> list[Report]:
     return in_transaction(app.state.settings, lambda ctx: _all(ctx.session, Report))
 
 
-def live_moderator(app: Litestar, email: str, username: str) -> dict[str, str]:
+def live_moderator(app: Litestar, email: str, username: str, role: str = "moderator") -> dict[str, str]:
+    """An account of ``role`` on a live instance, as an operator makes it; returns API auth headers."""
     async def create(ctx: Ctx) -> str:
-        account = await create_account(ctx, email, "correct horse", role="moderator", confirmed=True)
+        account = await create_account(ctx, email, "correct horse", role=role, confirmed=True)
         await create_identity(ctx, account, username)
         return await open_credential(ctx, account, "api")
 

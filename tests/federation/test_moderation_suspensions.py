@@ -148,6 +148,9 @@ def test_a_limited_remote_identity_or_domain_reaches_only_its_followers_here(dat
         domain = f"{base}/api/v1/admin/domains/127.0.0.1"
         assert httpx.post(f"{domain}/limit", json={"reason": "noisy"}, headers=moderator).status_code == 200
         assert (shown({}), shown(dave), shown(carol)) == (404, 404, 200)
+        admin = live_moderator(first, "root@example.org", "ada", role="administrator")
+        policy = httpx.get(f"{base}/api/v1/admin/federation/domains", headers=admin).json()
+        assert [(rule["domain"], rule["kind"]) for rule in policy["rules"]] == [("127.0.0.1", "limit")]
         assert httpx.post(f"{domain}/unsuspend", json={}, headers=moderator).status_code == 200
         assert shown({}) == 200
 
