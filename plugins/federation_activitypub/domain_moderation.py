@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from core.context import Ctx
 from core.errors import Conflict, InvalidInput
@@ -53,7 +54,11 @@ async def apply(ctx: Ctx, domain: str, policy: str, reason: str) -> bool:
         raise Conflict(Message("%(domain)s is already suspended or limited", domain=domain))
     kind = "block" if policy == "suspend" else LIMIT
     if rule is None:
-        ctx.session.add(ApDomainRule(domain=domain, kind=kind, reason=reason))
+        try:
+            async with ctx.session.begin_nested():  # a savepoint: another moderator may have won a moment ago
+                ctx.session.add(ApDomainRule(domain=domain, kind=kind, reason=reason))
+        except IntegrityError:
+            raise Conflict(Message("%(domain)s is already suspended or limited", domain=domain)) from None
     else:
         rule.kind, rule.reason = kind, reason
     if kind == "block":
