@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 from core.accounts.models import Account
 from core.comments.models import Comment
@@ -39,8 +39,11 @@ from plugins.moderation import (  # noqa: F401  (models registers the tables)
 )
 from plugins.moderation.actionlog import record
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.flags import federation_activitypub_activity_handlers  # noqa: F401  (hookimpl: Flags in)
+from plugins.moderation.forwarding import forwarding_handlers
 from plugins.moderation.queue_api import queue_api_handlers
 from plugins.moderation.queue_web import MENU_LINKS, queue_web_handlers
+from plugins.moderation.remote import remote_handlers, shown_unless_limited
 from plugins.moderation.reporter_news import REPORTS_TOPIC
 from plugins.moderation.reports_api import report_handlers
 from plugins.moderation.roles import is_staff
@@ -90,13 +93,14 @@ async def convene_can_act(ctx: Ctx, identity: Identity) -> Decision | None:
 
 @hookimpl
 async def convene_filter_events(ctx: Ctx) -> ColumnElement[bool]:
-    return visible_unless_suspended(Event.organizer_id, ctx)
+    return and_(visible_unless_suspended(Event.organizer_id, ctx), await shown_unless_limited(ctx, Event.organizer_id))
 
 
 @hookimpl
 async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool]:
     # a comment whose author was deleted has none: NULL NOT IN (...) would hide it
-    return or_(Comment.author_id.is_(None), visible_unless_suspended(Comment.author_id, ctx))
+    return and_(or_(Comment.author_id.is_(None), visible_unless_suspended(Comment.author_id, ctx)),
+                await shown_unless_limited(ctx, Comment.author_id))
 
 
 @hookimpl
@@ -107,7 +111,8 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
 @hookimpl
 def convene_route_handlers() -> list[Any]:
     return [*documents_api.api_handlers(), *documents_web.web_handlers(),
-            *report_handlers(), *queue_api_handlers(), *reports_web.web_handlers(), *queue_web_handlers()]
+            *report_handlers(), *queue_api_handlers(), *reports_web.web_handlers(), *queue_web_handlers(),
+            *forwarding_handlers(), *remote_handlers()]
 
 
 @hookimpl
