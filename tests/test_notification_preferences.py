@@ -7,7 +7,8 @@ import re
 
 from core.notifications.topics import CORE_TOPICS
 from helpers import field_errors, sign_up
-from plugins.moderation.telling import TOPIC as MODERATION_TOPIC
+from plugins.moderation.reporter_news import REPORTS_TOPIC
+from plugins.moderation.telling import TOPIC as DECISIONS_TOPIC
 from webhelpers import member, submit
 
 URL = "/api/v1/me/notifications"
@@ -24,13 +25,13 @@ def test_every_topic_is_listed_with_its_choices_and_each_identity_starts_with_th
     r = client.get(URL, headers=ann)
     assert r.status_code == 200, r.text
     body = r.json()
-    # the core's, then those of the default plugins (moderation's decisions)
-    every_topic = [*CORE_TOPICS, MODERATION_TOPIC]
-    assert [t["name"] for t in body["topics"]] == [t.name for t in every_topic]
+    # the core's topics, then those of the default plugins (moderation's)
+    topics = [*CORE_TOPICS, REPORTS_TOPIC, DECISIONS_TOPIC]
+    assert [t["name"] for t in body["topics"]] == [t.name for t in topics]
     reminders = next(t for t in body["topics"] if t["name"] == "reminders")
     assert reminders["default"] == "1440" and reminders["label"] == "A reminder before an event I go to"
     assert {"value": "60", "label": "One hour before"} in reminders["choices"]
-    defaults = {t.name: t.default for t in every_topic}
+    defaults = {t.name: t.default for t in topics}
     assert [(i["identity"], i["preferences"]) for i in body["identities"]] == [("ann", defaults), ("ann_sports", defaults)]
 
 

@@ -17,8 +17,8 @@ from core.i18n import translations
 from core.identities.models import Identity
 from core.identities.schemas import IdentityName
 from core.identities.service import own_identity
-from core.notifications.news import plugin_catalogues
 from core.notifications.preferences import preferences, set_preferences, topics
+from core.plugins import call_sync
 
 
 class ChoiceOut(msgspec.Struct):
@@ -51,7 +51,8 @@ class PreferencesInput(msgspec.Struct, forbid_unknown_fields=True):
 
 def catalogue(ctx: Ctx, language: str) -> Translations:
     """Core's catalogue with the plugins' merged in: plugins' topics carry their own labels."""
-    return translations(language, plugin_catalogues(ctx))
+    folders = tuple(folder for folders in call_sync(ctx.pm, "convene_locale_dirs") for folder in folders)
+    return translations(language, folders)
 
 
 async def _identity_out(ctx: Ctx, identity: Identity) -> IdentityPreferencesOut:

@@ -62,8 +62,7 @@ class News(msgspec.Struct, frozen=True):
     lines: tuple[str, ...] = ()
 
     def written(self, locale: str, folders: tuple[Path, ...] = ()) -> tuple[str, str]:
-        """The subject and text in ``locale``, from the core's catalogue and those of ``folders``
-        (``plugin_catalogues``: a plugin's news is written from its own catalogue)."""
+        """The subject and text in ``locale``, from core's catalogue and those of ``folders`` (the plugins')."""
         gettext = translations(locale, folders).gettext
         values: dict[str, str] = {**self.values, **{
             name: f"{local_moment(datetime.fromisoformat(moment), self.timezone, locale, 'full')} ({self.timezone})"
@@ -74,16 +73,16 @@ class News(msgspec.Struct, frozen=True):
         return gettext(self.subject) % values, text
 
 
-def plugin_catalogues(ctx: Ctx) -> tuple[Path, ...]:
-    """The plugins' catalogue folders (``convene_locale_dirs``), merged over the core's where news is written."""
-    return tuple(folder for folders in call_sync(ctx.pm, "convene_locale_dirs") for folder in folders)
-
-
 def has_channel(ctx: Ctx) -> bool:
     """Whether a plugin delivers notifications; without one, news is not written at all. (Core's
     wrapper that awaits every async hook's answers implements it too, and delivers nothing.)"""
     return any(not (impl.wrapper or impl.hookwrapper)
                for impl in ctx.pm.hook.convene_deliver_notification.get_hookimpls())
+
+
+def catalogue_dirs(ctx: Ctx) -> tuple[Path, ...]:
+    """The plugins' catalogue folders: a plugin's news is written with its own msgids."""
+    return tuple(folder for folders in call_sync(ctx.pm, "convene_locale_dirs") for folder in folders)
 
 
 async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
@@ -93,7 +92,7 @@ async def notify_identity(ctx: Ctx, identity: Identity, news: News) -> None:
     account = await ctx.session.get_one(Account, identity.account_id)
     recipient = Recipient(email=account.email, locale=account.locale, account_id=account.id, identity_id=identity.id)
     await outbox.enqueue(ctx.session, "notification",
-                         notification_for(ctx, news, recipient, news.written(account.locale, plugin_catalogues(ctx))))
+                         notification_for(ctx, news, recipient, news.written(account.locale, catalogue_dirs(ctx))))
 
 
 async def notify_event_people(ctx: Ctx, event: Event, audience: str, news: News,
@@ -118,11 +117,10 @@ async def fan_out(ctx: Ctx, payload: dict[str, Any]) -> None:
         return
     news = msgspec.convert(payload["news"], News)
     written: dict[str, tuple[str, str]] = {}
-    folders = plugin_catalogues(ctx)
     batch: list[dict[str, Any]] = []
     for recipient in await _recipients(ctx, event, payload["audience"], payload.get("leave_out")):
         if recipient.locale not in written:
-            written[recipient.locale] = news.written(recipient.locale, folders)
+            written[recipient.locale] = news.written(recipient.locale, catalogue_dirs(ctx))
         batch.append(notification_for(ctx, news, recipient, written[recipient.locale]))
         if len(batch) == FANOUT_BATCH:
             await notify_many(ctx.session, batch)

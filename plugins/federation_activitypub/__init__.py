@@ -32,9 +32,20 @@ from plugins.federation_activitypub.comment_pages import comment_handlers
 from plugins.federation_activitypub.config import FederationConfig
 from plugins.federation_activitypub.delivery import DELIVER_JOB, deliver
 from plugins.federation_activitypub.discovery import discovery_handlers
+from plugins.federation_activitypub.domain_moderation import PURGE_JOB, purge_domain
 from plugins.federation_activitypub.fanout import event_changed, event_deleted, event_edited
 from plugins.federation_activitypub.inbox import INBOX_JOB, inbox_handlers
 from plugins.federation_activitypub.instance import PLUGIN_NAME, federation
+from plugins.federation_activitypub.moderation_hooks import (  # noqa: F401  (hookimpls: moderation's and the filters)
+    convene_filter_comments,
+    convene_filter_events,
+    moderation_domain_policy,
+    moderation_followed_identities,
+    moderation_forward_report,
+    moderation_identity_suspended,
+    moderation_identity_unsuspended,
+    moderation_resolve_target,
+)
 from plugins.federation_activitypub.negotiation import ACTIVITY_MEDIA_TYPES, negotiate, record_tombstone
 from plugins.federation_activitypub.policy import published_rules
 from plugins.federation_activitypub.processing import process_inbox
@@ -86,7 +97,7 @@ def convene_periodic_tasks() -> list[PeriodicTask]:
 
 @hookimpl
 def convene_outbox_handlers() -> dict[str, OutboxHandler]:
-    return {INBOX_JOB: process_inbox, DELIVER_JOB: deliver}
+    return {INBOX_JOB: process_inbox, DELIVER_JOB: deliver, PURGE_JOB: purge_domain}
 
 
 @hookimpl

@@ -95,7 +95,7 @@ async def on_delete(ctx: Ctx, activity: dict[str, Any], sender: ApActor) -> str:
     obj = activity.get("object")
     target = ref(obj, "object")
     if target == sender.ap_id:
-        return await _forget(ctx, sender)
+        return await forget(ctx, sender)
     if (isinstance(obj, dict) and obj.get("type") in ACTOR_TYPES) or await _is_actor(ctx, target):
         raise Refused(f"{sender.ap_id} may delete only itself, not the actor {target}")
     return await notes.on_delete(ctx, activity, sender)
@@ -105,7 +105,8 @@ async def _is_actor(ctx: Ctx, ap_id: str) -> bool:
     return await ctx.session.scalar(select(ApActor.id).where(ApActor.ap_id == ap_id)) is not None
 
 
-async def _forget(ctx: Ctx, actor: ApActor) -> str:
+async def forget(ctx: Ctx, actor: ApActor) -> str:
+    """Remove a remote actor and what hangs on it (its Delete, or its domain suspended here)."""
     identity = await ctx.session.get(Identity, actor.identity_id)
     if identity is None:
         return f"ignored: {actor.ap_id} was already deleted"

@@ -41,6 +41,7 @@ ALREADY = {
     ("allow", True): Message("%(domain)s is already allowed in the configuration file"),
     ("block", False): Message("%(domain)s is already blocked here"),
     ("allow", False): Message("%(domain)s is already allowed here"),
+    ("limit", False): Message("%(domain)s is limited by the moderators here"),
 }
 
 

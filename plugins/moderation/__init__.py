@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 from core.accounts.models import Account
 from core.comments.models import Comment
@@ -37,17 +37,25 @@ from plugins.moderation import (  # noqa: F401  (models registers the tables)
     hookspecs,
     log_web,
     models,
+    reports_web,
     review_web,
 )
 from plugins.moderation.actionlog import record
 from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.flags import federation_activitypub_activity_handlers  # noqa: F401  (hookimpl: Flags in)
+from plugins.moderation.forwarding import forwarding_handlers
 from plugins.moderation.policies import (  # noqa: F401  (hookimpls named by ``specname``: registered by being here)
     accounts_wait_for_approval,
     hold_events_for_review,
     rate_limits,
     refuse_words_and_links,
 )
+from plugins.moderation.queue_api import queue_api_handlers
+from plugins.moderation.queue_web import MENU_LINKS, queue_web_handlers
+from plugins.moderation.remote import remote_handlers, shown_unless_limited
+from plugins.moderation.reporter_news import REPORTS_TOPIC
+from plugins.moderation.reports_api import report_handlers
 from plugins.moderation.roles import is_staff
 from plugins.moderation.suspensions import suspension_of, visible_unless_suspended
 from plugins.moderation.telling import TOPIC
@@ -103,13 +111,14 @@ async def convene_can_act(ctx: Ctx, identity: Identity) -> Decision | None:
 
 @hookimpl
 async def convene_filter_events(ctx: Ctx) -> ColumnElement[bool]:
-    return visible_unless_suspended(Event.organizer_id, ctx)
+    return and_(visible_unless_suspended(Event.organizer_id, ctx), await shown_unless_limited(ctx, Event.organizer_id))
 
 
 @hookimpl
 async def convene_filter_comments(ctx: Ctx) -> ColumnElement[bool]:
     # a comment whose author was deleted has none: NULL NOT IN (...) would hide it
-    return or_(Comment.author_id.is_(None), visible_unless_suspended(Comment.author_id, ctx))
+    return and_(or_(Comment.author_id.is_(None), visible_unless_suspended(Comment.author_id, ctx)),
+                await shown_unless_limited(ctx, Comment.author_id))
 
 
 @hookimpl
@@ -117,23 +126,42 @@ async def convene_filter_identities(ctx: Ctx) -> ColumnElement[bool]:
     return visible_unless_suspended(Identity.id, ctx)
 
 
-# --- the instance's published documents and rules (documents*.py, acceptance.py) -------------
-# named by ``specname``: the plugin's other parts register their own routes, templates and links
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [*documents_api.api_handlers(), *documents_web.web_handlers(),
+            *report_handlers(), *queue_api_handlers(), *reports_web.web_handlers(), *queue_web_handlers(),
+            *forwarding_handlers(), *remote_handlers(),
+            *api_handlers(), *actions_web.HANDLERS, *log_web.HANDLERS, *review_web.HANDLERS]
 
 
-@hookimpl(specname="convene_route_handlers")
-def policies_route_handlers() -> list[Any]:
-    return [*documents_api.api_handlers(), *documents_web.web_handlers()]
-
-
-@hookimpl(specname="convene_template_dirs")
-def policies_template_dirs() -> list[Path]:
+@hookimpl
+def convene_template_dirs() -> list[Path]:
     return [HERE / "templates"]
 
 
-@hookimpl(specname="convene_menu_links")
-def policies_menu_links() -> list[MenuLink]:
-    return [documents_web.MENU_LINK]
+@hookimpl
+def convene_menu_links() -> list[MenuLink]:
+    return [*MENU_LINKS, *log_web.MENU_LINKS, *review_web.MENU_LINKS, documents_web.MENU_LINK]
+
+
+@hookimpl
+async def convene_event_sidebar(ctx: Ctx, slot: Slot, event: Event) -> Fragment | None:
+    return await reports_web.event_link(slot, event)
+
+
+@hookimpl
+async def convene_comment_actions(ctx: Ctx, slot: Slot, comments: list[Comment]) -> dict[int, Fragment] | None:
+    return await reports_web.comment_links(slot, comments)
+
+
+@hookimpl
+async def convene_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | None:
+    return await reports_web.profile_link(slot, identity)
+
+
+@hookimpl
+def convene_notification_topics() -> list[Topic]:
+    return [REPORTS_TOPIC, TOPIC]
 
 
 @hookimpl
@@ -164,21 +192,3 @@ async def convene_about_sections(ctx: Ctx, slot: Slot) -> Fragment | None:
 @hookimpl
 async def convene_signup_fields(ctx: Ctx, slot: Slot, form: FormState) -> Fragment | None:
     return await documents_web.signup_fields(ctx, slot, form)
-
-
-# -- actions, the log, the review and the deciding policies (actions*.py, log_web.py, review*.py, policies.py) --
-
-
-@hookimpl(specname="convene_route_handlers")
-def actions_routes() -> list[Any]:
-    return [*api_handlers(), *actions_web.HANDLERS, *log_web.HANDLERS, *review_web.HANDLERS]
-
-
-@hookimpl(specname="convene_menu_links")
-def actions_menu_links() -> list[MenuLink]:
-    return [*log_web.MENU_LINKS, *review_web.MENU_LINKS]
-
-
-@hookimpl(specname="convene_notification_topics")
-def actions_topics() -> list[Topic]:
-    return [TOPIC]

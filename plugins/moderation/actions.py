@@ -1,6 +1,6 @@
 """Moderators' actions on content and people: the one service behind the API, the forms and the review page.
 
-An action is a verb on a target (targets.py): hide, release or delete an event or a
+An action is a verb on a target (action_targets.py): hide, release or delete an event or a
 comment; warn, suspend or unsuspend an identity; suspend, unsuspend or approve an
 account. Each writes one line in the action log (actionlog.py), named as the core names
 it (hiding is the core's ``event.hold``), before the core service runs: the service
@@ -31,7 +31,8 @@ from core.events import service as events
 from core.events.models import Event
 from core.i18n import N_
 from core.identities.models import Identity
-from plugins.moderation import suspensions, targets
+from plugins.moderation import action_targets as targets
+from plugins.moderation import suspensions
 from plugins.moderation.actionlog import described, record
 from plugins.moderation.models import ModerationAction, Report
 from plugins.moderation.roles import STAFF_ROLES, is_admin, require_staff

@@ -21,6 +21,8 @@ class ModerationConfig(msgspec.Struct, forbid_unknown_fields=True):
     anonymous_reports_per_hour: Count = 5
     # leading zero bits the anonymous reporter's browser must find (about 2**bits hashes)
     anonymous_report_work_bits: Annotated[int, msgspec.Meta(ge=8, le=28)] = 18
+    # reports one account may file an hour (0: none); anonymous ones are limited per address above
+    reports_per_account_per_hour: Count = 10
     # tell the reported person what a moderator decided (in their language; by mail when mail is on)
     tell_reported: bool = True
     # new accounts wait for a moderator's approval before they can log in

@@ -12,7 +12,7 @@ from core.context import Ctx
 from core.errors import InvalidInput
 from core.events.listing import Page
 from core.i18n import N_
-from plugins.moderation import targets
+from plugins.moderation import action_targets as targets
 from plugins.moderation.models import ModerationAction
 
 MAX_PER_PAGE = 100

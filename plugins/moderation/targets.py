@@ -1,96 +1,135 @@
-"""What a moderator's action is about, from what they give: an address of this instance or an account id.
+"""What a report's ``target`` address names: an event, a comment or a profile, here or stored from elsewhere.
 
-Moderators paste what they see: an event's address (``/events/<uuid>``), a comment's
-(``/comments/<uuid>``, or the event page's ``#c-<uuid>`` anchor), a profile's
-(``/@name``, or ``/@name@domain`` for a remote one), each with or without this
-instance's origin, and a number for an account. Anything else, or another site's
-address, is a 422 naming the field: nothing is fetched from elsewhere. The lookups
-ignore what the filters hide (a suspended identity stays findable, to unsuspend it).
+Local addresses are read here, in the shapes the instance publishes (``/events/{uuid}``,
+``/events/{uuid}#c-{uuid}``, ``/comments/{uuid}``, ``/@name``), given whole
+(``https://this.instance/...``) or as a path. Other instances' addresses are asked of
+the plugins (``moderation_resolve_target``: federation knows its stored copies); with
+no answer the address is "not known here". Whatever is found must be visible to the
+reporter: a draft, a held or a private event of someone else is as unknown as a
+wrong address, so reporting never tells what exists.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, true
 
-from core.accounts.models import Account
 from core.comments.models import Comment
+from core.comments.service import visible_comments
 from core.context import Ctx
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
+from core.events.listing import visible_event
 from core.events.models import Event
 from core.i18n import N_
 from core.identities.models import Identity
+from core.identities.service import find_local_identity
+from plugins.moderation.filing import Target
 
-Target = Event | Comment | Identity | Account
-FIELD = "target"
-NOT_HERE = N_("give the address of an event, a comment or a profile on this instance, or an account’s number")
-UNKNOWN = N_("nothing here has this address")
-
-
-def parsed(ctx: Ctx, text: str) -> tuple[str, str]:
-    """``(kind, key)`` of a target as given: ``event``/``comment`` and a uuid, ``identity`` and a
-    handle, or ``account`` and an id. Refuses (422) what is not one of them."""
-    text = text.strip()
-    if text.isdigit() and len(text) <= 18:
-        return "account", str(int(text))
-    parts = urlsplit(text)
-    here = urlsplit(ctx.settings.public_url)
-    if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc.lower()) != (here.scheme, here.netloc.lower()):
-        raise InvalidInput.field(FIELD, NOT_HERE)
-    path, anchor = parts.path, parts.fragment
-    if path.startswith("/events/") and anchor.startswith("c-"):
-        return "comment", _uuid(anchor.removeprefix("c-"))
-    for prefix, kind in (("/events/", "event"), ("/comments/", "comment")):
-        if path.startswith(prefix):
-            return kind, _uuid(path.removeprefix(prefix).strip("/"))
-    if path.startswith("/@") and len(path) <= 400:
-        return "identity", path.removeprefix("/@").strip("/").lower()
-    raise InvalidInput.field(FIELD, NOT_HERE)
+TARGET_MAX = 2048
+UUID = r"[0-9a-fA-F-]{32,36}"
+EVENT_PATH = re.compile(rf"^/events/({UUID})/?$")
+COMMENT_PATH = re.compile(rf"^/comments/({UUID})/?$")
+COMMENT_ANCHOR = re.compile(rf"^c-({UUID})$")
+PROFILE_PATH = re.compile(r"^/@([A-Za-z0-9_.-]{1,64})/?$")
+NOT_KNOWN = N_("this address is not known here")
+NOT_REPORTABLE = N_("give the address of an event, a comment or a profile")
 
 
-def _uuid(value: str) -> str:
+def _invalid(message: str) -> InvalidInput:
+    return InvalidInput({"target": message})
+
+
+def _uuid(text: str) -> uuid.UUID:
     try:
-        return str(uuid.UUID(value))
+        return uuid.UUID(text)
     except ValueError:
-        raise InvalidInput.field(FIELD, NOT_HERE) from None
+        raise _invalid(NOT_KNOWN) from None
 
 
-async def found(ctx: Ctx, text: str) -> Target:
-    """The row the target names, whatever the filters hide; 422 when there is none."""
-    kind, key = parsed(ctx, text)
-    target = await row_of(ctx, kind, key)
-    if target is None:
-        raise InvalidInput.field(FIELD, UNKNOWN)
+def is_local(ctx: Ctx, url: str) -> bool:
+    """A path, or an address on this instance's public origin."""
+    parts, home = urlsplit(url), urlsplit(ctx.settings.public_url)
+    if not parts.scheme and not parts.netloc:
+        return url.startswith("/")
+    return (parts.scheme.lower(), parts.netloc.lower()) == (home.scheme.lower(), home.netloc.lower())
+
+
+async def resolve(ctx: Ctx, url: str) -> Target:
+    """The thing ``url`` names, as the viewer may see it; 422 for an address that names nothing
+    reportable, 404 for one the viewer may not see (as if it did not exist)."""
+    url = url.strip()
+    if not url or len(url) > TARGET_MAX or any(ord(ch) < 0x20 for ch in url):
+        raise _invalid(NOT_REPORTABLE)
+    if is_local(ctx, url):
+        target = await _local(ctx, url)
+    else:
+        found = [answer for answer in await ctx.call("moderation_resolve_target", url=url) if answer is not None]
+        if not found:
+            raise _invalid(NOT_KNOWN)
+        target = found[0]
+    return await visible(ctx, target)
+
+
+async def _local(ctx: Ctx, url: str) -> Target:
+    parts = urlsplit(url)
+    if match := EVENT_PATH.match(parts.path):
+        anchor = COMMENT_ANCHOR.match(parts.fragment)
+        if anchor is None:
+            return await _event(ctx, _uuid(match.group(1)))
+        event = await _event(ctx, _uuid(match.group(1)))
+        comment = await _comment(ctx, _uuid(anchor.group(1)))
+        if comment.event_id != event.id:
+            raise NotFound("no such comment")
+        return comment
+    if match := COMMENT_PATH.match(parts.path):
+        return await _comment(ctx, _uuid(match.group(1)))
+    if match := PROFILE_PATH.match(parts.path):
+        identity = await find_local_identity(ctx, match.group(1))
+        if identity is None:
+            raise NotFound("no such identity")
+        return identity
+    raise _invalid(NOT_REPORTABLE)
+
+
+async def _event(ctx: Ctx, key: uuid.UUID) -> Event:
+    event = await ctx.session.scalar(select(Event).where(Event.uuid == key))
+    if event is None:
+        raise NotFound("no such event")
+    return event
+
+
+async def _comment(ctx: Ctx, key: uuid.UUID) -> Comment:
+    comment = await ctx.session.scalar(select(Comment).where(Comment.uuid == key, Comment.deleted_at.is_(None)))
+    if comment is None:
+        raise NotFound("no such comment")
+    return comment
+
+
+async def visible(ctx: Ctx, target: Target) -> Target:
+    """``target`` if the viewer may see it (its event too, for a comment), else the 404 of an unknown one."""
+    if isinstance(target, Event):
+        return await visible_event(ctx, target.uuid)
+    if isinstance(target, Comment):
+        await visible_event(ctx, (await ctx.session.get_one(Event, target.event_id)).uuid)
+        shown = await ctx.session.scalar(await visible_comments(ctx, select(Comment.id).where(Comment.id == target.id)))
+        if shown is None or target.deleted_at is not None:
+            raise NotFound("no such comment")
+        return target
+    query = select(Identity.id).where(Identity.id == target.id)
+    if await ctx.session.scalar(query.where(and_(true(), *await ctx.call("convene_filter_identities")))) is None:
+        raise NotFound("no such identity")
     return target
 
 
-async def row_of(ctx: Ctx, kind: str, key: str) -> Target | None:
-    """The row of ``kind`` by its key as ``parsed`` gives it (or as a log line keeps it: an identity's id)."""
-    query: Any
-    if kind == "event":
-        query = select(Event).where(Event.uuid == uuid.UUID(key))
-    elif kind == "comment":
-        query = select(Comment).where(Comment.uuid == uuid.UUID(key))
-    elif kind == "account":
-        query = select(Account).where(Account.id == int(key))
-    elif key.isdigit():
-        query = select(Identity).where(Identity.id == int(key))
-    else:
-        username, _, domain = key.partition("@")
-        query = select(Identity).where(Identity.username == username, Identity.domain == domain)
-    return await ctx.session.scalar(query)
-
-
-async def log_key(ctx: Ctx, text: str) -> tuple[str, str]:
-    """``(target_kind, target_ref)`` as log lines keep them, for a target as given: a deleted event
-    or comment is still found in the log by its address; an unknown profile is a 422."""
-    kind, key = parsed(ctx, text)
-    if kind != "identity":
-        return kind, key
-    identity = await row_of(ctx, kind, key)
-    if identity is None:
-        raise InvalidInput.field(FIELD, UNKNOWN)
-    return kind, str(identity.id)
+async def live_url(ctx: Ctx, target: Target, reported_url: str) -> str:
+    """The address a moderator opens to see ``target`` as it is now: its page here (stored copies of
+    other instances' events have one too), or for a remote profile the address it was reported at."""
+    if isinstance(target, Event):
+        return ctx.settings.url(f"/events/{target.uuid}")
+    if isinstance(target, Comment):
+        event = await ctx.session.get_one(Event, target.event_id)
+        return ctx.settings.url(f"/events/{event.uuid}#c-{target.uuid}")
+    return ctx.settings.url(f"/@{target.username}") if target.is_local else reported_url
