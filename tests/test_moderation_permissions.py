@@ -60,6 +60,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/admin/remote-identities/{handle:str}/suspend"): MODERATOR,
     ("POST", "/api/v1/admin/remote-identities/{handle:str}/limit"): MODERATOR,
     ("POST", "/api/v1/admin/remote-identities/{handle:str}/unsuspend"): MODERATOR,
+    ("GET", "/admin/log"): MODERATOR,
+    ("GET", "/admin/review"): MODERATOR,
+    ("GET", "/admin/actions/new"): MODERATOR,
+    ("POST", "/admin/actions"): MODERATOR,
+    ("POST", "/admin/actions/{line_id:str}/reverse"): MODERATOR,
+    ("GET", "/api/v1/admin/actions"): MODERATOR,
+    ("POST", "/api/v1/admin/actions"): MODERATOR,
+    ("POST", "/api/v1/admin/actions/{line_id:str}/reverse"): MODERATOR,
     ("GET", "/admin/policies"): ADMINISTRATOR,
     ("POST", "/admin/policies/documents/{kind:str}"): ADMINISTRATOR,
     ("POST", "/admin/policies/rules"): ADMINISTRATOR,
@@ -80,6 +88,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/admin/rules"): {"text": "No spam"},
     ("PUT", "/api/v1/admin/policies/{kind:str}"): {"text": "Be excellent to each other.", "material": False},
     ("POST", "/api/v1/policies/acceptances"): {"kind": "terms", "version": 1},
+    ("POST", "/api/v1/admin/actions"): {"action": "warn", "target": "/@alice", "reason": "be kind"},
 }
 
 
@@ -127,7 +136,7 @@ def setup(client: TestClient) -> tuple[TestClient, dict[str, TestClient], dict[s
         web_log_in(browsers[person], email)
     api = {VISITOR: {}, MEMBER: alice, MODERATOR: mod_api, ADMINISTRATOR: admin_api}
     values = {"report_id": str(report["id"]), "rule_id": str(rule["id"]), "kind": "terms", "slug": "terms",
-              "domain": "spam.example", "handle": "bob@spam.example"}
+              "domain": "spam.example", "handle": "bob@spam.example", "line_id": "1"}
     return client, browsers, api, values
 
 
