@@ -90,7 +90,7 @@ async def _unwanted(ctx: Ctx, notifications: list[Notification]) -> set[Notifica
     chosen = await ctx.session.execute(
         select(NotificationPreference.identity_id, NotificationPreference.topic, NotificationPreference.value)
         .where(tuple_(NotificationPreference.identity_id, NotificationPreference.topic).in_(pairs)))
-    off = {(identity_id, topic) for identity_id, topic, value in chosen.tuples()
+    off = {(identity_id, topic) for identity_id, topic, value in chosen
            if topic in known and known[topic].chosen(value) == "off"}
     return {n for n in news if n.topic not in known or (n.identity_id, n.topic) in off}
 

@@ -153,7 +153,7 @@ async def _recipients(ctx: Ctx, event: Event, audience: str, leave_out: int | No
         .order_by(Participation.id)
     )
     found = [Recipient(email=email, locale=locale, account_id=account_id, identity_id=identity_id)
-             for identity_id, account_id, email, locale in rows.tuples()]
+             for identity_id, account_id, email, locale in rows]
     for plugin_recipients in await ctx.call("convene_notification_recipients", event=event, audience=audience):
         found.extend(plugin_recipients or [])
     return found

@@ -46,7 +46,7 @@ async def preferences(ctx: Ctx, identity: Identity) -> dict[str, str]:
     known = topics(ctx)
     rows = await ctx.session.execute(select(NotificationPreference.topic, NotificationPreference.value)
                                      .where(NotificationPreference.identity_id == identity.id))
-    stored = dict(rows.tuples().all())  # a Result has keys(): dict() would read it as a mapping
+    stored = dict(rows.all())  # a Result has keys(): dict() would read it as a mapping
     return {name: topic.chosen(stored.get(name)) for name, topic in known.items()}
 
 

@@ -93,7 +93,7 @@ async def reports(ctx: Ctx, chosen: QueueFilter, page: int = 1, per_page: int = 
 async def counts(ctx: Ctx) -> dict[str, int]:
     """How many reports are open, resolved and closed."""
     require_staff(ctx)
-    found = dict((await ctx.session.execute(select(Report.status, func.count()).group_by(Report.status))).tuples().all())
+    found = dict((await ctx.session.execute(select(Report.status, func.count()).group_by(Report.status))).all())
     return {status: found.get(status, 0) for status in REPORT_STATUSES}
 
 
