@@ -257,6 +257,22 @@ def _restored(stored: dict[str, Any]) -> dict[str, Any]:
             for key, value in stored.items()}
 
 
+async def review_arrived_event(ctx: Ctx, event: Event, changed: dict[str, Any] | None) -> bool:
+    """Put the copy of another server's event to the plugins as a local one is put (``publish`` when it
+    is new, ``changed`` None; ``update`` with what changed): a hold keeps it out of sight until a
+    moderator releases it, and a refusal raises Forbidden for the caller to refuse the activity.
+    True when the event is (still) held, so the caller tells nobody of the change yet."""
+    verdict = await _verdict(ctx, event, "publish" if changed is None else "update", changed or {})
+    if event.held_at is not None:
+        if changed:
+            _remember_while_held(event, changed)
+        return True
+    if verdict.held:
+        await _hold(ctx, event, verdict.reasons, changed)
+        return True
+    return False
+
+
 async def hold_event(ctx: Ctx, event: Event, reason: str) -> None:
     """A moderator takes a shown event out of sight for review (``event.hold``)."""
     await require_moderator(ctx, "event.hold", event)

@@ -33,8 +33,9 @@ from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
+from core.errors import Forbidden
 from core.events.models import DeletedEvent, Event
-from core.events.service import apply_values
+from core.events.service import apply_values, review_arrived_event
 from core.events.validation import tag_slug
 from core.guarded_http import FetchError, TransportFailure, host_of
 from core.notifications.event_changes import copy_changed
@@ -92,7 +93,12 @@ def refusing_fetch_errors(url: str) -> Iterator[None]:
 
 async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> str:
     """Store ``remote`` for ``organiser`` and say what became of it, for the activity's outcome."""
-    if await store_remote_event(ctx, remote, organiser) is None:
+    try:
+        async with ctx.session.begin_nested():  # a refusal by the instance's policy undoes the copy
+            stored = await store_remote_event(ctx, remote, organiser)
+    except Forbidden as refusal:
+        raise Refused(f"refused by this instance's policy: {refusal.message}") from None
+    if stored is None:
         return f"ignored: {remote.ap_id} was deleted"
     left_out = f" (left out: {'; '.join(remote.dropped)})" if remote.dropped else ""
     return f"stored event {remote.ap_id}{left_out}"
@@ -158,6 +164,7 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
             ctx.session.add(ApObject(ap_id=remote.ap_id, kind="event", local_id=event.id))
         else:
             record.local_id = event.id
+        changed: dict[str, Any] | None = None
     else:
         _check_organiser(event, organiser, remote.ap_id)
         if remote.updated is not None and remote.updated < event.updated_at:
@@ -166,8 +173,11 @@ async def store_remote_event(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) 
         changed = await apply_values(ctx, event, _columns(remote))
         if changed or remote.updated is not None:
             event.updated_at = remote.updated or utcnow()
-        await copy_changed(ctx, event, changed)
     await ctx.session.refresh(event, ["organizer"])
+    # judged by the instance's policies as a member's event is: new, or changed
+    held = changed != {} and await review_arrived_event(ctx, event, changed)
+    if changed is not None and not held:
+        await copy_changed(ctx, event, changed)
     ctx.pages_changed(event)
     return event
 

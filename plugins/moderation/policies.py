@@ -53,8 +53,8 @@ def _config(ctx: Ctx) -> ModerationConfig:
 
 
 def _within(host: str, domains: list[str]) -> str:
-    """The configured domain ``host`` is or is under, or ""."""
-    host = host.lower().rstrip(".")
+    """The configured domain ``host`` (a port ignored) is or is under, or ""."""
+    host = (urlsplit(f"//{host}").hostname or host).lower().rstrip(".")
     for domain in domains:
         domain = domain.lower().strip().strip(".")
         if domain and (host == domain or host.endswith(f".{domain}")):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.app import create_app
 from core.events.models import Event
@@ -17,6 +17,7 @@ from helpers import field_errors, next_in, sign_up, wait_for
 from peer_fixtures import PUBLIC_URL, RemoteActor, federating_settings, host_actor, run, signed_post
 from plugins.federation_activitypub.models import ApInboxActivity, ApObject
 from security_fixtures import LocalServer
+from testkit import moderator
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
@@ -248,3 +249,25 @@ def test_a_cancelled_remote_event_shows_it_is_cancelled_and_cannot_be_joined(
     assert event["status"] == "cancelled" and event["cancellation_message"] == ""
     page = instance.get(f"/events/{event['uuid']}", headers={**alice, "Accept": "text/html"}).text
     assert "This event is cancelled." in page and "/join" not in page
+
+
+def test_events_from_a_held_domain_wait_for_review_and_refused_words_are_not_stored(
+        data_dir: Path, mallory: RemoteActor) -> None:
+    """The instance's policies judge other servers' events as they judge its members' (moderation's
+    ``hold_domains`` and ``refused_words``): held ones are shown to nobody until a moderator releases them."""
+    plugins = {"enabled": ["federation_activitypub", "moderation"],
+               "moderation": {"hold_domains": [mallory.host.split(":")[0]], "refused_words": ["casino"]}}
+    with TestClient(create_app(federating_settings(data_dir, plugins=plugins)), base_url=PUBLIC_URL) as client:
+        obj = event_object(mallory)
+        send(client, mallory, activity(mallory, "Create", obj))
+        assert stored(client, obj["id"])["status_code"] == 404, "held: shown to nobody"
+        uuid = run(client, lambda session: session.scalar(select(Event.uuid).where(Event.held_at.is_not(None))))
+        mona = moderator(client, "mona@example.org", "mona")
+        released = client.post("/api/v1/admin/actions", headers=mona,
+                               json={"action": "release", "target": f"/events/{uuid}", "reason": "a real café"})
+        assert released.status_code == 201, released.text
+        assert stored(client, obj["id"])["title"] == "Bike repair café"
+        casino = event_object(mallory, 2, name="Casino night")
+        send(client, mallory, activity(mallory, "Create", casino, 2))
+        assert refused(client, activity(mallory, "Create", casino, 2), "casino")
+        assert run(client, lambda session: session.scalar(select(func.count()).select_from(Event))) == 1
