@@ -1,5 +1,6 @@
 """Reporting and the moderation queue in Chromium: a visitor's report paid with the proof of work the
-page's script solves, a member's report of a comment, and a moderator working the queue; axe on each page."""
+page's script solves, a member's report of a comment, and a moderator working the queue (hiding the
+reported event from the report's page, then the log and the review pages); axe on each page."""
 
 from __future__ import annotations
 
@@ -91,6 +92,20 @@ async def test_reports_by_a_visitor_and_a_member_then_worked_in_the_queue(window
     await expect(status(moderator)).to_have_text("Your note was added.")
     await moderator.get_by_role("button", name="Assign to me").click()
     await expect(status(moderator)).to_have_text("The report is assigned to you.")
+    report_page = moderator.url
+    event_form = moderator.locator(".report-actions form").first
+    await event_form.get_by_label("Reason").fill("A scam")
+    await event_form.get_by_role("button", name="Hide").click()
+    await expect(moderator.locator("#report-actions-log")).to_contain_text("A scam")
+    await visitor.goto(f"/events/{event['uuid']}")
+    await expect(visitor.get_by_role("heading", name="Crypto riches seminar")).to_have_count(0)
+    await moderator.goto("/admin/log")
+    await expect(moderator.get_by_role("heading", name="Moderation log")).to_be_visible()
+    await audit(moderator, findings, "moderation log")
+    await moderator.goto("/admin/review")
+    await expect(moderator.get_by_role("heading", name="Waiting for review")).to_be_visible()
+    await audit(moderator, findings, "waiting for review")
+    await moderator.goto(report_page)
     await moderator.get_by_role("button", name="Resolve (something was done)").click()
     await expect(status(moderator)).to_have_text("The report is resolved; the reporter is told.")
     await expect(moderator.locator("#report-status")).to_have_text("Resolved")
