@@ -53,6 +53,18 @@ def test_every_string_of_the_code_and_templates_is_translated(name, strings, cat
     assert not missing, f"{name}: {len(missing)} strings untranslated, e.g. {missing[:5]}"
 
 
+@pytest.mark.parametrize("code", languages()[1:])
+def test_a_plugin_says_the_cores_words_as_the_core_does(code):
+    """A later catalogue rewords an earlier one (themes rely on it), so a plugin that translates one
+    of the core's msgids its own way rewords the core's pages whenever it is on."""
+    core = read(CORE_CATALOGUES / code / CATALOGUE_FILE)
+    reworded = [(plugin.name, message.id, message.string)
+                for plugin in sorted(PLUGINS.iterdir()) if (plugin / "locale" / code / CATALOGUE_FILE).is_file()
+                for message in read(plugin / "locale" / code / CATALOGUE_FILE)
+                if message.id and message.id in core and message.string != core[message.id].string]
+    assert reworded == []
+
+
 def test_french_is_offered_and_named_in_french():
     assert languages()[:1] == ("en",) and "fr" in languages()
     assert language_name("fr") == "Français" and language_name("en") == "English"
