@@ -79,13 +79,18 @@ def require_organiser(viewer: Viewer, event: Event) -> None:
         raise Forbidden("only the organiser may do this")
 
 
-async def _verdict(ctx: Ctx, event: Event, action: str, changed: dict[str, Any]) -> Verdict:
-    """Every plugin's answer on saving ``event`` (``action``: create, publish, update); a refusal raises."""
+async def _judged(ctx: Ctx, event: Event, action: str, changed: dict[str, Any]) -> Verdict:
+    """Every plugin's answer on saving ``event`` (``action``: create, publish, update)."""
     answers = await ctx.call("convene_can_save_event", event=event, action=action, changed=changed)
     if action != "update" or "title" in changed or "description" in changed:
         answers += await ctx.call("convene_check_content", author=event.organizer, kind="event",
                                   text=f"{event.title}\n{event.description}")
-    verdict = Verdict.of(answers)
+    return Verdict.of(answers)
+
+
+async def _verdict(ctx: Ctx, event: Event, action: str, changed: dict[str, Any]) -> Verdict:
+    """``_judged``, where a refusal raises: the person saving reads why."""
+    verdict = await _judged(ctx, event, action, changed)
     if verdict.denied:
         raise Forbidden(verdict.reason)
     return verdict
@@ -259,15 +264,15 @@ def _restored(stored: dict[str, Any]) -> dict[str, Any]:
 
 async def review_arrived_event(ctx: Ctx, event: Event, changed: dict[str, Any] | None) -> bool:
     """Put the copy of another server's event to the plugins as a local one is put (``publish`` when it
-    is new, ``changed`` None; ``update`` with what changed): a hold keeps it out of sight until a
-    moderator releases it, and a refusal raises Forbidden for the caller to refuse the activity.
-    True when the event is (still) held, so the caller tells nobody of the change yet."""
-    verdict = await _verdict(ctx, event, "publish" if changed is None else "update", changed or {})
+    is new, ``changed`` None; ``update`` with what changed). A hold keeps it out of sight until a
+    moderator releases it, and so does a refusal: nobody here can be told why, so a moderator
+    decides. True when the event is (still) held, so the caller tells nobody of the change yet."""
+    verdict = await _judged(ctx, event, "publish" if changed is None else "update", changed or {})
     if event.held_at is not None:
         if changed:
             _remember_while_held(event, changed)
         return True
-    if verdict.held:
+    if verdict.held or verdict.denied:
         await _hold(ctx, event, verdict.reasons, changed)
         return True
     return False

@@ -33,7 +33,6 @@ from sqlalchemy import select
 
 from core.context import Ctx
 from core.db.base import utcnow
-from core.errors import Forbidden
 from core.events.models import DeletedEvent, Event
 from core.events.service import apply_values, review_arrived_event
 from core.events.validation import tag_slug
@@ -93,12 +92,7 @@ def refusing_fetch_errors(url: str) -> Iterator[None]:
 
 async def store_and_report(ctx: Ctx, remote: RemoteEvent, organiser: ApActor) -> str:
     """Store ``remote`` for ``organiser`` and say what became of it, for the activity's outcome."""
-    try:
-        async with ctx.session.begin_nested():  # a refusal by the instance's policy undoes the copy
-            stored = await store_remote_event(ctx, remote, organiser)
-    except Forbidden as refusal:
-        raise Refused(f"refused by this instance's policy: {refusal.message}") from None
-    if stored is None:
+    if await store_remote_event(ctx, remote, organiser) is None:
         return f"ignored: {remote.ap_id} was deleted"
     left_out = f" (left out: {'; '.join(remote.dropped)})" if remote.dropped else ""
     return f"stored event {remote.ap_id}{left_out}"
