@@ -91,6 +91,9 @@ class Event(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # how many times what people see of the event changed (not its count of participants): calendars
+    # take a copy with a higher number as the newer one (RFC 5545 SEQUENCE), whatever the clocks say
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organizer: Mapped[Identity] = relationship(lazy="joined")
     tags: Mapped[list[Tag]] = relationship(secondary=event_tags, lazy="selectin", order_by=Tag.slug)

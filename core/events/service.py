@@ -67,6 +67,8 @@ async def apply_values(ctx: Ctx, event: Event, values: dict[str, Any]) -> dict[s
         elif getattr(event, key) != value:
             changed[key] = getattr(event, key)
             setattr(event, key, value)
+    if event.id is not None and changed.keys() - {"participant_count"}:
+        event.sequence += 1
     return changed
 
 
@@ -142,6 +144,7 @@ async def set_banner(ctx: Ctx, event: Event, data: bytes | None) -> None:
                                 BANNER_SIDE)
     remove_image(ctx, event.banner)
     event.banner = new
+    event.sequence += 1
     await _changed(ctx, event, changed, verdict)
 
 
@@ -185,6 +188,7 @@ async def cancel_event(ctx: Ctx, event: Event, message: str = "") -> None:
     event.status = "cancelled"
     event.cancellation_message = plain_text(message)
     event.updated_at = utcnow()
+    event.sequence += 1
     ctx.pages_changed(event)
     await drop_notice(ctx, event)
     await participation_news.cancelled(ctx, event)

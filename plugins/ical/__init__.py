@@ -1,1 +1,44 @@
-"""iCalendar export and feeds. Registers no hooks yet."""
+"""Calendars both ways: add to calendar, subscribe, embed, and import from any ICS feed.
+
+Built on the core's hooks only. Settings in ``[plugins.ical]`` (config.py). One event
+as a VEVENT and a calendar of events with their VTIMEZONEs (vevent.py), which other
+plugins extend through ``ical_vevent`` (hookspecs.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pluggy
+
+from core.plugins import ConfigSchema, hookimpl
+from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
+from plugins.ical.config import IcalConfig
+
+PLUGIN_NAME = "ical"
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def convene_addhooks(pm: pluggy.PluginManager) -> None:
+    pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def convene_config_schema() -> ConfigSchema:
+    return ConfigSchema(PLUGIN_NAME, IcalConfig)
+
+
+@hookimpl
+def convene_migrations_dir() -> Path:
+    return HERE / "migrations"
+
+
+@hookimpl
+def convene_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def convene_locale_dirs() -> list[Path]:
+    return [HERE / "locale"]

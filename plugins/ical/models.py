@@ -1,0 +1,27 @@
+"""The calendar plugin's tables: the secret addresses of members' private feeds.
+
+(Imports keep theirs in import_models.py.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base, UTCDateTime, utcnow
+
+
+class FeedToken(Base):
+    """The secret of a private feed: an account's (``identity_id`` None: the events of all its
+    identities, which only that account ever reads) or one identity's. Only the secret's SHA-256
+    is kept, so a copy of the database gives nobody the feeds; a new secret replaces the old one."""
+
+    __tablename__ = "ical_feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
