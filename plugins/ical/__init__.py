@@ -12,9 +12,13 @@ from typing import Any
 
 import pluggy
 
+from core.context import Ctx
 from core.plugins import ConfigSchema, hookimpl
+from core.web.slots import Fragment, Slot
 from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.embed import embed_handlers
+from plugins.ical.embed_settings import embed_settings_handlers, embed_settings_section
 from plugins.ical.json_feed import json_feed_handlers
 
 PLUGIN_NAME = "ical"
@@ -50,4 +54,9 @@ def convene_locale_dirs() -> list[Path]:
 
 @hookimpl(specname="convene_route_handlers")
 def embed_route_handlers() -> list[Any]:
-    return [*json_feed_handlers()]
+    return [*json_feed_handlers(), *embed_handlers(), *embed_settings_handlers()]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def embed_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await embed_settings_section(ctx, slot)
