@@ -61,16 +61,16 @@ async def _page(ctx: Ctx, owner: Identity | None, limit: int) -> Template:
     return Template("ical/embed.html", context={"events": shown, "name": name, "home": home})
 
 
-PAGE = {"include_in_schema": False, "opt": {**SHOWS_EVENTS, **NO_COOKIES, **FRAMABLE}}
+PAGE_OPT = {**SHOWS_EVENTS, **NO_COOKIES, **FRAMABLE}
 
 
-@get("/{handle:str}/embed", **PAGE)
+@get("/{handle:str}/embed", include_in_schema=False, opt=PAGE_OPT)
 async def identity_embed(ctx: Ctx, handle: str, limit: Limit = DEFAULT_LIMIT) -> Template:
     """An identity's upcoming public events, to frame in another site."""
     return await _page(ctx, await calendar_owner(ctx, handle), limit)
 
 
-@get("/embed/instance", **PAGE)
+@get("/embed/instance", include_in_schema=False, opt=PAGE_OPT)
 async def instance_embed(ctx: Ctx, limit: Limit = DEFAULT_LIMIT) -> Template:
     """The instance's upcoming public events, to frame in another site."""
     return await _page(ctx, None, limit)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar import Request, Response, get
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 from core.api.openapi import ErrorOut, FieldError
 from core.context import Ctx
@@ -138,17 +139,17 @@ def json_refusal(request: Request[Any, Any, Any], exc: Exception) -> Response[by
                     media_type="application/json", headers=OPEN_TO_ANY_SITE)
 
 
-JSON_REFUSALS = {ValidationException: json_refusal, DomainError: json_refusal, HTTPException: json_refusal}
-ROUTE = {"include_in_schema": False, "opt": {**SHOWS_EVENTS, **NO_COOKIES}, "exception_handlers": JSON_REFUSALS}
+JSON_REFUSALS: ExceptionHandlersMap = {ValidationException: json_refusal, DomainError: json_refusal, HTTPException: json_refusal}
+FEED_OPT = {**SHOWS_EVENTS, **NO_COOKIES}
 
 
-@get("/{handle:str}/feed/json", **ROUTE)
+@get("/{handle:str}/feed/json", include_in_schema=False, opt=FEED_OPT, exception_handlers=JSON_REFUSALS)
 async def identity_feed(ctx: Ctx, handle: str, limit: Limit = DEFAULT_LIMIT) -> Response[bytes]:
     """An identity's upcoming public events (``/@name/feed/json``)."""
     return feed_response(await feed_of(ctx, await calendar_owner(ctx, handle), limit))
 
 
-@get("/feed/instance/json", **ROUTE)
+@get("/feed/instance/json", include_in_schema=False, opt=FEED_OPT, exception_handlers=JSON_REFUSALS)
 async def instance_feed(ctx: Ctx, limit: Limit = DEFAULT_LIMIT) -> Response[bytes]:
     """The instance's upcoming public events, those from other servers it shows included."""
     return feed_response(await feed_of(ctx, None, limit))
