@@ -8,12 +8,18 @@ plugins extend through ``ical_vevent`` (hookspecs.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
+from core.context import Ctx
 from core.plugins import ConfigSchema, hookimpl
+from core.web.slots import Fragment, Slot
 from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.embed import embed_handlers
+from plugins.ical.embed_settings import embed_settings_handlers, embed_settings_section
+from plugins.ical.json_feed import json_feed_handlers
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -42,3 +48,15 @@ def convene_template_dirs() -> list[Path]:
 @hookimpl
 def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
+
+
+# -- embeds (json_feed.py, embed.py, embed_settings.py); a named hookimpl, so other parts add their own
+
+@hookimpl(specname="convene_route_handlers")
+def embed_route_handlers() -> list[Any]:
+    return [*json_feed_handlers(), *embed_handlers(), *embed_settings_handlers()]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def embed_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await embed_settings_section(ctx, slot)
