@@ -8,12 +8,18 @@ plugins extend through ``ical_vevent`` (hookspecs.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
+from core.context import Ctx
+from core.events.models import Event
 from core.plugins import ConfigSchema, hookimpl
+from core.web.slots import Link
 from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.export import export_event
+from plugins.ical.links import calendar_links
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -42,3 +48,13 @@ def convene_template_dirs() -> list[Path]:
 @hookimpl
 def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
+
+
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [export_event]
+
+
+@hookimpl
+async def convene_event_links(ctx: Ctx, event: Event) -> list[Link]:
+    return calendar_links(ctx, event)
