@@ -27,7 +27,7 @@ from core.events.models import Event
 from core.web.structured_data import event_page_url
 from plugins.ical.vevent import calendar_of, ics_bytes
 
-MEDIA_TYPE = "text/calendar; charset=utf-8"
+MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to a text/* type
 FILENAME_MAX = 60
 # what a file name may not hold on common systems, nor a header: separators, quotes, controls
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')

@@ -97,11 +97,12 @@ async def calendar_of(ctx: Ctx, events: Iterable[Event], *, name: str, descripti
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # as TEXT explicitly: icalendar does not type X-WR-* (nor NAME), and would refuse a line break in them
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
     if description:
-        calendar.add("description", description)
-        calendar.add("x-wr-caldesc", description)
+        calendar.add("description", icalendar.vText(description))
+        calendar.add("x-wr-caldesc", icalendar.vText(description))
     if url:
         calendar.add("url", url)
     if refresh_minutes is not None:
