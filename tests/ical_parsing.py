@@ -23,7 +23,7 @@ def both(data: bytes) -> tuple[icalendar.Event, Any]:
     calendar = icalendar.Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
     assert len(events) == 1
-    parsed = vobject.readOne(data.decode())
+    parsed = vobject_read(data)
     assert len(parsed.vevent_list) == 1
     return events[0], parsed.vevent
 
@@ -40,3 +40,11 @@ def property_names(data: bytes) -> list[str]:
         elif inside:
             names.append(line.split(":", 1)[0].split(";", 1)[0])
     return names
+
+
+def vobject_read(data: bytes) -> Any:
+    """``data`` as a reader meeting it for the first time: vobject keeps the first VTIMEZONE it read
+    for a TZID for the whole process (and would read a later file's times with an earlier file's
+    zone, which covers another span), so that memory is emptied first."""
+    vobject.icalendar.__dict__["__tzidMap"].clear()
+    return vobject.readOne(data.decode())
