@@ -249,6 +249,8 @@ def test_add_to_calendar_links_on_the_page_and_in_the_api(client):
     assert '<h2 id="links-1">Add to calendar</h2>' in page
     assert f'href="http://testserver.local/events/{uuid}/export/ics" rel="alternate" type="text/calendar"' in page
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Choir%20%26%20friends" in page
+    french = client.get(f"/events/{uuid}", headers={"Accept-Language": "fr"}).text
+    assert ">Ajouter à l’agenda</h2>" in french and ">Google Agenda</a>" in french
 
     assert client.post(f"/api/v1/events/{uuid}/cancel", headers=alice, json={}).status_code == 200
     labels = [link["label"] for link in client.get(f"/api/v1/events/{uuid}").json()["links"]]

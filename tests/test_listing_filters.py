@@ -87,6 +87,8 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
         lambda w, c: w.anonymous.get(f"/comments/{c}", headers=ACTIVITY).status_code == 200)),
     ("/events/{key:str}/replies", each_event(
         lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/replies", headers=ACTIVITY).status_code == 200)),
+    ("/events/{uuid:str}/export/ics", each_event(
+        lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/export/ics").status_code == 200)),
 ]
 
 
