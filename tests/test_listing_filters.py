@@ -91,6 +91,8 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
     ("/feed/instance/json", lambda w: listed(w.anonymous.get("/feed/instance/json").text)),
     ("/{handle:str}/embed", lambda w: listed(w.anonymous.get("/@bob/embed").text)),
     ("/embed/instance", lambda w: listed(w.anonymous.get("/embed/instance").text)),
+    ("/events/{uuid:str}/export/ics", each_event(
+        lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/export/ics").status_code == 200)),
 ]
 
 

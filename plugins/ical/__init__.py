@@ -13,13 +13,16 @@ from typing import Any
 import pluggy
 
 from core.context import Ctx
+from core.events.models import Event
 from core.plugins import ConfigSchema, hookimpl
-from core.web.slots import Fragment, Slot
+from core.web.slots import Fragment, Link, Slot
 from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
 from plugins.ical.embed import embed_handlers
 from plugins.ical.embed_settings import embed_settings_handlers, embed_settings_section
+from plugins.ical.export import export_event
 from plugins.ical.json_feed import json_feed_handlers
+from plugins.ical.links import calendar_links
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -60,3 +63,15 @@ def embed_route_handlers() -> list[Any]:
 @hookimpl(specname="convene_settings_sections")
 async def embed_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
     return await embed_settings_section(ctx, slot)
+
+
+# -- one event to any calendar (export.py, links.py)
+
+@hookimpl(specname="convene_route_handlers")
+def export_route_handlers() -> list[Any]:
+    return [export_event]
+
+
+@hookimpl
+async def convene_event_links(ctx: Ctx, event: Event) -> list[Link]:
+    return calendar_links(ctx, event)
