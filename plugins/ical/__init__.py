@@ -8,12 +8,17 @@ plugins extend through ``ical_vevent`` (hookspecs.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
+from core.context import Ctx
+from core.events.models import Event, Participation
+from core.identities.models import Identity
 from core.plugins import ConfigSchema, hookimpl
-from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
+from plugins.ical import feed_changes, hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.feeds import feed_handlers
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -42,3 +47,74 @@ def convene_template_dirs() -> list[Path]:
 @hookimpl
 def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
+
+
+@hookimpl(specname="convene_route_handlers")
+def feeds_route_handlers() -> list[Any]:
+    return [*feed_handlers()]
+
+
+# Rendered feeds (plugins.ical.feed_cache) are forgotten as soon as something they show changes.
+@hookimpl(specname="convene_event_created")
+async def feeds_event_created(ctx: Ctx, event: Event) -> None:
+    await feed_changes.event_changed(ctx, event)
+
+
+@hookimpl(specname="convene_event_published")
+async def feeds_event_published(ctx: Ctx, event: Event) -> None:
+    await feed_changes.event_changed(ctx, event)
+
+
+@hookimpl(specname="convene_event_updated")
+async def feeds_event_updated(ctx: Ctx, event: Event, changed: dict[str, Any]) -> None:
+    await feed_changes.event_changed(ctx, event)
+
+
+@hookimpl(specname="convene_event_cancelled")
+async def feeds_event_cancelled(ctx: Ctx, event: Event) -> None:
+    await feed_changes.event_changed(ctx, event)
+
+
+@hookimpl(specname="convene_event_deleted")
+async def feeds_event_deleted(ctx: Ctx, event: Event) -> None:
+    await feed_changes.event_changed(ctx, event)
+
+
+@hookimpl(specname="convene_participation_requested")
+async def feeds_participation_requested(ctx: Ctx, participation: Participation) -> None:
+    await feed_changes.participation_changed(ctx, participation)
+
+
+@hookimpl(specname="convene_participation_approved")
+async def feeds_participation_approved(ctx: Ctx, participation: Participation) -> None:
+    await feed_changes.participation_changed(ctx, participation)
+
+
+@hookimpl(specname="convene_participation_rejected")
+async def feeds_participation_rejected(ctx: Ctx, participation: Participation) -> None:
+    await feed_changes.participation_changed(ctx, participation)
+
+
+@hookimpl(specname="convene_participation_cancelled")
+async def feeds_participation_cancelled(ctx: Ctx, participation: Participation) -> None:
+    await feed_changes.participation_changed(ctx, participation)
+
+
+@hookimpl(specname="convene_identity_updated")
+async def feeds_identity_updated(ctx: Ctx, identity: Identity) -> None:
+    await feed_changes.identity_changed(ctx, identity)
+
+
+@hookimpl(specname="convene_identity_deleted")
+async def feeds_identity_deleted(ctx: Ctx, identity: Identity) -> None:
+    await feed_changes.identity_changed(ctx, identity)
+
+
+@hookimpl(specname="convene_held")
+async def feeds_held(ctx: Ctx, kind: str, target: Any, reasons: list[str]) -> None:
+    await feed_changes.held_or_released(ctx, kind, target)
+
+
+@hookimpl(specname="convene_released")
+async def feeds_released(ctx: Ctx, kind: str, target: Any) -> None:
+    await feed_changes.held_or_released(ctx, kind, target)
