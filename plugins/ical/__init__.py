@@ -16,9 +16,12 @@ from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
 from core.plugins import ConfigSchema, hookimpl
-from plugins.ical import feed_changes, hookspecs, models  # noqa: F401  (models registers the tables)
+from core.web.slots import Fragment, Slot
+from plugins.ical import feed_changes, feeds_web, hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
 from plugins.ical.feeds import feed_handlers
+from plugins.ical.feeds_api import feeds_api_handlers
+from plugins.ical.feeds_web import feeds_web_handlers
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -118,3 +121,23 @@ async def feeds_held(ctx: Ctx, kind: str, target: Any, reasons: list[str]) -> No
 @hookimpl(specname="convene_released")
 async def feeds_released(ctx: Ctx, kind: str, target: Any) -> None:
     await feed_changes.held_or_released(ctx, kind, target)
+
+
+@hookimpl(specname="convene_route_handlers")
+def private_feeds_route_handlers() -> list[Any]:
+    return [*feeds_api_handlers(), *feeds_web_handlers()]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def feeds_settings_section(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await feeds_web.settings_section(ctx, slot)
+
+
+@hookimpl(specname="convene_profile_sidebar")
+async def feeds_profile_sidebar(ctx: Ctx, slot: Slot, identity: Identity) -> Fragment | None:
+    return await feeds_web.profile_subscribe(ctx, slot, identity)
+
+
+@hookimpl(specname="convene_about_sections")
+async def feeds_about_section(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await feeds_web.about_subscribe(ctx, slot)
