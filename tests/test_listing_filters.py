@@ -87,7 +87,18 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
         lambda w, c: w.anonymous.get(f"/comments/{c}", headers=ACTIVITY).status_code == 200)),
     ("/events/{key:str}/replies", each_event(
         lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/replies", headers=ACTIVITY).status_code == 200)),
+    ("/feed/instance/{fmt:str}", lambda w: listed(w.anonymous.get("/feed/instance/ics").text)),
+    ("/feed/instance/{fmt:str}", lambda w: listed(w.anonymous.get("/feed/instance/atom").text)),
+    ("/{handle:str}/feed/{fmt:str}", lambda w: listed(w.anonymous.get("/@bob/feed/ics").text)),
+    ("/{handle:str}/feed/{fmt:str}", lambda w: listed(w.anonymous.get("/@bob/feed/atom").text)),
+    ("/feed/private/{secret:str}/{fmt:str}", lambda w: listed(private_feed(w, "ics") + private_feed(w, "atom"))),
 ]
+
+
+def private_feed(world: World, fmt: str) -> str:
+    """Bob's private calendar feed (a new address each time: the old one stops)."""
+    made = world.anonymous.post("/api/v1/me/calendar-feeds", json={}, headers=world.bob).json()
+    return world.anonymous.get(made[f"{fmt}_url"]).text
 
 
 def routes_showing_events(client: TestClient) -> set[str]:
