@@ -12,7 +12,9 @@ import vobject
 from litestar.testing import TestClient
 
 from helpers import new_event, sign_up
+from plugins.ical import feed_cache
 from plugins.ical.models import FeedToken
+from plugins.ical.tokens import secret_hash
 from testkit import instance, rows
 from webhelpers import log_in, second_browser, submit
 
@@ -163,3 +165,17 @@ def test_the_settings_page_makes_shows_and_stops_feeds(data_dir):
         assert refused.status_code == 404
         assert submit(web, "/settings", "/settings/calendar-feeds", {"action": "dance"}).status_code == 422
         assert rows(client, FeedToken) == []
+
+
+def test_a_copy_made_by_a_poll_racing_the_revocation_is_not_served(data_dir):
+    with instance(data_dir) as client:
+        bob, _ = people(client)
+        made = make_feed(client, bob)
+        path = made["ics_url"].removeprefix("http://testserver.local")
+        body = client.get(path).content
+        assert client.delete(FEEDS, headers=bob).status_code == 204
+        secret = path.split("/")[-2]
+        store = feed_cache.feed_store(client.app.state.runtime)
+        with client.portal() as portal:  # what a poll that read the row just before the commit would keep
+            portal.call(feed_cache.keep, store, feed_cache.private_key(secret_hash(secret), "ics"), body)
+        assert client.get(path).status_code == 404

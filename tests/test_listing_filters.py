@@ -87,11 +87,12 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
         lambda w, c: w.anonymous.get(f"/comments/{c}", headers=ACTIVITY).status_code == 200)),
     ("/events/{key:str}/replies", each_event(
         lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/replies", headers=ACTIVITY).status_code == 200)),
-    ("/feed/instance/{fmt:str}", lambda w: listed(w.anonymous.get("/feed/instance/ics").text)),
-    ("/feed/instance/{fmt:str}", lambda w: listed(w.anonymous.get("/feed/instance/atom").text)),
-    ("/{handle:str}/feed/{fmt:str}", lambda w: listed(w.anonymous.get("/@bob/feed/ics").text)),
-    ("/{handle:str}/feed/{fmt:str}", lambda w: listed(w.anonymous.get("/@bob/feed/atom").text)),
-    ("/feed/private/{secret:str}/{fmt:str}", lambda w: listed(private_feed(w, "ics") + private_feed(w, "atom"))),
+    ("/feed/instance/ics", lambda w: listed(w.anonymous.get("/feed/instance/ics").text)),
+    ("/feed/instance/atom", lambda w: listed(w.anonymous.get("/feed/instance/atom").text)),
+    ("/{handle:str}/feed/ics", lambda w: listed(w.anonymous.get("/@bob/feed/ics").text)),
+    ("/{handle:str}/feed/atom", lambda w: listed(w.anonymous.get("/@bob/feed/atom").text)),
+    ("/feed/private/{secret:str}/ics", lambda w: listed(private_feed(w, "ics"))),
+    ("/feed/private/{secret:str}/atom", lambda w: listed(private_feed(w, "atom"))),
 ]
 
 

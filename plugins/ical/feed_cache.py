@@ -103,6 +103,18 @@ async def forget(store: Store, keys: set[str]) -> None:
         await store.delete(key)
 
 
+async def stop(store: Store, secret_hashes: list[str]) -> None:
+    """A private address stopped: its copies go, and a mark refuses it for longer than a copy lives,
+    so a poll racing the transaction that stopped it cannot keep it alive in a copy made meanwhile."""
+    await forget(store, {private_key(secret, fmt) for secret in secret_hashes for fmt in FORMATS})
+    for secret in secret_hashes:
+        await store.set(f"stopped:{secret}", b"1", 2 * FEED_TTL)
+
+
+async def stopped(store: Store, secret_hash: str) -> bool:
+    return await store.get(f"stopped:{secret_hash}") is not None
+
+
 def not_modified(headers: dict[str, str], feed: CachedFeed) -> bool:
     """Whether the client already holds this body (RFC 9110 13.2.2: If-None-Match, when sent, decides alone)."""
     if_none_match = headers.get("if-none-match")

@@ -80,10 +80,15 @@ async def _render(ctx: Ctx, fmt: str, describe: Describe) -> bytes:
     return ics_bytes(calendar)
 
 
-async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: Describe, *, private: bool) -> Response:
-    """The feed at ``key``: from its rendered copy when there is one, else rendered (and kept) now."""
+async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: Describe, *,
+                 stopped: str = "") -> Response:
+    """The feed at ``key``: from its rendered copy when there is one, else rendered (and kept) now.
+    ``stopped``: the secret hash of a private feed, refused at once once its address stopped."""
     state = request.app.state
     store = feed_cache.feed_store(state.runtime)
+    private = bool(stopped)
+    if private and await feed_cache.stopped(store, stopped):
+        raise NotFound("no such feed")
     feed = await feed_cache.cached(store, key)
     if feed is None:
         async with state.sessionmaker() as session:
@@ -98,10 +103,9 @@ async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: 
     return Response(content=feed.body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-def _format(fmt: str) -> str:
-    if fmt not in feed_cache.FORMATS:
-        raise NotFound("no such feed")
-    return fmt
+def _format(request: Request[Any, Any, Any]) -> str:
+    """``ics`` or ``atom``: the last segment of the path (each route answers at both)."""
+    return request.url.path.rsplit("/", 1)[1]
 
 
 def _limits(ctx: Ctx) -> tuple[int, int]:
@@ -109,10 +113,10 @@ def _limits(ctx: Ctx) -> tuple[int, int]:
     return config.feed_past_days, config.feed_max_events
 
 
-@get("/feed/instance/{fmt:str}", include_in_schema=False, opt=SHOWS_EVENTS)
-async def instance_feed(request: Request[Any, Any, Any], fmt: str) -> Response:
-    """The instance's public events (``ics`` or ``atom``)."""
-    fmt = _format(fmt)
+@get(["/feed/instance/ics", "/feed/instance/atom"], include_in_schema=False, opt=SHOWS_EVENTS)
+async def instance_feed(request: Request[Any, Any, Any]) -> Response:
+    """The instance's public events."""
+    fmt = _format(request)
 
     async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Selection, FeedText]:
         instance = ctx.settings.instance.name
@@ -120,13 +124,15 @@ async def instance_feed(request: Request[Any, Any, Any], fmt: str) -> Response:
                         ctx.settings.url(f"/feed/instance/{fmt}"), ctx.settings.url("/"))
         return await public_events(ctx, None, *_limits(ctx)), text
 
-    return await answer(request, feed_cache.instance_key(fmt), fmt, describe, private=False)
+    return await answer(request, feed_cache.instance_key(fmt), fmt, describe)
 
 
-@get("/{handle:str}/feed/{fmt:str}", include_in_schema=False, opt=SHOWS_EVENTS)
-async def identity_feed(request: Request[Any, Any, Any], handle: str, fmt: str) -> Response:
-    """``/@name/feed/ics``: a local identity's public events; 404 for anyone else (as its profile)."""
-    fmt = _format(fmt)
+@get(["/{handle:str}/feed/ics", "/{handle:str}/feed/atom"], include_in_schema=False, opt=SHOWS_EVENTS)
+async def identity_feed(request: Request[Any, Any, Any], handle: str) -> Response:
+    """``/@name/feed/ics``: a local identity's public events; 404 for anyone else (as its profile).
+
+    Litestar cannot put a parameter after ``@`` in one segment: the handle comes whole."""
+    fmt = _format(request)
     if not handle.startswith("@") or len(handle) > 65:
         raise NotFound("no such identity")
     username = handle[1:]
@@ -138,13 +144,14 @@ async def identity_feed(request: Request[Any, Any, Any], handle: str, fmt: str) 
                         ctx.settings.url(f"/@{identity.username}/feed/{fmt}"), profile_url(ctx, identity))
         return await public_events(ctx, identity, *_limits(ctx)), text
 
-    return await answer(request, feed_cache.identity_key(username, fmt), fmt, describe, private=False)
+    return await answer(request, feed_cache.identity_key(username, fmt), fmt, describe)
 
 
-@get("/feed/private/{secret:str}/{fmt:str}", include_in_schema=False, opt=SHOWS_EVENTS)
-async def private_feed(request: Request[Any, Any, Any], secret: str, fmt: str) -> Response:
+@get(["/feed/private/{secret:str}/ics", "/feed/private/{secret:str}/atom"], include_in_schema=False,
+     opt=SHOWS_EVENTS)
+async def private_feed(request: Request[Any, Any, Any], secret: str) -> Response:
     """A member's private feed, at the secret address their settings show (404 for any other)."""
-    fmt = _format(fmt)
+    fmt = _format(request)
     if not SECRET_PATTERN.fullmatch(secret):
         raise NotFound("no such feed")
 
@@ -159,7 +166,8 @@ async def private_feed(request: Request[Any, Any, Any], secret: str, fmt: str) -
                         ctx.settings.url("/my/events"))
         return await private_events(ctx, feed, *_limits(ctx)), text
 
-    return await answer(request, feed_cache.private_key(secret_hash(secret), fmt), fmt, describe, private=True)
+    hashed = secret_hash(secret)
+    return await answer(request, feed_cache.private_key(hashed, fmt), fmt, describe, stopped=hashed)
 
 
 def feed_handlers() -> list[Any]:

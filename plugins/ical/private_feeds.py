@@ -49,8 +49,7 @@ async def whose(ctx: Ctx, account: Account, username: str | None) -> Identity | 
 
 
 async def _forget(ctx: Ctx, hashes: list[str]) -> None:
-    keys = {feed_cache.private_key(secret, fmt) for secret in hashes for fmt in feed_cache.FORMATS}
-    await feed_cache.forget(feed_cache.feed_store(ctx.runtime), keys)
+    await feed_cache.stop(feed_cache.feed_store(ctx.runtime), hashes)
 
 
 async def renew(ctx: Ctx, account: Account, username: str | None) -> PrivateFeed:
