@@ -116,3 +116,15 @@ def test_if_none_match_wins_over_if_modified_since(data_dir):
         assert stale.status_code == 200
         assert client.get("/feed/instance/ics", headers={"If-None-Match": f'"x", {first.headers["etag"]}'}).status_code == 304
         assert client.get("/feed/instance/ics", headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_profiles_and_the_about_page_offer_the_feeds(data_dir):
+    with instance(data_dir) as client:
+        sign_up(client, "bob@example.org", "bob")
+        profile = client.get("/@bob").text
+        for link in ("webcal://testserver.local/@bob/feed/ics", "http://testserver.local/@bob/feed/ics",
+                     "http://testserver.local/@bob/feed/atom"):
+            assert f'href="{link}"' in profile
+        about = client.get("/about").text
+        assert 'href="webcal://testserver.local/feed/instance/ics"' in about
+        assert 'href="http://testserver.local/feed/instance/atom"' in about
