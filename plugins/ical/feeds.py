@@ -14,6 +14,8 @@ to render. A 304 answers a client that already holds the body.
 
 from __future__ import annotations
 
+import asyncio
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from core.errors import NotFound
 from core.events.listing import SHOWS_EVENTS
 from core.i18n import N_, translations
 from core.identities.service import local_identity
+from core.runtime import Runtime
 from plugins.ical import feed_cache
 from plugins.ical.atom import atom_bytes
 from plugins.ical.config import IcalConfig
@@ -35,6 +38,7 @@ from plugins.ical.tokens import SECRET_PATTERN, resolve, secret_hash
 from plugins.ical.vevent import calendar_of, ics_bytes, profile_url
 
 PLUGIN_NAME = "ical"
+RENDER_LOCKS = "ical-feed-renders"
 LOCALE_DIRS = (Path(__file__).resolve().parent / "locale",)
 # Litestar adds "; charset=utf-8" to text/ types itself
 MEDIA_TYPES = {"ics": "text/calendar", "atom": "application/atom+xml; charset=utf-8"}
@@ -77,7 +81,11 @@ async def _render(ctx: Ctx, fmt: str, describe: Describe) -> bytes:
     config: IcalConfig = ctx.config(PLUGIN_NAME)
     calendar = await calendar_of(ctx, selection.events, name=text.name, description=description,
                                  url=text.page_url, refresh_minutes=config.feed_refresh_minutes)
-    return ics_bytes(calendar)
+    # icalendar adds VTIMEZONEs in the order of a set of names, which differs between processes:
+    # sorted, the same events give the same bytes (and ETag) in every web process
+    calendar.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("tzid", ""))))
+    # serialising thousands of events takes a while: off the event loop, so polls go on meanwhile
+    return await asyncio.to_thread(ics_bytes, calendar)
 
 
 async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: Describe, *,
@@ -91,9 +99,12 @@ async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: 
         raise NotFound("no such feed")
     feed = await feed_cache.cached(store, key)
     if feed is None:
-        async with state.sessionmaker() as session:
-            body = await _render(Ctx(session, state.runtime, request=request), fmt, describe)
-        feed = await feed_cache.keep(store, key, body)
+        async with _render_lock(state.runtime, key):  # one render per feed at a time; the others wait for it
+            feed = await feed_cache.cached(store, key)
+            if feed is None:
+                async with state.sessionmaker() as session:
+                    body = await _render(Ctx(session, state.runtime, request=request), fmt, describe)
+                feed = await feed_cache.keep(store, key, body)
     headers = {"ETag": feed.etag, "Last-Modified": feed_cache.http_date(feed.modified),
                "Cache-Control": "private, no-cache" if private else "public, no-cache"}
     if private:
@@ -101,6 +112,12 @@ async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: 
     if feed_cache.not_modified(dict(request.headers), feed):
         return Response(content=b"", status_code=304, headers=headers)
     return Response(content=feed.body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _render_lock(runtime: Runtime, key: str) -> asyncio.Lock:
+    """The lock of this feed's renders in this process (a fixed pool: unknown addresses make no new locks)."""
+    locks = runtime.state(RENDER_LOCKS, lambda _: [asyncio.Lock() for _ in range(64)])
+    return locks[zlib.crc32(key.encode()) % len(locks)]
 
 
 def _format(request: Request[Any, Any, Any]) -> str:
