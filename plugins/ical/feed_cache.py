@@ -29,24 +29,22 @@ from litestar.stores.memory import MemoryStore
 
 from core.runtime import Runtime
 
-FEED_TTL = 60  # as the core's PAGE_TTL: also bounds changes that no hook announces (a suspension)
+# a render of thousands of events takes seconds: kept 5 minutes, which also bounds how long a change
+# no hook announces (a suspension) or time passing (an event leaving the window) takes to show
+FEED_TTL = 300
 VALIDATOR_TTL = 60 * 24 * 3600
 STATE = "ical-feed-cache"
 FORMATS = ("ics", "atom")
 
 
-class CachedFeed(msgspec.Struct, array_like=True):
-    body: bytes
-    etag: str
-    modified: int  # seconds since the epoch
-
-
 class Validator(msgspec.Struct, array_like=True):
+    """A body's ETag and since when it is sent (seconds since the epoch): all a 304 needs, kept apart
+    from the body so that answering one reads a few bytes, not megabytes."""
+
     etag: str
     modified: int
 
 
-_feed_decoder = msgspec.msgpack.Decoder(CachedFeed)
 _validator_decoder = msgspec.msgpack.Decoder(Validator)
 
 
@@ -76,12 +74,17 @@ def private_key(secret_hash: str, fmt: str) -> str:
     return f"private:{secret_hash}:{fmt}"
 
 
-async def cached(store: Store, key: str) -> CachedFeed | None:
-    found = await store.get(key)
-    return _feed_decoder.decode(found) if found is not None else None
+async def head(store: Store, key: str) -> Validator | None:
+    """The validators of the kept copy of the feed at ``key`` (None: no copy)."""
+    found = await store.get(f"head:{key}")
+    return _validator_decoder.decode(found) if found is not None else None
 
 
-async def keep(store: Store, key: str, body: bytes) -> CachedFeed:
+async def body(store: Store, key: str) -> bytes | None:
+    return await store.get(f"body:{key}")
+
+
+async def keep(store: Store, key: str, body: bytes) -> Validator:
     """Remember a freshly rendered feed, with its ETag and since when this very body is sent."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     now = int(datetime.now(UTC).timestamp())
@@ -93,14 +96,16 @@ async def keep(store: Store, key: str, body: bytes) -> CachedFeed:
         # a second after the last body at least: a client that read that one within this second must not get a 304
         modified = max(now, previous.modified + 1) if previous is not None else now
         await store.set(f"validator:{key}", msgspec.msgpack.encode(Validator(etag, modified)), VALIDATOR_TTL)
-    feed = CachedFeed(body, etag, modified)
-    await store.set(key, msgspec.msgpack.encode(feed), FEED_TTL)
-    return feed
+    validator = Validator(etag, modified)
+    await store.set(f"body:{key}", body, FEED_TTL)
+    await store.set(f"head:{key}", msgspec.msgpack.encode(validator), FEED_TTL)  # after the body: a head has one
+    return validator
 
 
 async def forget(store: Store, keys: set[str]) -> None:
     for key in keys:
-        await store.delete(key)
+        await store.delete(f"head:{key}")
+        await store.delete(f"body:{key}")
 
 
 async def stop(store: Store, secret_hashes: list[str]) -> None:
@@ -115,7 +120,7 @@ async def stopped(store: Store, secret_hash: str) -> bool:
     return await store.get(f"stopped:{secret_hash}") is not None
 
 
-def not_modified(headers: dict[str, str], feed: CachedFeed) -> bool:
+def not_modified(headers: dict[str, str], feed: Validator) -> bool:
     """Whether the client already holds this body (RFC 9110 13.2.2: If-None-Match, when sent, decides alone)."""
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:

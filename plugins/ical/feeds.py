@@ -97,21 +97,26 @@ async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: 
     private = bool(stopped)
     if private and await feed_cache.stopped(store, stopped):
         raise NotFound("no such feed")
-    feed = await feed_cache.cached(store, key)
-    if feed is None:
+    feed = await feed_cache.head(store, key)
+    sent = await feed_cache.body(store, key) if feed is not None and not _not_modified(request, feed) else b""
+    if feed is None or sent is None:
         async with _render_lock(state.runtime, key):  # one render per feed at a time; the others wait for it
-            feed = await feed_cache.cached(store, key)
-            if feed is None:
+            feed, sent = await feed_cache.head(store, key), await feed_cache.body(store, key)
+            if feed is None or sent is None:
                 async with state.sessionmaker() as session:
-                    body = await _render(Ctx(session, state.runtime, request=request), fmt, describe)
-                feed = await feed_cache.keep(store, key, body)
+                    sent = await _render(Ctx(session, state.runtime, request=request), fmt, describe)
+                feed = await feed_cache.keep(store, key, sent)
     headers = {"ETag": feed.etag, "Last-Modified": feed_cache.http_date(feed.modified),
                "Cache-Control": "private, no-cache" if private else "public, no-cache"}
     if private:
         headers["X-Robots-Tag"] = "noindex"
-    if feed_cache.not_modified(dict(request.headers), feed):
+    if _not_modified(request, feed):
         return Response(content=b"", status_code=304, headers=headers)
-    return Response(content=feed.body, media_type=MEDIA_TYPES[fmt], headers=headers)
+    return Response(content=sent, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _not_modified(request: Request[Any, Any, Any], feed: feed_cache.Validator) -> bool:
+    return feed_cache.not_modified(dict(request.headers), feed)
 
 
 def _render_lock(runtime: Runtime, key: str) -> asyncio.Lock:
