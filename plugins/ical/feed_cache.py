@@ -20,6 +20,7 @@ deletions and a feed that changed back is newer still.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -120,7 +121,7 @@ async def stopped(store: Store, secret_hash: str) -> bool:
     return await store.get(f"stopped:{secret_hash}") is not None
 
 
-def not_modified(headers: dict[str, str], feed: Validator) -> bool:
+def not_modified(headers: Mapping[str, str], feed: Validator) -> bool:
     """Whether the client already holds this body (RFC 9110 13.2.2: If-None-Match, when sent, decides alone)."""
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:

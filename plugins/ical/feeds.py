@@ -116,7 +116,7 @@ async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: 
 
 
 def _not_modified(request: Request[Any, Any, Any], feed: feed_cache.Validator) -> bool:
-    return feed_cache.not_modified(dict(request.headers), feed)
+    return feed_cache.not_modified(request.headers, feed)
 
 
 def _render_lock(runtime: Runtime, key: str) -> asyncio.Lock:
