@@ -92,6 +92,7 @@ def test_a_poll_with_the_etag_gets_304_and_an_edit_shows_at_once(data_dir):
         event = new_event(client, bob, title="Book club")
         first = client.get("/@bob/feed/ics")
         etag, modified = first.headers["etag"], first.headers["last-modified"]
+        assert "set-cookie" not in first.headers  # calendar clients keep none
         again = client.get("/@bob/feed/ics", headers={"If-None-Match": etag})
         assert again.status_code == 304 and again.content == b""
         assert again.headers["etag"] == etag
@@ -104,6 +105,21 @@ def test_a_poll_with_the_etag_gets_304_and_an_edit_shows_at_once(data_dir):
         assert changed.headers["etag"] != etag
         instance_feed = client.get("/feed/instance/ics", headers={"If-None-Match": etag})
         assert titles(instance_feed) == ["Poetry club"]
+
+
+def test_an_organiser_who_changes_their_name_is_named_anew_in_every_feed_at_once(data_dir):
+    with instance(data_dir) as client:
+        bob = sign_up(client, "bob@example.org", "bob")
+        new_event(client, bob, title="Book club")
+        before = client.get("/feed/instance/ics")
+        [event] = parsed(before).walk("VEVENT")
+        assert event["organizer"].params["CN"] == "bob"
+        r = client.patch("/api/v1/identities/bob", json={"display_name": "Bob the reader"}, headers=bob)
+        assert r.status_code == 200, r.text
+        for path in ("/feed/instance/ics", "/@bob/feed/ics"):
+            after = client.get(path, headers={"If-None-Match": before.headers["etag"]})
+            [event] = parsed(after).walk("VEVENT")
+            assert event["organizer"].params["CN"] == "Bob the reader", path
 
 
 def test_if_none_match_wins_over_if_modified_since(data_dir):

@@ -25,7 +25,7 @@ from core.errors import NotFound
 from core.events import listing, service
 from core.events.models import Event
 from core.web.structured_data import event_page_url
-from plugins.ical.vevent import calendar_of, ics_bytes
+from plugins.ical.vevent import CalendarText, calendar_bytes
 
 MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to a text/* type
 FILENAME_MAX = 60
@@ -42,8 +42,8 @@ async def export_event(ctx: Ctx, web: Caller, uuid: str) -> Response[bytes]:
         if await service.was_deleted(ctx, uuid):
             raise HTTPException(status_code=HTTP_410_GONE, detail="this event was deleted") from None
         raise
-    calendar = await calendar_of(ctx, [event], name=event.title, url=event_page_url(event, ctx.settings))
-    return Response(ics_bytes(calendar), media_type=MEDIA_TYPE,
+    calendar = await calendar_bytes(ctx, [event], CalendarText(event.title, url=event_page_url(event, ctx.settings)))
+    return Response(calendar, media_type=MEDIA_TYPE,
                     headers={"Content-Disposition": content_disposition(event)})
 
 

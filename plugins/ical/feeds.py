@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get
+from sqlalchemy import Select
 
 from core.context import Ctx
 from core.errors import NotFound
@@ -29,19 +30,23 @@ from core.events.listing import SHOWS_EVENTS
 from core.i18n import N_, translations
 from core.identities.service import local_identity
 from core.runtime import Runtime
+from core.web.session import NO_COOKIES
 from plugins.ical import feed_cache
 from plugins.ical.atom import atom_bytes
 from plugins.ical.config import IcalConfig
-from plugins.ical.private_events import private_events
-from plugins.ical.selection import Selection, public_events
+from plugins.ical.private_events import private_query
+from plugins.ical.selection import first_events, public_query
 from plugins.ical.tokens import SECRET_PATTERN, resolve, secret_hash
-from plugins.ical.vevent import calendar_of, ics_bytes, profile_url
+from plugins.ical.vevent import CalendarText, assembled, feed_texts, profile_url
 
 PLUGIN_NAME = "ical"
 RENDER_LOCKS = "ical-feed-renders"
 LOCALE_DIRS = (Path(__file__).resolve().parent / "locale",)
 # Litestar adds "; charset=utf-8" to text/ types itself
 MEDIA_TYPES = {"ics": "text/calendar", "atom": "application/atom+xml; charset=utf-8"}
+
+# calendar clients keep no cookies, and a feed needs none: none is set (no CSRF cookie either)
+FEED_OPT = {**SHOWS_EVENTS, **NO_COOKIES}
 
 INSTANCE_DESCRIPTION = N_("Public events on %(instance)s")
 IDENTITY_DESCRIPTION = N_("Public events of %(name)s on %(instance)s")
@@ -61,7 +66,7 @@ class FeedText:
     page_url: str
 
 
-Describe = Callable[[Ctx, Callable[[str], str]], Awaitable[tuple[Selection, FeedText]]]
+Describe = Callable[[Ctx, Callable[[str], str]], Awaitable[tuple[Select[Any], FeedText]]]
 
 
 def _gettext(ctx: Ctx) -> Callable[[str], str]:
@@ -70,22 +75,22 @@ def _gettext(ctx: Ctx) -> Callable[[str], str]:
 
 async def _render(ctx: Ctx, fmt: str, describe: Describe) -> bytes:
     gettext = _gettext(ctx)
-    selection, text = await describe(ctx, gettext)
-    description = text.description
-    if selection.cut:
-        description = f"{description}. {gettext(CUT) % {'count': selection.cap, 'url': text.page_url}}"
+    query, text = await describe(ctx, gettext)
+    config: IcalConfig = ctx.config(PLUGIN_NAME)
+    cap = config.feed_max_events
+
+    def said(cut: bool) -> str:
+        if not cut:
+            return text.description
+        return f"{text.description}. {gettext(CUT) % {'count': cap, 'url': text.page_url}}"
+
     if fmt == "atom":
-        return atom_bytes(ctx.settings, selection.events, title=text.name, subtitle=description,
+        selection = await first_events(ctx, query, cap)
+        return atom_bytes(ctx.settings, selection.events, title=text.name, subtitle=said(selection.cut),
                           self_url=text.self_url, page_url=text.page_url,
                           language=ctx.settings.instance.language, gettext=gettext)
-    config: IcalConfig = ctx.config(PLUGIN_NAME)
-    calendar = await calendar_of(ctx, selection.events, name=text.name, description=description,
-                                 url=text.page_url, refresh_minutes=config.feed_refresh_minutes)
-    # icalendar adds VTIMEZONEs in the order of a set of names, which differs between processes:
-    # sorted, the same events give the same bytes (and ETag) in every web process
-    calendar.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("tzid", ""))))
-    # serialising thousands of events takes a while: off the event loop, so polls go on meanwhile
-    return await asyncio.to_thread(ics_bytes, calendar)
+    placed, cut = await feed_texts(ctx, query, cap)
+    return await assembled(placed, CalendarText(text.name, said(cut), text.page_url, config.feed_refresh_minutes))
 
 
 async def answer(request: Request[Any, Any, Any], key: str, fmt: str, describe: Describe, *,
@@ -130,26 +135,26 @@ def _format(request: Request[Any, Any, Any]) -> str:
     return request.url.path.rsplit("/", 1)[1]
 
 
-def _limits(ctx: Ctx) -> tuple[int, int]:
+def _past_days(ctx: Ctx) -> int:
     config: IcalConfig = ctx.config(PLUGIN_NAME)
-    return config.feed_past_days, config.feed_max_events
+    return config.feed_past_days
 
 
-@get(["/feed/instance/ics", "/feed/instance/atom"], include_in_schema=False, opt=SHOWS_EVENTS)
+@get(["/feed/instance/ics", "/feed/instance/atom"], include_in_schema=False, opt=FEED_OPT)
 async def instance_feed(request: Request[Any, Any, Any]) -> Response:
     """The instance's public events."""
     fmt = _format(request)
 
-    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Selection, FeedText]:
+    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Select[Any], FeedText]:
         instance = ctx.settings.instance.name
         text = FeedText(instance, gettext(INSTANCE_DESCRIPTION) % {"instance": instance},
                         ctx.settings.url(f"/feed/instance/{fmt}"), ctx.settings.url("/"))
-        return await public_events(ctx, None, *_limits(ctx)), text
+        return await public_query(ctx, None, _past_days(ctx)), text
 
     return await answer(request, feed_cache.instance_key(fmt), fmt, describe)
 
 
-@get(["/{handle:str}/feed/ics", "/{handle:str}/feed/atom"], include_in_schema=False, opt=SHOWS_EVENTS)
+@get(["/{handle:str}/feed/ics", "/{handle:str}/feed/atom"], include_in_schema=False, opt=FEED_OPT)
 async def identity_feed(request: Request[Any, Any, Any], handle: str) -> Response:
     """``/@name/feed/ics``: a local identity's public events; 404 for anyone else (as its profile).
 
@@ -159,25 +164,25 @@ async def identity_feed(request: Request[Any, Any, Any], handle: str) -> Respons
         raise NotFound("no such identity")
     username = handle[1:]
 
-    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Selection, FeedText]:
+    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Select[Any], FeedText]:
         identity = await local_identity(ctx, username)
         values = {"name": identity.name, "instance": ctx.settings.instance.name}
         text = FeedText(identity.name, gettext(IDENTITY_DESCRIPTION) % values,
                         ctx.settings.url(f"/@{identity.username}/feed/{fmt}"), profile_url(ctx, identity))
-        return await public_events(ctx, identity, *_limits(ctx)), text
+        return await public_query(ctx, identity, _past_days(ctx)), text
 
     return await answer(request, feed_cache.identity_key(username, fmt), fmt, describe)
 
 
 @get(["/feed/private/{secret:str}/ics", "/feed/private/{secret:str}/atom"], include_in_schema=False,
-     opt=SHOWS_EVENTS)
+     opt=FEED_OPT)
 async def private_feed(request: Request[Any, Any, Any], secret: str) -> Response:
     """A member's private feed, at the secret address their settings show (404 for any other)."""
     fmt = _format(request)
     if not SECRET_PATTERN.fullmatch(secret):
         raise NotFound("no such feed")
 
-    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Selection, FeedText]:
+    async def describe(ctx: Ctx, gettext: Callable[[str], str]) -> tuple[Select[Any], FeedText]:
         feed = await resolve(ctx, secret)
         instance = ctx.settings.instance.name
         if feed.identity is None:
@@ -186,7 +191,7 @@ async def private_feed(request: Request[Any, Any, Any], secret: str) -> Response
             name = gettext(IDENTITY_PRIVATE_NAME) % {"name": feed.identity.name, "instance": instance}
         text = FeedText(name, gettext(PRIVATE_DESCRIPTION), ctx.settings.url(f"/feed/private/{secret}/{fmt}"),
                         ctx.settings.url("/my/events"))
-        return await private_events(ctx, feed, *_limits(ctx)), text
+        return await private_query(ctx, feed, _past_days(ctx)), text
 
     hashed = secret_hash(secret)
     return await answer(request, feed_cache.private_key(hashed, fmt), fmt, describe, stopped=hashed)

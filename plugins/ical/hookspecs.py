@@ -23,5 +23,6 @@ hookspec = pluggy.HookspecMarker("convene")
 async def ical_vevent(ctx: Ctx, event: Event, vevent: icalendar.Event) -> None:
     """Add properties to ``event``'s VEVENT (mutate ``vevent`` in place), in every export and feed.
 
-    Add only what every reader of that calendar may see: feeds are public or shared by link.
+    Add only what every reader of that calendar may see: feeds are public or shared by link. What you
+    add is kept with the event's text until the event or its organiser changes.
     Values go through ``icalendar``'s ``vevent.add`` (escaping and folding are its job)."""

@@ -9,8 +9,9 @@ window and cap are the public feeds' (plugins.ical.selection).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from core.context import Ctx
 from core.db.base import utcnow
@@ -18,7 +19,6 @@ from core.events.listing import last_moment, visible_events
 from core.events.models import ATTENDING_ROLES, Event, Participation
 from core.identities.models import Identity
 from core.viewer import Viewer
-from plugins.ical.selection import Selection
 from plugins.ical.tokens import PrivateFeed
 
 
@@ -28,8 +28,8 @@ async def owner_identities(ctx: Ctx, feed: PrivateFeed) -> list[Identity]:
     return list(await ctx.session.scalars(select(Identity).where(Identity.account_id == feed.account.id)))
 
 
-async def private_events(ctx: Ctx, feed: PrivateFeed, past_days: int, cap: int) -> Selection:
-    """The feed's events that end after ``past_days`` ago, soonest first, at most ``cap``."""
+async def private_query(ctx: Ctx, feed: PrivateFeed, past_days: int) -> Select[Any]:
+    """The feed's events that end after ``past_days`` ago, soonest first."""
     identities = await owner_identities(ctx, feed)
     ids = frozenset(identity.id for identity in identities)
     viewer = Viewer(feed.account, feed.identity, ids)
@@ -38,6 +38,4 @@ async def private_events(ctx: Ctx, feed: PrivateFeed, past_days: int, cap: int) 
     since = utcnow() - timedelta(days=past_days)
     query = select(Event).where(Event.draft.is_(False), last_moment() >= since,
                                 or_(Event.organizer_id.in_(ids), Event.id.in_(taking_part)))
-    query = await visible_events(ctx.as_viewer(viewer), query)
-    events = list((await ctx.session.scalars(query.order_by(Event.begins_at, Event.id).limit(cap + 1))).unique())
-    return Selection(events[:cap], len(events) > cap, cap)
+    return (await visible_events(ctx.as_viewer(viewer), query)).order_by(Event.begins_at, Event.id)

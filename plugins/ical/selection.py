@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.context import Ctx
 from core.db.base import utcnow
@@ -30,13 +31,21 @@ class Selection:
     cap: int
 
 
-async def public_events(ctx: Ctx, organizer: Identity | None, past_days: int, cap: int) -> Selection:
+async def public_query(ctx: Ctx, organizer: Identity | None, past_days: int) -> Select[Any]:
     """Public events of ``organizer`` (None: of the whole instance, remote ones it shows included)
-    that end after ``past_days`` ago, soonest first, at most ``cap``."""
+    that end after ``past_days`` ago, soonest first."""
     since = utcnow() - timedelta(days=past_days)
     query = select(Event).where(Event.draft.is_(False), Event.visibility == "public", last_moment() >= since)
     if organizer is not None:
         query = query.where(Event.organizer_id == organizer.id)
-    query = await visible_events(ctx.as_viewer(ANONYMOUS), query)
-    events = list((await ctx.session.scalars(query.order_by(Event.begins_at, Event.id).limit(cap + 1))).unique())
+    return (await visible_events(ctx.as_viewer(ANONYMOUS), query)).order_by(Event.begins_at, Event.id)
+
+
+async def first_events(ctx: Ctx, query: Select[Any], cap: int) -> Selection:
+    """The first ``cap`` events of ``query``, and whether there were more."""
+    events = list((await ctx.session.scalars(query.limit(cap + 1))).unique())
     return Selection(events[:cap], len(events) > cap, cap)
+
+
+async def public_events(ctx: Ctx, organizer: Identity | None, past_days: int, cap: int) -> Selection:
+    return await first_events(ctx, await public_query(ctx, organizer, past_days), cap)
