@@ -12,7 +12,7 @@ from pathlib import Path
 import pluggy
 
 from core.plugins import ConfigSchema, hookimpl
-from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
+from plugins.ical import hookspecs, import_models, models  # noqa: F401  (models and import_models register the tables)
 from plugins.ical.config import IcalConfig
 
 PLUGIN_NAME = "ical"
