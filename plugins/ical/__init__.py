@@ -8,12 +8,15 @@ plugins extend through ``ical_vevent`` (hookspecs.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
+from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
-from plugins.ical import hookspecs, import_models, models  # noqa: F401  (models and import_models register the tables)
+from plugins.ical import hookspecs, import_models, models, subscriptions  # noqa: F401  (models and import_models register the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.import_api import import_api_handlers
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -42,3 +45,14 @@ def convene_template_dirs() -> list[Path]:
 @hookimpl
 def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
+
+
+@hookimpl
+def convene_route_handlers() -> list[Any]:
+    return [*import_api_handlers()]
+
+
+@hookimpl
+def convene_periodic_tasks() -> list[PeriodicTask]:
+    return [subscriptions.REFRESH]
+
