@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 import pluggy
 
 from core.periodic import PeriodicTask
@@ -17,6 +18,7 @@ from core.plugins import ConfigSchema, hookimpl
 from plugins.ical import hookspecs, import_models, models, subscriptions  # noqa: F401  (models and import_models register the tables)
 from plugins.ical.config import IcalConfig
 from plugins.ical.import_api import import_api_handlers
+from plugins.ical.import_cli import import_group
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -56,3 +58,8 @@ def convene_route_handlers() -> list[Any]:
 def convene_periodic_tasks() -> list[PeriodicTask]:
     return [subscriptions.REFRESH]
 
+
+
+@hookimpl
+def convene_cli_commands() -> list[click.Command]:
+    return [import_group]

@@ -44,7 +44,8 @@ CANCELLED_UPSTREAM = N_("This event was cancelled in the calendar it was importe
 PROPERTY_OF = {"title": "SUMMARY", "description": "DESCRIPTION", "begins_at": "DTSTART", "timezone": "DTSTART",
                "ends_at": "DTEND", "tags": "CATEGORIES", "online_url": "LOCATION", "address": "LOCATION",
                "address.name": "LOCATION", "address.longitude": "GEO", "address.latitude": "GEO"}
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]
+"""``(done, total)``: called after each occurrence (the command line's progress bar)."""
 
 
 @dataclass
@@ -192,10 +193,11 @@ async def import_calendar(ctx: Ctx, identity: Identity, data: bytes, source: str
     importer.report.problems.extend(expansion.problems)
     importer.report.skipped += expansion.past
     await importer.load()
+    total = len(expansion.occurrences)
     for number, occurrence in enumerate(expansion.occurrences, start=1):
         await importer.apply(occurrence)
         if progress is not None:
-            progress(number)
+            progress(number, total)
     if expansion.cut:
         importer.report.cut = True
         importer.report.problems.append(Problem(None, Message(
