@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
 
+from core.app import create_app
 from core.events.models import Event
+from core.settings import DEFAULT_PLUGINS
+from helpers import make_settings
 from testkit import rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
@@ -39,3 +44,11 @@ def upload(client: TestClient, headers: dict[str, str], username: str, data: byt
 def stored_events(client: TestClient) -> list[Event]:
     """Every event of the instance, drafts and cancelled ones included, soonest first."""
     return sorted(rows(client, Event), key=lambda event: (event.begins_at, event.id))
+
+
+@contextmanager
+def ical_instance(data_dir: Path, **ical: Any) -> Iterator[TestClient]:
+    """An instance with the default plugins and these ``[plugins.ical]`` settings."""
+    settings = make_settings(data_dir, plugins={"enabled": list(DEFAULT_PLUGINS), "ical": ical})
+    with TestClient(create_app(settings), base_url="http://testserver.local") as client:
+        yield client
