@@ -88,13 +88,11 @@ def _unfolded(text: str) -> list[tuple[int, str]]:
             start, before = lines[-1]
             joined = before + physical[1:]
             if len(joined) > MAX_LINE:
-                raise CalendarRefused(Message("line %(line)s is longer than %(limit)s characters",
-                                              line=start, limit=MAX_LINE), start)
+                raise CalendarRefused(Message("this line is longer than %(limit)s characters", limit=MAX_LINE), start)
             lines[-1] = (start, joined)
         elif physical.strip():
             if len(physical) > MAX_LINE:
-                raise CalendarRefused(Message("line %(line)s is longer than %(limit)s characters",
-                                              line=number, limit=MAX_LINE), number)
+                raise CalendarRefused(Message("this line is longer than %(limit)s characters", limit=MAX_LINE), number)
             lines.append((number, physical))
     return lines
 
@@ -123,11 +121,9 @@ def read_calendar(data: bytes, max_bytes: int, max_events: int) -> CalendarText:
         if name == "BEGIN":
             stack.append((value, number))
             if len(stack) > MAX_DEPTH:
-                raise CalendarRefused(Message("line %(line)s: components are nested deeper than %(depth)s levels",
-                                              line=number, depth=MAX_DEPTH), number)
+                raise CalendarRefused(Message("components are nested deeper than %(depth)s levels", depth=MAX_DEPTH), number)
             if not stack[0][0] == "VCALENDAR":
-                raise CalendarRefused(Message("line %(line)s: %(name)s outside a VCALENDAR", line=number,
-                                              name=value[:40]), number)
+                raise CalendarRefused(Message("%(name)s outside a VCALENDAR", name=value[:40]), number)
             if len(stack) == 2 and value in ("VEVENT", "VTIMEZONE"):
                 block = Block(number)
                 if value == "VEVENT":
@@ -139,20 +135,17 @@ def read_calendar(data: bytes, max_bytes: int, max_events: int) -> CalendarText:
                     calendar.timezones.append(block)
         elif name == "END":
             if not stack or stack[-1][0] != value:
-                raise CalendarRefused(Message("line %(line)s: END:%(name)s closes nothing that was begun",
-                                              line=number, name=value[:40]), number)
+                raise CalendarRefused(Message("END:%(name)s closes nothing that was begun", name=value[:40]), number)
             stack.pop()
         elif len(stack) == 1:
             calendar.properties.setdefault(name, value)
         elif not stack:
-            raise CalendarRefused(Message("line %(line)s: %(name)s outside a VCALENDAR", line=number,
-                                          name=name[:40]), number)
+            raise CalendarRefused(Message("%(name)s outside a VCALENDAR", name=name[:40]), number)
         if block is not None:
             block.lines.append((number, text))
             if name == "END" and len(stack) == 1:
                 block = None
     if stack:
         name, number = stack[-1]
-        raise CalendarRefused(Message("line %(line)s: BEGIN:%(name)s is never ended", line=number,
-                                      name=name[:40]), number)
+        raise CalendarRefused(Message("BEGIN:%(name)s is never ended", name=name[:40]), number)
     return calendar
