@@ -13,12 +13,17 @@ from typing import Any
 import click
 import pluggy
 
+from core.context import Ctx
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
-from plugins.ical import hookspecs, import_models, models, subscriptions  # noqa: F401  (models and import_models register the tables)
+from core.web.slots import Fragment, Slot
+from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
 from plugins.ical.import_api import import_api_handlers
 from plugins.ical.import_cli import import_group
+from plugins.ical.import_models import CalendarSubscription, ImportedEvent  # noqa: F401  (registers the import tables)
+from plugins.ical.import_web import import_web_handlers, settings_section
+from plugins.ical.subscriptions import REFRESH
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -49,17 +54,23 @@ def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
 
 
-@hookimpl
-def convene_route_handlers() -> list[Any]:
-    return [*import_api_handlers()]
+# -- imports (importing.py, subscriptions.py, import_api.py, import_web.py, import_cli.py); named hookimpls
+
+@hookimpl(specname="convene_route_handlers")
+def import_route_handlers() -> list[Any]:
+    return [*import_api_handlers(), *import_web_handlers()]
 
 
-@hookimpl
-def convene_periodic_tasks() -> list[PeriodicTask]:
-    return [subscriptions.REFRESH]
+@hookimpl(specname="convene_periodic_tasks")
+def import_periodic_tasks() -> list[PeriodicTask]:
+    return [REFRESH]
 
 
-
-@hookimpl
-def convene_cli_commands() -> list[click.Command]:
+@hookimpl(specname="convene_cli_commands")
+def import_cli_commands() -> list[click.Command]:
     return [import_group]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def import_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await settings_section(ctx, slot)

@@ -23,7 +23,7 @@ from core.api.openapi import refusals
 from core.auth import Caller, signed_in
 from core.context import Ctx
 from core.errors import InvalidInput, NotFound
-from core.i18n import loaded_message
+from core.i18n import Message, loaded_message
 from core.identities.models import Identity
 from core.identities.service import own_identity
 from plugins.ical import subscriptions
@@ -119,7 +119,7 @@ async def read_upload(ctx: Ctx, upload: UploadFile) -> bytes:
     limit = ctx.config(PLUGIN_NAME).import_max_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise InvalidInput.field("data", f"the calendar is larger than {limit} bytes")
+        raise InvalidInput.field("data", Message("the calendar is larger than %(limit)s bytes", limit=limit))
     return data
 
 
