@@ -1,4 +1,8 @@
-"""The "download my data" document: everything held about one account, as JSON-ready data."""
+"""The "download my data" document: everything held about one account, as JSON-ready data.
+
+The core's part is below; each plugin adds what it keeps under its own name
+(``convene_account_export``), so nothing an enabled plugin holds is left out.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from core.comments.models import Comment
 from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
+from core.notifications.models import NotificationPreference
 
 
 def _iso(value) -> str | None:  # noqa: ANN001
@@ -26,8 +31,11 @@ async def account_export(ctx: Ctx, account: Account) -> dict[str, Any]:
         select(Comment.text, Comment.created_at, Comment.deleted_at, Identity.username, Event.uuid)
         .join(Event, Comment.event_id == Event.id).join(Identity, Comment.author_id == Identity.id)
         .where(Comment.author_id.in_(ids))))
+    preferences = list(await ctx.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.identity_id.in_(ids))
+        .order_by(NotificationPreference.identity_id, NotificationPreference.topic)))
     usernames = {i.id: i.username for i in identities}
-    return {
+    data = {
         "account": {"email": account.email, "role": account.role, "locale": account.locale,
                     "timezone": account.timezone, "created_at": _iso(account.created_at),
                     "confirmed_at": _iso(account.confirmed_at)},
@@ -43,4 +51,8 @@ async def account_export(ctx: Ctx, account: Account) -> dict[str, Any]:
         "comments": [{"event": ctx.settings.url(f"/events/{event_uuid}"), "identity": username,
                       "text": text, "created_at": _iso(created_at), "deleted": deleted_at is not None}
                      for text, created_at, deleted_at, username, event_uuid in comments],
+        "notification_preferences": [{"identity": usernames[p.identity_id], "topic": p.topic, "value": p.value,
+                                      "changed_at": _iso(p.updated_at)} for p in preferences],
     }
+    await ctx.call("convene_account_export", account=account, data=data)
+    return data

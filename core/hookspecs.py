@@ -342,6 +342,11 @@ async def convene_event_json(ctx: Ctx, event: Event, data: dict[str, Any]) -> No
 
 
 @hookspec
+async def convene_account_export(ctx: Ctx, account: Account, data: dict[str, Any]) -> None:
+    """Add what the plugin keeps about ``account`` to its "download my data" document (one key, the plugin's name)."""
+
+
+@hookspec
 async def convene_instance_metadata(ctx: Ctx, data: dict[str, Any]) -> None:
     """Add keys to the instance's ``metadata``, in ``/api/v1/instance`` and NodeInfo (mutate ``data`` in place)."""
 

@@ -166,6 +166,16 @@ def test_export_contains_everything_about_the_account(client):
     assert data["comments"][0]["text"] == "<p>Bring fruit</p>" or "Bring fruit" in data["comments"][0]["text"]
 
 
+def test_export_holds_each_identitys_notification_choices(client):
+    alice = sign_up(client, "alice@example.org", "alice")
+    client.post("/api/v1/identities", headers=alice, json={"username": "alice_sports"})
+    r = client.patch("/api/v1/me/notifications", headers=alice,
+                     json={"identity": "alice_sports", "preferences": {"reminders": "60"}})
+    assert r.status_code == 200, r.text
+    choices = client.get("/api/v1/account/export", headers=alice).json()["notification_preferences"]
+    assert [(c["identity"], c["topic"], c["value"]) for c in choices] == [("alice_sports", "reminders", "60")]
+
+
 def test_account_deletion_removes_identities_events_and_places_and_anonymises_comments(client):
     alice = sign_up(client, "alice@example.org", "alice")
     bob = sign_up(client, "bob@example.org", "bob")

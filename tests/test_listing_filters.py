@@ -87,6 +87,10 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
         lambda w, c: w.anonymous.get(f"/comments/{c}", headers=ACTIVITY).status_code == 200)),
     ("/events/{key:str}/replies", each_event(
         lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/replies", headers=ACTIVITY).status_code == 200)),
+    ("/{handle:str}/feed/json", lambda w: listed(w.anonymous.get("/@bob/feed/json").text)),
+    ("/feed/instance/json", lambda w: listed(w.anonymous.get("/feed/instance/json").text)),
+    ("/{handle:str}/embed", lambda w: listed(w.anonymous.get("/@bob/embed").text)),
+    ("/embed/instance", lambda w: listed(w.anonymous.get("/embed/instance").text)),
 ]
 
 

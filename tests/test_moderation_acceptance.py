@@ -145,3 +145,20 @@ def test_a_deleted_account_takes_its_acceptances_with_it(client):
     r = client.post("/api/v1/account/delete", headers=bob, json={"password": PASSWORD})
     assert r.status_code == 200, r.text
     assert rows(client, PolicyAcceptance) == [] and accounts(client) == ["ada@example.org"]
+
+
+def test_the_data_download_holds_the_versions_accepted_and_the_reports_filed_but_not_their_handling(client):
+    ada = with_terms(client)
+    bob = signed_up(client, "bob@example.org", "bob")
+    event = new_event(client, ada, title="Rummage sale")
+    target = f"http://testserver.local/events/{event['uuid']}"
+    r = client.post("/api/v1/reports", headers=bob, json={"target": target, "rule": "spam", "comment": "Looks fake"})
+    assert r.status_code == 201, r.text
+    r = client.post(f"/api/v1/admin/reports/{r.json()['id']}/notes", headers=ada, json={"text": "Known seller"})
+    assert r.status_code == 201, r.text
+    exported = client.get("/api/v1/account/export", headers=bob).json()["moderation"]
+    assert sorted((a["document"], a["version"]) for a in exported["accepted_documents"]) == [
+        ("code_of_conduct", 1), ("terms", 1)]
+    [filed] = exported["reports_filed"]
+    assert (filed["identity"], filed["target"], filed["comment"], filed["status"]) == ("bob", target, "Looks fake", "open")
+    assert "Known seller" not in str(exported) and "ada" not in str(exported)

@@ -109,3 +109,12 @@ def test_a_device_subscribed_by_another_account_moves_to_the_new_one(deployed):
     assert devices(client, bob) == [] and len(devices(client, ann)) == 1
     r = client.delete("/api/v1/me/push-subscriptions", params={"endpoint": PUBLIC_IP_ENDPOINT}, headers=bob)
     assert r.status_code == 404 and len(devices(client, ann)) == 1
+
+
+def test_the_accounts_data_download_lists_its_devices_by_service_without_their_endpoints(deployed):
+    client, headers = deployed
+    r = client.post("/api/v1/me/push-subscriptions", json=Browser().subscription(PUBLIC_IP_ENDPOINT), headers=headers)
+    assert r.status_code == 201, r.text
+    exported = client.get("/api/v1/account/export", headers=headers).json()
+    assert [(d["service"], d["id"]) for d in exported["webpush"]["devices"]] == [("https://93.184.215.14", r.json()["id"])]
+    assert "wpush/v2/abc" not in str(exported)

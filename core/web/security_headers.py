@@ -4,8 +4,9 @@ They are added in one place, a ``before_send`` hook on the application, so that 
 can forget them, including the answers Litestar makes itself (a 404 for an unknown path,
 a 405). A header the response already has is left alone: that is how a route departs
 from the policy, with ``content_security_policy(changes)`` as its own header. The logo
-(an SVG served as a document) sends a narrower policy; an embed page would replace
-``frame-ancestors`` the same way.
+(an SVG served as a document) sends a narrower policy. A page made to be shown inside
+other sites (an embed) says so with ``opt=FRAMABLE`` on its route: it gets the same
+policy with ``frame-ancestors *``; every other page stays unframable.
 
 The Content-Security-Policy allows a page to run and style only what the instance
 serves (no inline script or style, no third-party script, stylesheet, font or frame),
@@ -15,7 +16,7 @@ from their own server over https (they are not copied or proxied here), so ``img
 allows ``https:``; and ``blob:``, for the event form's preview of a picture being
 uploaded. No nonces: the page cache (core.web.page_cache) serves one rendering to many
 readers, who would share its nonce. No page may be framed by another site
-(``frame-ancestors 'none'``, against click-jacking).
+(``frame-ancestors 'none'``, against click-jacking), unless its route is ``FRAMABLE``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ POLICY: dict[str, str] = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# route opt: the page is made to be framed by any site (an embed); it must hold no form that acts for a member
+FRAMABLE = {"framable": True}
+FRAMED_BY_ANY_SITE = {"frame-ancestors": "*"}
 HSTS = "max-age=31536000"  # a year; whether the domain's other subdomains are https is not ours to say
 
 
@@ -48,12 +52,15 @@ def security_headers(public_url: str) -> BeforeMessageSendHookHandler:
               "Referrer-Policy": "same-origin"}
     if public_url.startswith("https://"):
         wanted["Strict-Transport-Security"] = HSTS
+    framable = {**wanted, CSP_HEADER: content_security_policy(FRAMED_BY_ANY_SITE)}
 
     async def add_security_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
-        for name, value in wanted.items():
+        handler = scope.get("route_handler")
+        chosen = framable if handler is not None and handler.opt.get("framable") else wanted
+        for name, value in chosen.items():
             if name not in headers:
                 headers[name] = value
 

@@ -19,10 +19,13 @@ from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Fragment, Slot
 from plugins.ical import hookspecs, models  # noqa: F401  (models registers the tables)
 from plugins.ical.config import IcalConfig
+from plugins.ical.embed import embed_handlers
+from plugins.ical.embed_settings import embed_settings_handlers, embed_settings_section
 from plugins.ical.import_api import import_api_handlers
 from plugins.ical.import_cli import import_group
 from plugins.ical.import_models import CalendarSubscription, ImportedEvent  # noqa: F401  (registers the import tables)
 from plugins.ical.import_web import import_web_handlers, settings_section
+from plugins.ical.json_feed import json_feed_handlers
 from plugins.ical.subscriptions import REFRESH
 
 PLUGIN_NAME = "ical"
@@ -74,3 +77,15 @@ def import_cli_commands() -> list[click.Command]:
 @hookimpl(specname="convene_settings_sections")
 async def import_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
     return await settings_section(ctx, slot)
+
+
+# -- embeds (json_feed.py, embed.py, embed_settings.py); a named hookimpl, so other parts add their own
+
+@hookimpl(specname="convene_route_handlers")
+def embed_route_handlers() -> list[Any]:
+    return [*json_feed_handlers(), *embed_handlers(), *embed_settings_handlers()]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def embed_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await embed_settings_section(ctx, slot)

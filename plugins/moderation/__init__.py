@@ -45,6 +45,7 @@ from plugins.moderation.actions_api import api_handlers
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.flags import federation_activitypub_activity_handlers  # noqa: F401  (hookimpl: Flags in)
 from plugins.moderation.forwarding import forwarding_handlers
+from plugins.moderation.personal_data import moderation_data
 from plugins.moderation.policies import (  # noqa: F401  (hookimpls named by ``specname``: registered by being here)
     accounts_wait_for_approval,
     hold_events_for_review,
@@ -182,6 +183,11 @@ async def convene_after_login(ctx: Ctx, account: Account) -> str | None:
 @hookimpl
 async def convene_instance_metadata(ctx: Ctx, data: dict[str, Any]) -> None:
     await documents_web.instance_metadata(ctx, data)
+
+
+@hookimpl
+async def convene_account_export(ctx: Ctx, account: Account, data: dict[str, Any]) -> None:
+    data[PLUGIN_NAME] = await moderation_data(ctx, account)
 
 
 @hookimpl

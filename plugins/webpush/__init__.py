@@ -13,16 +13,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from core.accounts.models import Account
 from core.context import Ctx
 from core.notifications import Notification
 from core.outbox import OutboxHandler
 from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Fragment, Slot
 from plugins.webpush import models  # noqa: F401  (registers the tables)
-from plugins.webpush.api import api_handlers
+from plugins.webpush.api import api_handlers, device_out
 from plugins.webpush.config import WebPushConfig
 from plugins.webpush.delivery import SEND_JOB, deliver, send
 from plugins.webpush.pusher import PLUGIN_NAME
+from plugins.webpush.subscriptions import devices
 from plugins.webpush.web import settings_section, web_handlers
 
 HERE = Path(__file__).resolve().parent
@@ -61,6 +65,13 @@ def convene_outbox_handlers() -> dict[str, OutboxHandler]:
 @hookimpl
 async def convene_deliver_notification(ctx: Ctx, notification: Notification) -> bool | None:
     return await deliver(ctx, notification)
+
+
+@hookimpl
+async def convene_account_export(ctx: Ctx, account: Account, data: dict[str, Any]) -> None:
+    """The account's devices as its settings page shows them: where they are pushed from, not the
+    endpoint itself (whoever holds it may push to the device)."""
+    data[PLUGIN_NAME] = {"devices": msgspec.to_builtins([device_out(device) for device in await devices(ctx, account)])}
 
 
 @hookimpl
