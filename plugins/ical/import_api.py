@@ -158,9 +158,9 @@ async def add_subscription(ctx: Ctx, api: Caller, username: str, data: Subscript
     return subscription_out(await subscriptions.subscribe(ctx, identity, data.url, data.publish))
 
 
-@post(f"{BASE}/calendar-subscriptions/{{subscription_id:int}}/refresh", status_code=200, tags=TAGS,
+@post(f"{BASE}/calendar-subscriptions/{{subscription_id:str}}/refresh", status_code=200, tags=TAGS,
       guards=[signed_in], responses=refusals(404))
-async def refresh_subscription(ctx: Ctx, api: Caller, username: str, subscription_id: int) -> SubscriptionOut:
+async def refresh_subscription(ctx: Ctx, api: Caller, username: str, subscription_id: str) -> SubscriptionOut:
     """Fetch and import the calendar now; the outcome (errors included) is in the answer."""
     identity = await mine(ctx, api, username)
     subscription = await subscriptions.subscription_of(ctx, identity, subscription_id)
@@ -168,9 +168,9 @@ async def refresh_subscription(ctx: Ctx, api: Caller, username: str, subscriptio
     return subscription_out(subscription)
 
 
-@delete(f"{BASE}/calendar-subscriptions/{{subscription_id:int}}", status_code=HTTP_204_NO_CONTENT, tags=TAGS,
+@delete(f"{BASE}/calendar-subscriptions/{{subscription_id:str}}", status_code=HTTP_204_NO_CONTENT, tags=TAGS,
         guards=[signed_in], responses=refusals(404))
-async def remove_subscription(ctx: Ctx, api: Caller, username: str, subscription_id: int) -> None:
+async def remove_subscription(ctx: Ctx, api: Caller, username: str, subscription_id: str) -> None:
     """Stop fetching this calendar; the events it made stay."""
     identity = await mine(ctx, api, username)
     await subscriptions.unsubscribe(ctx, await subscriptions.subscription_of(ctx, identity, subscription_id))

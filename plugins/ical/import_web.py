@@ -83,16 +83,16 @@ async def subscribe(ctx: Ctx, web: Caller, username: str, data: Form) -> Respons
                          lambda form: _page(ctx, web, identity, form), identity)
 
 
-@post(f"{BASE}/subscriptions/{{subscription_id:int}}/refresh", include_in_schema=False)
-async def refresh(ctx: Ctx, web: Caller, username: str, subscription_id: int) -> Response:
+@post(f"{BASE}/subscriptions/{{subscription_id:str}}/refresh", include_in_schema=False)
+async def refresh(ctx: Ctx, web: Caller, username: str, subscription_id: str) -> Response:
     """Fetch now; the outcome shows on the page it comes back to."""
     identity = await mine(ctx, web, username)
     await subscriptions.refresh(ctx, await subscriptions.subscription_of(ctx, identity, subscription_id))
     return Redirect(page_path(identity), status_code=303)
 
 
-@post(f"{BASE}/subscriptions/{{subscription_id:int}}/remove", include_in_schema=False)
-async def remove(ctx: Ctx, web: Caller, username: str, subscription_id: int) -> Response:
+@post(f"{BASE}/subscriptions/{{subscription_id:str}}/remove", include_in_schema=False)
+async def remove(ctx: Ctx, web: Caller, username: str, subscription_id: str) -> Response:
     identity = await mine(ctx, web, username)
     await subscriptions.unsubscribe(ctx, await subscriptions.subscription_of(ctx, identity, subscription_id))
     return Redirect(page_path(identity), status_code=303)

@@ -106,8 +106,11 @@ async def subscriptions_of(ctx: Ctx, identity: Identity) -> list[CalendarSubscri
     return list(await ctx.session.scalars(query.order_by(CalendarSubscription.id)))
 
 
-async def subscription_of(ctx: Ctx, identity: Identity, subscription_id: int) -> CalendarSubscription:
-    found = await ctx.session.get(CalendarSubscription, subscription_id)
+async def subscription_of(ctx: Ctx, identity: Identity, subscription_id: str) -> CalendarSubscription:
+    """One of the identity's subscriptions by its id as a path gives it; anything else is not found."""
+    if not subscription_id.isascii() or not subscription_id.isdigit() or len(subscription_id) > 18:
+        raise NotFound("no such calendar subscription")
+    found = await ctx.session.get(CalendarSubscription, int(subscription_id))
     if found is None or found.identity_id != identity.id:
         raise NotFound("no such calendar subscription")
     return found
