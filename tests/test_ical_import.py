@@ -6,8 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
+
+from core.events.validation import EventInput
 from helpers import sign_up
-from ical_import_helpers import calendar, stored_events, upload, vevent
+from ical_import_helpers import FIXTURES, calendar, stored_events, upload, vevent
+from plugins.ical.ics_reading import read_calendar
+from plugins.ical.recurrences import expand
+from plugins.ical.upstream import default_zone, event_fields
 
 
 def test_an_uploaded_calendar_becomes_drafts_and_a_second_upload_updates_them(client) -> None:
@@ -95,3 +101,85 @@ def test_one_broken_vevent_is_reported_with_its_line_and_the_rest_imports(client
     messages = " ".join(e["message"] for e in body["errors"])
     assert "DTSTART cannot be read" in messages and "no DTSTART" in messages and "Mars/Olympus" in messages
     assert sorted(e.title for e in stored_events(client)) == ["Also good", "Good"]
+
+
+# -- calendars written by other software (tests/fixtures/ical/README.md) --------------------------------
+
+
+def occurrences_of(name: str, now: datetime) -> list[tuple[str, dict]]:
+    """Every occurrence of a fixture read as if it were ``now``, with the fields of the event it becomes."""
+    data = (FIXTURES / name).read_bytes()
+    calendar = read_calendar(data, 10 * 1024 * 1024, 10_000)
+    expansion = expand(calendar, now, timedelta(days=365), 10_000)
+    assert expansion.problems == [] and not expansion.cut
+    zone = default_zone(calendar.properties)
+    found = []
+    for occurrence in expansion.occurrences:
+        fields = event_fields(occurrence.component, zone)
+        msgspec.convert(fields, EventInput)  # what the core's service would be given
+        found.append((occurrence.recurrence_id, fields))
+    return found
+
+
+def utc(fields: dict) -> tuple[datetime, datetime | None]:
+    ends = fields["ends_at"]
+    zone = ZoneInfo(fields["timezone"])
+    def moment(value: datetime) -> datetime:
+        return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
+    return moment(fields["begins_at"]), moment(ends) if ends else None
+
+
+def test_google_calendar_export() -> None:
+    [(recurrence, fields)] = occurrences_of("google_calendar.ics", datetime(2024, 10, 1, tzinfo=UTC))
+    assert recurrence == "" and fields["title"] == "event with alarms"
+    assert fields["timezone"] == "Europe/London"  # a UTC time shown in the calendar's X-WR-TIMEZONE
+    assert utc(fields) == (datetime(2024, 10, 4, 18, 15, tzinfo=UTC), datetime(2024, 10, 4, 19, 0, tzinfo=UTC))
+
+
+def test_outlook_exchange_export_with_windows_timezones_and_all_day_series() -> None:
+    found = occurrences_of("outlook_exchange_2010.ics", datetime(2024, 6, 1, tzinfo=UTC))
+    titles = sorted(fields["title"] for _, fields in found)
+    assert titles == ["outlook event with alarm", "test123", "test123", "test123 - edited event!!!!",
+                      "test123 - edited event!!!!"]
+    # every other Monday until 28 July 23:00 UTC (29 July, midnight in London), but not 15 July (EXDATE)
+    days = sorted(fields["begins_at"] for _, fields in found if fields["title"] == "test123")
+    assert days == [datetime(2024, 7, 1), datetime(2024, 7, 29)]
+    single = next(fields for _, fields in found if fields["title"] == "outlook event with alarm")
+    assert single["timezone"] == "Europe/London"  # "GMT Standard Time" is London
+    assert utc(single)[0] == datetime(2024, 10, 4, 17, 30, tzinfo=UTC)  # 18:30 in British Summer Time
+    series = next(fields for _, fields in found if fields["title"] == "test123")
+    assert (series["begins_at"], series["ends_at"]) == (datetime(2024, 7, 1), datetime(2024, 7, 8))
+
+
+def test_thunderbird_export_with_its_long_vtimezone() -> None:
+    [(_, fields)] = occurrences_of("thunderbird.ics", datetime(2024, 10, 1, tzinfo=UTC))
+    assert fields["timezone"] == "Europe/London"
+    assert utc(fields) == (datetime(2024, 10, 23, 14, 0, tzinfo=UTC), datetime(2024, 10, 23, 15, 0, tzinfo=UTC))
+
+
+def test_a_calendar_written_by_vobject() -> None:
+    found = occurrences_of("vobject_club.ics", datetime(2036, 1, 1, tzinfo=UTC))
+    by_title = {fields["title"]: (recurrence, fields) for recurrence, fields in found}
+    talk = by_title["Talk: calendars, both ways"][1]
+    assert utc(talk)[0] == datetime(2036, 3, 12, 18, 0, tzinfo=UTC)
+    assert "Bring a friend, or two; &lt;b&gt;not&lt;/b&gt; HTML." in talk["description"]
+    assert talk["address"] == {"name": "Salle des fêtes, 1 place de la Mairie", "latitude": 48.8566,
+                               "longitude": 2.3522}
+    assert talk["tags"] == ["Talks", "Calendars"] and talk["status"] == "tentative"
+    fair = by_title["Book fair (two days)"][1]
+    assert (fair["begins_at"], fair["ends_at"], fair["timezone"]) == (datetime(2036, 5, 16), datetime(2036, 5, 18),
+                                                                       "Europe/Paris")
+    practice = sorted((r, utc(f)[0]) for r, f in found if f["title"].startswith("Weekly practice"))
+    assert practice == [("20360320T170000Z", datetime(2036, 3, 20, 17, 0, tzinfo=UTC)),
+                        ("20360403T160000Z", datetime(2036, 4, 3, 18, 0, tzinfo=UTC)),  # moved to 20:00 (CEST)
+                        ("20360410T160000Z", datetime(2036, 4, 10, 16, 0, tzinfo=UTC))]
+    assert "Picnic (called off)" in by_title  # read; STATUS:CANCELLED then cancels instead of creating
+
+
+def test_the_vobject_calendar_through_the_api(client) -> None:
+    alice = sign_up(client, "alice@example.org", "alice")
+    r = upload(client, alice, "alice", (FIXTURES / "vobject_club.ics").read_bytes())
+    # the series is beyond the horizon (183 days); the cancelled picnic was never ours: skipped
+    assert (r.json()["created"], r.json()["skipped"], r.json()["errors"]) == (2, 1, []), r.text
+    r = upload(client, alice, "alice", (FIXTURES / "vobject_club.ics").read_bytes())
+    assert (r.json()["created"], r.json()["unchanged"]) == (0, 2), r.text

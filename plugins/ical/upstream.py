@@ -5,7 +5,7 @@ How each property is read:
 - SUMMARY is the title; DESCRIPTION is plain text, so it is escaped and its paragraphs
   and line breaks kept (cut to fit the core's limit); a URL is added to it as a link.
 - DTSTART/DTEND (or DURATION) keep their instant; the event's timezone is the TZID when
-  it is an IANA name (icalendar maps Windows names such as "W. Europe Standard Time"),
+  it is an IANA name or a Windows name (Outlook's "W. Europe Standard Time" is Europe/Berlin),
   else the calendar's X-WR-TIMEZONE, else UTC. A floating time is read in that zone.
   DTEND equal to DTSTART (a reminder) means no end.
 - An all-day event (DTSTART;VALUE=DATE) runs from midnight of its first day to midnight
@@ -25,6 +25,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar.timezone import tzid_from_tzinfo
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from core.events.validation import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, URL_MAX, timezone_names
 from plugins.ical.recurrences import moment
@@ -44,7 +46,9 @@ def is_cancelled(component: icalendar.Event) -> bool:
 
 
 def _zone_of(value: datetime, fallback: str) -> str:
-    key = getattr(value.tzinfo, "key", None)
+    """The IANA name of a date-time's zone: its own, or the one a Windows name (Outlook's "GMT Standard
+    Time", defined by a VTIMEZONE in the file) stands for; else ``fallback``."""
+    key = getattr(value.tzinfo, "key", None) or WINDOWS_TO_OLSON.get(tzid_from_tzinfo(value.tzinfo) or "")
     return key if key in timezone_names() and key != "UTC" else fallback
 
 
