@@ -44,6 +44,7 @@ CANCELLED_UPSTREAM = N_("This event was cancelled in the calendar it was importe
 PROPERTY_OF = {"title": "SUMMARY", "description": "DESCRIPTION", "begins_at": "DTSTART", "timezone": "DTSTART",
                "ends_at": "DTEND", "tags": "CATEGORIES", "online_url": "LOCATION", "address": "LOCATION",
                "address.name": "LOCATION", "address.longitude": "GEO", "address.latitude": "GEO"}
+LOAD_BATCH = 500  # ids in one IN (...) list: SQLite takes a few thousand parameters at most
 Progress = Callable[[int, int], None]
 """``(done, total)``: called after each occurrence (the command line's progress bar)."""
 
@@ -99,36 +100,47 @@ class _Importer:
         self.report = ImportReport()
         self.seen: set[str] = set()
         self.rows: dict[str, ImportedEvent] = {}
+        self.events: dict[int, Event] = {}
 
     async def load(self) -> None:
+        """What earlier imports of this source made, and their events (read once, not per VEVENT)."""
         query = select(ImportedEvent).where(ImportedEvent.identity_id == self.identity.id,
                                             ImportedEvent.source == self.source)
         self.rows = {row.key: row for row in await self.ctx.session.scalars(query)}
+        ids = [row.event_id for row in self.rows.values() if row.event_id is not None]
+        for start in range(0, len(ids), LOAD_BATCH):
+            found = await self.ctx.session.scalars(select(Event).where(Event.id.in_(ids[start:start + LOAD_BATCH])))
+            self.events.update((event.id, event) for event in found)
 
     async def apply(self, occurrence: Occurrence) -> None:
         key = import_key(self.source, occurrence.uid, occurrence.recurrence_id)
         if key in self.seen:
             return
         self.seen.add(key)
-        try:
-            async with self.ctx.session.begin_nested():
-                await self._apply(key, occurrence)
-        except DomainError as exc:
-            self.report.problems.extend(_problems(occurrence, exc))
-
-    async def _apply(self, key: str, occurrence: Occurrence) -> None:
         row = self.rows.get(key)
-        event = await self.ctx.session.get(Event, row.event_id) if row and row.event_id else None
+        event = self.events.get(row.event_id) if row is not None and row.event_id is not None else None
         if row is not None and event is None:  # deleted here: not brought back
             self.report.skipped += 1
             return
-        if is_cancelled(occurrence.component):
+        try:
+            fields = None if is_cancelled(occurrence.component) else event_fields(occurrence.component, self.zone)
+            if row is not None and event is not None and fields is not None and row.digest == _digest(fields) \
+                    and not event.is_cancelled and not (self.publish and event.draft):
+                self.report.unchanged += 1  # the common case of a refresh: nothing to write
+                return
+            async with self.ctx.session.begin_nested():
+                await self._apply(key, occurrence, row, event, fields)
+        except DomainError as exc:
+            self.report.problems.extend(_problems(occurrence, exc))
+
+    async def _apply(self, key: str, occurrence: Occurrence, row: ImportedEvent | None, event: Event | None,
+                     fields: dict[str, Any] | None) -> None:
+        if fields is None:  # STATUS:CANCELLED upstream
             if event is None:
                 self.report.skipped += 1
             else:
                 await self._cancel(event, CANCELLED_UPSTREAM)
             return
-        fields = event_fields(occurrence.component, self.zone)
         data, digest = _input(fields), _digest(fields)
         begins = as_utc(moment(occurrence.component, "DTSTART"))
         if event is None:
@@ -142,17 +154,12 @@ class _Importer:
         if event.is_cancelled:  # cancelled here: an import does not reopen it
             self.report.skipped += 1
             return
-        changed = row.digest != digest
-        if changed:
+        if row.digest != digest:
             await service.update_event(self.ctx, event, data)
             row.digest, row.begins_at, row.updated_at = digest, begins, utcnow()
         if self.publish and event.draft:
             await service.publish_event(self.ctx, event)
-            changed = True
-        if changed:
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
+        self.report.updated += 1
 
     async def _cancel(self, event: Event, message: str) -> None:
         if event.draft:
@@ -170,7 +177,7 @@ class _Importer:
         for key, row in self.rows.items():
             if key in self.seen or row.uid in broken_uids or not now < row.begins_at <= until:
                 continue
-            event = await self.ctx.session.get(Event, row.event_id) if row.event_id else None
+            event = self.events.get(row.event_id) if row.event_id is not None else None
             try:
                 async with self.ctx.session.begin_nested():
                     if event is not None:
