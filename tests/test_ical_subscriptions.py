@@ -29,6 +29,7 @@ class Upstream:
     body: bytes = b""
     etag: str = '"v1"'
     redirect_to: str = ""
+    declare_length: bool = True  # False: the body ends when the connection closes (HTTP/1.0)
     conditional: list[str] = field(default_factory=list)
     port: int = 0
 
@@ -63,7 +64,8 @@ def upstream() -> Iterator[Upstream]:
         def _answer(self, status: int, body: bytes, media_type: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", media_type)
-            self.send_header("Content-Length", str(len(body)))
+            if served.declare_length:
+                self.send_header("Content-Length", str(len(body)))
             self.send_header("ETag", served.etag)
             self.send_header("Last-Modified", "Mon, 07 Dec 2026 10:00:00 GMT")
             self.end_headers()
@@ -208,3 +210,19 @@ def test_only_the_identitys_account_sees_and_changes_its_subscriptions(data_dir,
         assert subscribe(client, alice, upstream.url()).status_code == 409  # already subscribed
         assert client.delete(f"{base}/{sub_id}", headers=alice).status_code == 204
         assert client.get(base, headers=alice).json() == []
+
+
+@pytest.mark.parametrize(("declare_length", "error"), [
+    (True, "the calendar server's answer was refused: body of "),  # refused on its Content-Length
+    (False, "the calendar server's answer was refused: body exceeds 4096 bytes"),  # cut off while it streams
+])
+def test_a_feed_larger_than_import_max_bytes_is_refused(data_dir, upstream, declare_length: bool,
+                                                         error: str) -> None:
+    upstream.body = calendar(*(vevent(f"{n}@up", f"Event {n}") for n in range(60)))
+    upstream.declare_length = declare_length
+    assert len(upstream.body) > 4096
+    with ical_instance(data_dir, allow_private_addresses=True, import_max_bytes=4096) as client:
+        alice = sign_up(client, "alice@example.org", "alice")
+        sub = refresh(client, alice, subscribe(client, alice, upstream.url()).json()["id"])
+        assert sub["last_status"] == "failed" and sub["last_error"].startswith(error), sub
+        assert stored_events(client) == []
