@@ -31,7 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,10 +100,12 @@ def probe(url: str) -> tuple[int, int]:
         return 0, 0
 
 
-def run_wrk(url: str, paths: Path | None, seconds: int, connections: int, threads: int) -> dict:
-    """One wrk run; returns the JSON line printed by bench/wrk.lua plus requests per second."""
+def run_wrk(url: str, paths: Path | None, seconds: int, connections: int, threads: int,
+            extra: Sequence[str] = ()) -> dict:
+    """One wrk run (``extra``: more wrk arguments, e.g. a header); returns the JSON line printed by
+    bench/wrk.lua plus requests per second."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(BENCH / "wrk.lua"), url]
+               *extra, "-s", str(BENCH / "wrk.lua"), url]
     if paths:
         command += ["--", str(paths)]
     out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=seconds + 60).stdout

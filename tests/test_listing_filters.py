@@ -91,7 +91,21 @@ PROBES: list[tuple[str, Callable[[World], set[str]]]] = [
     ("/feed/instance/json", lambda w: listed(w.anonymous.get("/feed/instance/json").text)),
     ("/{handle:str}/embed", lambda w: listed(w.anonymous.get("/@bob/embed").text)),
     ("/embed/instance", lambda w: listed(w.anonymous.get("/embed/instance").text)),
+    ("/events/{uuid:str}/export/ics", each_event(
+        lambda w, e: w.anonymous.get(f"/events/{e['uuid']}/export/ics").status_code == 200)),
+    ("/feed/instance/ics", lambda w: listed(w.anonymous.get("/feed/instance/ics").text)),
+    ("/feed/instance/atom", lambda w: listed(w.anonymous.get("/feed/instance/atom").text)),
+    ("/{handle:str}/feed/ics", lambda w: listed(w.anonymous.get("/@bob/feed/ics").text)),
+    ("/{handle:str}/feed/atom", lambda w: listed(w.anonymous.get("/@bob/feed/atom").text)),
+    ("/feed/private/{secret:str}/ics", lambda w: listed(private_feed(w, "ics"))),
+    ("/feed/private/{secret:str}/atom", lambda w: listed(private_feed(w, "atom"))),
 ]
+
+
+def private_feed(world: World, fmt: str) -> str:
+    """Bob's private calendar feed (a new address each time: the old one stops)."""
+    made = world.anonymous.post("/api/v1/me/calendar-feeds", json={}, headers=world.bob).json()
+    return world.anonymous.get(made[f"{fmt}_url"]).text
 
 
 def routes_showing_events(client: TestClient) -> set[str]:

@@ -104,7 +104,7 @@ def test_enabled_plugin_decides_transforms_and_runs_background_work(data_dir, wi
         assert "does not accept the word" in r.json()["detail"]
         event = new_event(client, alice, title="A fine party")
         assert {"label": "Sample link", "url": f"http://testserver.local/sample/{event['uuid']}",
-                "rel": "alternate", "media_type": ""} in event["links"]
+                "rel": "alternate", "media_type": "", "group": ""} in event["links"]
         wait_for(lambda: sample_plugin.DELIVERED)
         assert [{"uuid": event["uuid"], "title": "A fine party"}] == sample_plugin.DELIVERED
 

@@ -33,12 +33,14 @@ NOT_SHARED = "convene_not_shared"
 
 
 class Link(msgspec.Struct, frozen=True):
-    """A link offered on an event page and in its API answer; ``label`` is a msgid, translated where shown."""
+    """A link offered on an event page and in its API answer; ``label`` is a msgid, translated where shown.
+    Links of one ``group`` (a msgid too, e.g. "Add to calendar") are shown together under it."""
 
     label: str
     url: str
     rel: str = "alternate"
     media_type: str = ""
+    group: str = ""
 
 
 class MenuLink(msgspec.Struct, frozen=True):

@@ -13,9 +13,8 @@ Plugins add properties through ``ical_vevent`` (plugins.ical.hookspecs).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,20 +24,13 @@ from core import __version__
 from core.context import Ctx
 from core.events.models import Event
 from core.identities.models import Identity
-from core.sanitize import plain_text
 from core.web.structured_data import banner_image_url, event_page_url
+from plugins.ical.categories import category_label
+from plugins.ical.plaintext import description_text as description_text  # its home before plaintext.py
+from plugins.ical.vtimezone import span_dates, vtimezone
 
 PRODID = f"-//Convene//Convene {__version__}//EN"
 STATUS = {"tentative": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
-# where a paragraph or line of the description ends, before its tags are stripped
-_BREAKS = re.compile(r"<\s*(br\s*/?|/\s*(p|li|h[1-6]|blockquote|pre|ul|ol))\s*>|<\s*hr\s*/?\s*>", re.IGNORECASE)
-
-
-def description_text(html: str) -> str:
-    """The description as plain text (RFC 5545 DESCRIPTION), its paragraphs and lines kept apart."""
-    text = plain_text(_BREAKS.sub("\n", html))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def uid_of(ctx: Ctx, event: Event) -> str:
@@ -62,6 +54,7 @@ async def vevent_of(ctx: Ctx, event: Event) -> icalendar.Event:
     zone = ZoneInfo(event.timezone)
     vevent = icalendar.Event()
     vevent.add("uid", uid_of(ctx, event))
+    # in UTC as RFC 5545 (3.8.7) wants them: the core stores aware UTC instants (UTCDateTime)
     vevent.add("dtstamp", event.updated_at)
     vevent.add("created", event.created_at)
     vevent.add("last-modified", event.updated_at)
@@ -80,9 +73,7 @@ async def vevent_of(ctx: Ctx, event: Event) -> icalendar.Event:
     if event.latitude is not None and event.longitude is not None:
         vevent.add("geo", (event.latitude, event.longitude))
     vevent.add("organizer", _organizer(ctx, event.organizer))
-    categories = [tag.title for tag in event.tags]
-    if categories:
-        vevent.add("categories", categories)
+    vevent.add("categories", [category_label(event.category), *(tag.title for tag in event.tags)])
     if banner := banner_image_url(event, ctx.settings):
         vevent.add("image", banner, parameters={"VALUE": "URI", "DISPLAY": "BADGE"})
     if event.online_url:
@@ -106,20 +97,35 @@ async def calendar_of(ctx: Ctx, events: Iterable[Event], *, name: str, descripti
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # as TEXT explicitly: icalendar does not type X-WR-* (nor NAME), and would refuse a line break in them
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
     if description:
-        calendar.add("description", description)
-        calendar.add("x-wr-caldesc", description)
+        calendar.add("description", icalendar.vText(description))
+        calendar.add("x-wr-caldesc", icalendar.vText(description))
     if url:
         calendar.add("url", url)
     if refresh_minutes is not None:
         calendar.add("refresh-interval", _minutes(refresh_minutes), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", _minutes(refresh_minutes))
+    instants: dict[str, list[datetime]] = {}
     for event in events:
         calendar.add_component(await vevent_of(ctx, event))
-    calendar.add_missing_timezones()
+        instants.setdefault(event.timezone, []).extend(filter(None, (event.begins_at, event.ends_at)))
+    _add_timezones(calendar, instants)
     return calendar
+
+
+def _add_timezones(calendar: icalendar.Calendar, instants: dict[str, list[datetime]]) -> None:
+    """The VTIMEZONE of every TZID the calendar uses, first in it as readers expect, each covering
+    the span of its own events (a zone only a plugin's property uses gets the span of all of them)."""
+    every = [instant for found in instants.values() for instant in found]
+    for tzid in sorted(calendar.get_missing_tzids()):
+        try:
+            timezone = vtimezone(tzid, *span_dates(instants.get(tzid) or every))
+        except (ValueError, KeyError):  # a TZID the zone database does not know: readers keep their own
+            continue
+        calendar.subcomponents.insert(0, timezone)
 
 
 def _minutes(count: int) -> icalendar.vDuration:

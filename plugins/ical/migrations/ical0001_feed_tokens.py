@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('identity_id', sa.Integer(), nullable=True),
     sa.Column('secret_hash', sa.String(length=64), nullable=False),
+    sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('created_at', core.db.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_ical_feed_tokens_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['identity_id'], ['identities.id'], name=op.f('fk_ical_feed_tokens_identity_id_identities'), ondelete='CASCADE'),
