@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from core.events.validation import EventInput
+from core.events.validation import DESCRIPTION_MAX, EventInput
 from helpers import sign_up
 from ical_import_helpers import FIXTURES, calendar, stored_events, upload, vevent
 from plugins.ical.ics_reading import read_calendar
 from plugins.ical.recurrences import expand
-from plugins.ical.upstream import default_zone, event_fields
+from plugins.ical.upstream import default_zone, description_html, event_fields
 
 
 def test_an_uploaded_calendar_becomes_drafts_and_a_second_upload_updates_them(client) -> None:
@@ -183,3 +183,13 @@ def test_the_vobject_calendar_through_the_api(client) -> None:
     assert (r.json()["created"], r.json()["skipped"], r.json()["errors"]) == (2, 1, []), r.text
     r = upload(client, alice, "alice", (FIXTURES / "vobject_club.ics").read_bytes())
     assert (r.json()["created"], r.json()["unchanged"]) == (0, 2), r.text
+
+
+def test_a_description_too_long_for_the_column_keeps_whole_paragraphs_or_a_cut_first_one() -> None:
+    many = "\n\n".join(f"Paragraph {n} " + "words " * 200 for n in range(40))
+    kept = description_html(many, "https://example.org/more")
+    assert len(kept) <= DESCRIPTION_MAX and kept.endswith('<a href="https://example.org/more">'
+                                                          'https://example.org/more</a></p>')
+    assert kept.count("<p>Paragraph") == len(kept.split("</p>")) - 2  # whole paragraphs, then the link
+    one = description_html('"' * 50_000, "")
+    assert len(one) <= DESCRIPTION_MAX and one.startswith("<p>&quot;") and one.endswith("…</p>")

@@ -84,15 +84,24 @@ def _in_zone(value: datetime, zone: str) -> datetime:
     return value.astimezone(ZoneInfo(zone)) if value.tzinfo is not None else value
 
 
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text.strip()).replace(chr(10), '<br>')}</p>"
+
+
 def description_html(text: str, url: str) -> str:
-    """Plain text as escaped paragraphs (the core sanitises rich text), cut to fit the column."""
-    text = text.replace("\r\n", "\n").strip()
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    body = "".join(f"<p>{html.escape(p.strip()).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    """Plain text as escaped paragraphs (the core sanitises rich text), whole paragraphs as long as
+    they fit the column (a first paragraph too long for it is cut, with an ellipsis)."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     link = f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>' if url else ""
     room = DESCRIPTION_MAX - len(link)
-    if len(body) > room:
-        body = body[:body.rfind("</p>", 0, room - 4) + 4] if "</p>" in body[:room] else ""
+    body = ""
+    for paragraph in paragraphs:
+        piece = _paragraph(paragraph)
+        if len(body) + len(piece) > room:
+            if not body:  # escaping makes a character 6 at most ("&quot;"): this many always fit
+                body = _paragraph(paragraph.strip()[:(room - 20) // 6] + "…")
+            break
+        body += piece
     return body + link
 
 
