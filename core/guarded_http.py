@@ -386,19 +386,21 @@ class GuardedClient:
 
     async def get(
         self, url: str, *, accept: str = "", signer: RequestSigner | None = None,
-        destination: Destination | None = None,
+        destination: Destination | None = None, headers: Mapping[str, str] | None = None,
     ) -> FetchResponse:
         """GET ``url``, following up to ``max_redirects`` redirects, each checked and signed anew.
 
         ``destination`` lets the caller refuse a host (the federation policy) wherever a
-        redirect leads.
+        redirect leads; ``headers`` are sent with each request (a conditional GET's
+        If-None-Match).
         """
         with _deadline(self.policy.total_timeout):
             current = normalize_url(url)
             for _ in range(self.policy.max_redirects + 1):
                 if destination is not None:
                     await destination(current)
-                response = await self._send("GET", current, {"Accept": accept or self.accept}, None, signer)
+                sent = {**(headers or {}), "Accept": accept or self.accept}
+                response = await self._send("GET", current, sent, None, signer)
                 location = response.headers.get("location")
                 if response.status not in REDIRECT_STATUSES or location is None:
                     return response

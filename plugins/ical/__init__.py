@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 import pluggy
 
 from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
+from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Fragment, Link, Slot
 from plugins.ical import feed_changes, feeds_web, hookspecs, models  # noqa: F401  (models registers the tables)
@@ -25,8 +27,13 @@ from plugins.ical.export import export_event
 from plugins.ical.feeds import feed_handlers
 from plugins.ical.feeds_api import feeds_api_handlers
 from plugins.ical.feeds_web import feeds_web_handlers
+from plugins.ical.import_api import import_api_handlers
+from plugins.ical.import_cli import import_group
+from plugins.ical.import_models import CalendarSubscription, ImportedEvent  # noqa: F401  (registers the import tables)
+from plugins.ical.import_web import import_web_handlers, settings_section
 from plugins.ical.json_feed import json_feed_handlers
 from plugins.ical.links import calendar_links
+from plugins.ical.subscriptions import REFRESH
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -55,6 +62,28 @@ def convene_template_dirs() -> list[Path]:
 @hookimpl
 def convene_locale_dirs() -> list[Path]:
     return [HERE / "locale"]
+
+
+# -- imports (importing.py, subscriptions.py, import_api.py, import_web.py, import_cli.py); named hookimpls
+
+@hookimpl(specname="convene_route_handlers")
+def import_route_handlers() -> list[Any]:
+    return [*import_api_handlers(), *import_web_handlers()]
+
+
+@hookimpl(specname="convene_periodic_tasks")
+def import_periodic_tasks() -> list[PeriodicTask]:
+    return [REFRESH]
+
+
+@hookimpl(specname="convene_cli_commands")
+def import_cli_commands() -> list[click.Command]:
+    return [import_group]
+
+
+@hookimpl(specname="convene_settings_sections")
+async def import_settings_link(ctx: Ctx, slot: Slot) -> Fragment | None:
+    return await settings_section(ctx, slot)
 
 
 # -- embeds (json_feed.py, embed.py, embed_settings.py); a named hookimpl, so other parts add their own
