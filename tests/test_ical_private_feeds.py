@@ -150,6 +150,8 @@ def test_the_settings_page_makes_shows_and_stops_feeds(data_dir):
         log_in(web, "bob@example.org")
         page = web.get("/settings").text
         assert "Calendar feeds" in page and "/feed/private/" not in page
+        # the account's feed, which gathers every identity, warns that sharing it links them
+        assert page.count("whoever has its address can tell they are one person’s") == 1
         r = submit(web, "/settings", "/settings/calendar-feeds", {"action": "renew", "identity": "bobby"})
         assert r.status_code == 200, r.text
         found = re.findall(r"webcal://testserver\.local/feed/private/([A-Za-z0-9_-]{43})/ics", r.text)
