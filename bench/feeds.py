@@ -53,7 +53,7 @@ async def render_times(config: Path, renders: int, fmt: str) -> list[float]:
     store = feed_cache.feed_store(app.state.runtime)
     times = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
-        for number in range(renders + 1):
+        for _ in range(renders + 1):
             await feed_cache.forget(store, {feed_cache.instance_key(fmt)})
             started = time.perf_counter()
             response = await client.get(f"/feed/instance/{fmt}")
