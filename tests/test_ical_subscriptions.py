@@ -85,11 +85,16 @@ def upstream() -> Iterator[Upstream]:
     thread.join()
 
 
-def subscribe(client, headers, url: str, publish: bool = False):  # noqa: ANN001, ANN201
-    """Subscribe once the starting instance's own run of the refresh task has ended (the next is minutes
-    away), so the only fetches are those a test asks for."""
+def after_the_starting_sweep(client) -> None:  # noqa: ANN001
+    """Once the starting instance's sweep has ended (it sends every outbox row at once, then runs the
+    periodic tasks; the next sweep sends only rows minutes old, the next refresh is minutes away)."""
     wait_for(lambda: any(run.name == subscriptions.REFRESH.name and run.last_finished_at
                          for run in rows(client, PeriodicRun)))
+
+
+def subscribe(client, headers, url: str, publish: bool = False):  # noqa: ANN001, ANN201
+    """Subscribe after the starting sweep, so the only fetches are those a test asks for."""
+    after_the_starting_sweep(client)
     return client.post("/api/v1/identities/alice/calendar-subscriptions", json={"url": url, "publish": publish},
                        headers=headers)
 
