@@ -187,8 +187,11 @@ def test_of_concurrent_claimants_exactly_one_wins(data_dir, gated) -> None:
 
 
 def test_a_write_committed_elsewhere_during_the_fetch_does_not_stop_the_import(data_dir, gated) -> None:
-    """On SQLite a transaction that read before the fetch could not write after another connection
-    committed during it ("database is locked" at once); the fetch now holds no transaction."""
+    """The calendar server's handler commits a write through another connection before it answers. On
+    SQLite a transaction left open across the fetch fails this: holding the write lock, the other write
+    waits for it while it waits for the answer (checked: a claim written before the fetch and not
+    committed makes this test fail); holding a read snapshot, its first write after the other commit
+    fails at once ("database is locked"). The fetch holds no transaction."""
     with ical_instance(data_dir, allow_private_addresses=True) as client:
         alice = sign_up(client, "alice@example.org", "alice")
         sub = subscribe(client, alice, gated.url()).json()
