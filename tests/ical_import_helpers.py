@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from core.app import create_app
 from core.events.models import Event
 from core.settings import DEFAULT_PLUGINS
-from helpers import make_settings
+from helpers import make_settings, wait_for
 from testkit import rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
@@ -37,8 +37,28 @@ def vevent(uid: str, summary: str = "Upstream meetup", days: int = 20, **props: 
 
 def upload(client: TestClient, headers: dict[str, str], username: str, data: bytes,
            publish: bool = False) -> Any:
+    """The upload's answer: 202 once queued (its import runs in the background), else the refusal."""
     return client.post(f"/api/v1/identities/{username}/imports", params={"publish": str(publish).lower()},
                        files={"data": ("calendar.ics", data, "text/calendar")}, headers=headers)
+
+
+def finished(client: TestClient, headers: dict[str, str], status_url: str) -> dict[str, Any]:
+    """The import at ``status_url`` once the embedded worker has ended it (imported or failed)."""
+    def ended() -> dict[str, Any] | None:
+        found = client.get(status_url, headers=headers).json()
+        return found if found["status"] in ("imported", "failed") else None
+
+    return wait_for(ended, timeout=60)
+
+
+def imported(client: TestClient, headers: dict[str, str], username: str, data: bytes,
+             publish: bool = False) -> dict[str, Any]:
+    """Upload, wait for the background import, and return its report."""
+    r = upload(client, headers, username, data, publish)
+    assert r.status_code == 202, r.text
+    done = finished(client, headers, r.json()["status_url"])
+    assert done["status"] == "imported", done
+    return done["report"]
 
 
 def stored_events(client: TestClient) -> list[Event]:

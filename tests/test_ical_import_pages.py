@@ -1,9 +1,9 @@
-"""The import page of an identity in the settings: upload with its report, subscribe, refused forms,
+"""The import page of an identity in the settings: upload (imported in the background) with its report, subscribe, refused forms,
 and nobody else's identity reachable."""
 
 from __future__ import annotations
 
-from helpers import sign_up
+from helpers import sign_up, wait_for
 from ical_import_helpers import calendar, stored_events, vevent
 from webhelpers import log_in, member, submit
 
@@ -15,10 +15,11 @@ def test_the_settings_link_to_each_identitys_import_page_and_an_upload_reports_l
     data = calendar(vevent("a@up", "Choir"), "BEGIN:VEVENT\nUID:b@up\nSUMMARY:No start\nEND:VEVENT")
     r = submit(client, "/settings/imports/alice", "/settings/imports/alice/upload", {"publish": "1"},
                files={"data": ("club.ics", data, "text/calendar")})
-    assert r.status_code == 200, r.text
-    assert "Created: 1, updated: 0" in r.text
+    assert r.status_code == 200 and "Uploaded files" in r.text, r.text  # back on the page, the import queued
+    page = wait_for(lambda: "Created:" in (shown := client.get("/settings/imports/alice").text) and shown)
+    assert "Created: 1, updated: 0" in page
     line = data.decode().split("\r\n").index("UID:b@up")
-    assert f"Line {line}:" in r.text and "this VEVENT has no DTSTART" in r.text
+    assert f"Line {line}:" in page and "this VEVENT has no DTSTART" in page
     assert [(e.title, e.draft) for e in stored_events(client)] == [("Choir", False)]
 
 

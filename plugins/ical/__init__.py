@@ -16,6 +16,7 @@ import pluggy
 from core.context import Ctx
 from core.events.models import Event, Participation
 from core.identities.models import Identity
+from core.outbox import OutboxHandler
 from core.periodic import PeriodicTask
 from core.plugins import ConfigSchema, hookimpl
 from core.web.slots import Fragment, Link, Slot
@@ -33,7 +34,9 @@ from plugins.ical.import_models import CalendarSubscription, ImportedEvent  # no
 from plugins.ical.import_web import import_web_handlers, settings_section
 from plugins.ical.json_feed import json_feed_handlers
 from plugins.ical.links import calendar_links
-from plugins.ical.subscriptions import REFRESH
+from plugins.ical.subscriptions import REFRESH, REFRESH_JOB, refresh_job
+from plugins.ical.upload_models import UploadedCalendar  # noqa: F401  (registers the uploads' table)
+from plugins.ical.uploads import UPLOAD_JOB, import_upload
 
 PLUGIN_NAME = "ical"
 HERE = Path(__file__).resolve().parent
@@ -74,6 +77,12 @@ def import_route_handlers() -> list[Any]:
 @hookimpl(specname="convene_periodic_tasks")
 def import_periodic_tasks() -> list[PeriodicTask]:
     return [REFRESH]
+
+
+@hookimpl(specname="convene_outbox_handlers")
+def import_outbox_handlers() -> dict[str, OutboxHandler]:
+    """Uploads and fetches are imported in the background (uploads.py, subscriptions.py)."""
+    return {UPLOAD_JOB: import_upload, REFRESH_JOB: refresh_job}
 
 
 @hookimpl(specname="convene_cli_commands")

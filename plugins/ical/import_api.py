@@ -26,10 +26,12 @@ from core.errors import InvalidInput, NotFound
 from core.i18n import Message, loaded_message
 from core.identities.models import Identity
 from core.identities.service import own_identity
-from plugins.ical import subscriptions
-from plugins.ical.import_models import UPLOAD_SOURCE, URL_MAX, CalendarSubscription
-from plugins.ical.importing import PLUGIN_NAME, ImportReport, import_calendar
+from plugins.ical import subscriptions, uploads
+from plugins.ical.claims import is_claimed
+from plugins.ical.import_models import URL_MAX, CalendarSubscription
+from plugins.ical.importing import PLUGIN_NAME, ImportReport
 from plugins.ical.parse_errors import CalendarRefused, Problem
+from plugins.ical.upload_models import UploadedCalendar
 
 TAGS = ["calendar imports"]
 BASE = "/api/v1/identities/{username:str}"
@@ -82,6 +84,23 @@ class SubscriptionOut(msgspec.Struct):
     last_error: str
     last_summary: dict[str, Any]
     """The last import's counts and ``errors`` (each with its ``line``)."""
+    refreshing: bool
+    """A fetch is queued or under way (asked for with ``/refresh``, or the periodic one)."""
+
+
+class UploadOut(msgspec.Struct):
+    id: int
+    status: str
+    """``waiting`` (queued), ``importing``, ``imported`` or ``failed`` (refused as a whole: ``error``)."""
+    status_url: str
+    """Where this import's status is read (GET): its ``report`` shows once it is imported."""
+    size: int
+    publish: bool
+    created_at: datetime
+    finished_at: datetime | None
+    error: str
+    report: ImportReportOut | None
+    """The import's counts and errors with their lines, once it ended."""
 
 
 def _error_out(stored: dict[str, Any]) -> ImportErrorOut:
@@ -98,7 +117,24 @@ def subscription_out(subscription: CalendarSubscription) -> SubscriptionOut:
     summary["errors"] = [msgspec.structs.asdict(_error_out(e)) for e in summary.get("errors", [])]
     return SubscriptionOut(subscription.id, subscription.url, subscription.publish, subscription.created_at,
                            subscription.last_fetch_at, subscription.next_fetch_at, subscription.last_status,
-                           subscription.last_error, summary)
+                           subscription.last_error, summary, is_claimed(subscription))
+
+
+def summary_out(summary: dict[str, Any]) -> ImportReportOut:
+    """A report as an upload or a subscription keeps it (JSON), for the API."""
+    def count(name: str) -> int:
+        return int(summary.get(name, 0))
+
+    return ImportReportOut(count("created"), count("updated"), count("unchanged"), count("cancelled"),
+                           count("skipped"), bool(summary.get("cut", False)),
+                           [_error_out(e) for e in summary.get("errors", [])])
+
+
+def upload_out(identity: Identity, upload: UploadedCalendar) -> UploadOut:
+    finished = upload.status in ("imported", "failed")
+    return UploadOut(upload.id, upload.status, f"/api/v1/identities/{identity.username}/imports/{upload.id}",
+                     upload.size, upload.publish, upload.created_at, upload.finished_at, upload.error,
+                     summary_out(upload.summary or {}) if finished else None)
 
 
 async def mine(ctx: Ctx, caller: Caller, username: str) -> Identity:
@@ -123,23 +159,39 @@ async def read_upload(ctx: Ctx, upload: UploadFile) -> bytes:
     return data
 
 
-@post(f"{BASE}/imports", status_code=200, tags=TAGS, guards=[signed_in], responses=refusals(404, 422))
+@post(f"{BASE}/imports", status_code=202, tags=TAGS, guards=[signed_in], responses=refusals(404, 409, 422))
 async def import_file(
     ctx: Ctx, api: Caller, username: str,
     data: Annotated[CalendarUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     publish: bool = False,
-) -> ImportReportOut:
-    """Import an .ics file (multipart file part ``data``) as this identity's events: drafts, or published
-    with ``?publish=true``. Importing again updates what the last upload made; its events that the file
-    no longer has are cancelled. One broken VEVENT is reported with its line, the rest imported; a calendar
-    refused as a whole (too large, too many events, not a calendar) is a 422 and writes nothing."""
+) -> UploadOut:
+    """Queue the import of an .ics file (multipart file part ``data``) as this identity's events: drafts,
+    or published with ``?publish=true``. The answer (202) comes at once with the import's ``status_url``;
+    the import runs in the background and its report shows there. Importing again updates what the last
+    upload made; its events that the file no longer has are cancelled. One broken VEVENT is reported with
+    its line, the rest imported; a calendar refused as a whole (too large, too many events, not a
+    calendar) is a 422 and writes nothing; 409 while the identity's last upload is not imported yet."""
     identity = await mine(ctx, api, username)
     content = await read_upload(ctx, data.data)
     try:
-        report = await import_calendar(ctx, identity, content, UPLOAD_SOURCE, publish)
+        upload = await uploads.queue_upload(ctx, identity, content, publish)
     except CalendarRefused as exc:
         raise refused_calendar(exc) from None
-    return report_out(report)
+    return upload_out(identity, upload)
+
+
+@get(f"{BASE}/imports", tags=TAGS, guards=[signed_in], responses=refusals(404))
+async def list_imports(ctx: Ctx, api: Caller, username: str) -> list[UploadOut]:
+    """This identity's latest uploads (the newest first), each with its status and report."""
+    identity = await mine(ctx, api, username)
+    return [upload_out(identity, upload) for upload in await uploads.uploads_of(ctx, identity)]
+
+
+@get(f"{BASE}/imports/{{import_id:str}}", tags=TAGS, guards=[signed_in], responses=refusals(404))
+async def get_import(ctx: Ctx, api: Caller, username: str, import_id: str) -> UploadOut:
+    """One upload's status (``waiting``, ``importing``, ``imported``, ``failed``) and, once ended, its report."""
+    identity = await mine(ctx, api, username)
+    return upload_out(identity, await uploads.upload_of(ctx, identity, import_id))
 
 
 @get(f"{BASE}/calendar-subscriptions", tags=TAGS, guards=[signed_in], responses=refusals(404))
@@ -158,13 +210,14 @@ async def add_subscription(ctx: Ctx, api: Caller, username: str, data: Subscript
     return subscription_out(await subscriptions.subscribe(ctx, identity, data.url, data.publish))
 
 
-@post(f"{BASE}/calendar-subscriptions/{{subscription_id:str}}/refresh", status_code=200, tags=TAGS,
-      guards=[signed_in], responses=refusals(404))
+@post(f"{BASE}/calendar-subscriptions/{{subscription_id:str}}/refresh", status_code=202, tags=TAGS,
+      guards=[signed_in], responses=refusals(404, 409))
 async def refresh_subscription(ctx: Ctx, api: Caller, username: str, subscription_id: str) -> SubscriptionOut:
-    """Fetch and import the calendar now; the outcome (errors included) is in the answer."""
+    """Queue a fetch and import of the calendar now (202, ``refreshing`` true); its outcome (errors
+    included) shows in the subscription once it ends. 409 while a fetch is already queued or under way."""
     identity = await mine(ctx, api, username)
     subscription = await subscriptions.subscription_of(ctx, identity, subscription_id)
-    await subscriptions.refresh(ctx, subscription)
+    await subscriptions.queue_refresh(ctx, subscription)
     return subscription_out(subscription)
 
 
@@ -177,4 +230,5 @@ async def remove_subscription(ctx: Ctx, api: Caller, username: str, subscription
 
 
 def import_api_handlers() -> list[Any]:
-    return [import_file, list_subscriptions, add_subscription, refresh_subscription, remove_subscription]
+    return [import_file, list_imports, get_import, list_subscriptions, add_subscription, refresh_subscription,
+            remove_subscription]

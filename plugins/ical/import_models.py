@@ -46,6 +46,9 @@ class CalendarSubscription(Base):
     # the last import's counts and its errors ({"line": n, "message": text}), shown to the importer
     last_summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # a refresh under way (queued or running) holds the subscription: see plugins.ical.claims
+    importing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class ImportedEvent(Base):

@@ -1,5 +1,10 @@
 """Calendars an identity subscribes to: checked when given, fetched again in the background.
 
+Every fetch is an outbox job (``REFRESH_JOB``), queued by the periodic task when a
+subscription is due or by "Fetch now", each after claiming the subscription
+(claims.py): one fetch and import of a calendar at a time, a second "Fetch now" while
+one is queued or running is a Conflict, and the periodic task skips claimed ones.
+
 Every fetch goes through the core's guarded client (no private addresses, every
 redirect checked, the body capped at ``import_max_bytes`` while it streams, the whole
 exchange at ``import_timeout_seconds``) with a conditional GET: the ETag and
@@ -8,14 +13,14 @@ URL whose host is written as a private address, or that redirects to one, is ref
 with a message saying so (the person wrote that address, so naming it tells nothing);
 a name that leads to a private address is refused like an unreachable server, so
 subscriptions cannot map the instance's network. Fetches are few (at most
-``REFRESH_BATCH`` every few minutes), so each batch opens its own client and closes it.
+``REFRESH_BATCH`` queued every few minutes), so each opens its own client and closes it.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import logging
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -28,6 +33,7 @@ from core.guarded_http import (
     BlockedDestination,
     FetchError,
     FetchPolicy,
+    FetchResponse,
     GuardedClient,
     RefusedAddress,
     RefusedResponse,
@@ -38,16 +44,18 @@ from core.guarded_http import (
 )
 from core.i18n import Message
 from core.identities.models import Identity
+from core.outbox import enqueue
 from core.periodic import PeriodicTask
 from core.viewer import Viewer
+from plugins.ical import claims
 from plugins.ical.config import IcalConfig
 from plugins.ical.import_models import URL_MAX, CalendarSubscription
 from plugins.ical.importing import PLUGIN_NAME, import_calendar
 from plugins.ical.parse_errors import CalendarRefused, Problem
 
-log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS = 20  # per identity
-REFRESH_BATCH = 20  # subscriptions one run of the periodic task fetches at most
+REFRESH_BATCH = 20  # subscriptions one run of the periodic task queues at most
+REFRESH_JOB = "ical.refresh"  # the outbox job of one subscription's fetch and import
 ACCEPT = "text/calendar, text/plain;q=0.5, */*;q=0.1"
 UNREACHABLE = Message("the calendar cannot be fetched: its server does not answer, or its address is not public")
 
@@ -150,31 +158,74 @@ def _failed(subscription: CalendarSubscription, message: str, line: int | None =
     subscription.last_summary = {"errors": [Problem(line, message).stored()]}
 
 
-async def refresh(ctx: Ctx, subscription: CalendarSubscription, client: GuardedClient | None = None) -> None:
-    """Fetch the calendar and import it as its identity; the outcome is kept on the subscription.
+async def queue_refresh(ctx: Ctx, subscription: CalendarSubscription) -> None:
+    """Claim the subscription and queue its fetch ("Fetch now"); a fetch already queued or under way
+    (asked for, or the periodic one) is a Conflict."""
+    token = await claims.claim(ctx, CalendarSubscription, subscription.id)
+    if token is None:
+        raise Conflict(Message("this calendar is being fetched already: the outcome shows here once it is imported"))
+    await enqueue(ctx.session, REFRESH_JOB, {"subscription": subscription.id, "token": token})
+    await ctx.session.refresh(subscription)
 
-    Nothing is written before the answer is read, so no transaction waits on a stranger's server
-    longer than needed, and a refused calendar leaves every event as it was.
+
+async def refresh_job(ctx: Ctx, payload: dict[str, Any]) -> None:
+    """The outbox job of a queued fetch."""
+    await refresh(ctx, payload["subscription"], payload["token"])
+
+
+async def refresh(ctx: Ctx, subscription_id: int, token: str, client: GuardedClient | None = None) -> bool:
+    """Fetch a subscription claimed under ``token`` and import it as its identity; the outcome is kept on
+    the subscription and the claim released. False (nothing done) when the claim is no longer this one's.
+
+    Three steps, so no transaction is open while a stranger's server takes its time: what the fetch
+    needs is read and that read committed; the fetch; then a new transaction that starts by writing
+    (``claims.holds``) and writes the import. On SQLite, a transaction that read before the fetch could
+    not write after another connection committed meanwhile ("database is locked" at once).
     """
+    subscription = await ctx.session.get(CalendarSubscription, subscription_id, populate_existing=True)
+    if subscription is None or subscription.claim_token != token:
+        await ctx.session.commit()
+        return False
+    url, headers = subscription.url, _conditional_headers(subscription)
+    await ctx.session.commit()
     if client is None:
         async with GuardedClient(fetch_policy(ctx)) as own:
-            await refresh(ctx, subscription, own)
-        return
-    url = subscription.url
+            response, failure = await _fetch(own, url, headers)
+    else:
+        response, failure = await _fetch(client, url, headers)
+    if not await claims.holds(ctx, CalendarSubscription, subscription_id, token):
+        return False
+    subscription = await ctx.session.get_one(CalendarSubscription, subscription_id, populate_existing=True)
+    await _import_answer(ctx, subscription, response, failure)
+    claims.release(subscription)
+    return True
+
+
+def _conditional_headers(subscription: CalendarSubscription) -> dict[str, str]:
+    """The validators of the last calendar read, sent back to get a 304."""
     headers = {}
     if subscription.etag:
         headers["If-None-Match"] = subscription.etag
     if subscription.last_modified:
         headers["If-Modified-Since"] = subscription.last_modified
+    return headers
+
+
+async def _fetch(client: GuardedClient, url: str, headers: dict[str, str]) -> tuple[FetchResponse | None, str]:
+    """The server's answer, or None and what the importer is told of the failure."""
 
     async def destination(target: httpx.URL) -> None:
         _refuse_private_literal(client.policy, target)
 
     try:
-        response = await client.get(url, accept=ACCEPT, headers=headers, destination=destination)
+        return await client.get(url, accept=ACCEPT, headers=headers, destination=destination), ""
     except FetchError as exc:
-        response = None
-        failure = _said(exc)
+        return None, _said(exc)
+
+
+async def _import_answer(ctx: Ctx, subscription: CalendarSubscription, response: FetchResponse | None,
+                         failure: str) -> None:
+    """Import what the server answered, or keep why not. A refused calendar leaves every event as it was."""
     config: IcalConfig = ctx.config(PLUGIN_NAME)
     now = utcnow()
     subscription.last_fetch_at = now
@@ -191,7 +242,7 @@ async def refresh(ctx: Ctx, subscription: CalendarSubscription, client: GuardedC
     identity = await ctx.session.get_one(Identity, subscription.identity_id)
     try:
         report = await import_calendar(ctx.as_viewer(Viewer.acting_as(identity)), identity, response.body,
-                                       url, subscription.publish)
+                                       subscription.url, subscription.publish)
     except CalendarRefused as exc:
         _failed(subscription, exc.message, exc.line)
         return
@@ -202,25 +253,17 @@ async def refresh(ctx: Ctx, subscription: CalendarSubscription, client: GuardedC
 
 
 async def refresh_due(ctx: Ctx) -> None:
-    """The periodic task: fetch the subscriptions whose time has come, the longest waiting first.
-
-    Each one is committed on its own, so one calendar's failure never undoes another's import.
-    """
-    query = (select(CalendarSubscription.id).where(CalendarSubscription.next_fetch_at <= utcnow())
+    """The periodic task: queue the fetch of the subscriptions whose time has come, the longest waiting
+    first, each claimed as "Fetch now" claims it (one claimed already is skipped). Each is its own
+    outbox job, so one calendar's failure never undoes another's import."""
+    now = utcnow()
+    query = (select(CalendarSubscription.id)
+             .where(CalendarSubscription.next_fetch_at <= now, ~claims.live(CalendarSubscription, now))
              .order_by(CalendarSubscription.next_fetch_at).limit(REFRESH_BATCH))
-    due = list(await ctx.session.scalars(query))
-    await ctx.session.commit()
-    async with GuardedClient(fetch_policy(ctx)) as client:
-        for subscription_id in due:
-            subscription = await ctx.session.get(CalendarSubscription, subscription_id)
-            if subscription is None:  # removed meanwhile
-                continue
-            try:
-                await refresh(ctx, subscription, client)
-                await ctx.session.commit()
-            except Exception:  # noqa: BLE001 - one calendar must not stop the others; logged for the operator
-                log.exception("refreshing calendar subscription %s failed", subscription_id)
-                await ctx.session.rollback()
+    for subscription_id in list(await ctx.session.scalars(query)):
+        token = await claims.claim(ctx, CalendarSubscription, subscription_id)
+        if token is not None:
+            await enqueue(ctx.session, REFRESH_JOB, {"subscription": subscription_id, "token": token})
 
 
 REFRESH = PeriodicTask("ical.import_refresh", timedelta(minutes=5), refresh_due)
