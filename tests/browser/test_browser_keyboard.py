@@ -36,8 +36,9 @@ FOCUSED = """() => {
            || element.getAttribute("name") || "").trim().slice(0, 40),
     ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
     ring_contrast: Math.round(100 * (Math.max(ring, around) + 0.05) / (Math.min(ring, around) + 0.05)) / 100,
-    on_screen: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0
-               && box.right <= innerWidth && box.bottom <= innerHeight,
+    // a pixel of slack: scrolling into view stops at whole pixels, a box ends at fractions (900.34 of 900)
+    on_screen: box.width > 0 && box.height > 0 && box.left >= -1 && box.top >= -1
+               && box.right <= innerWidth + 1 && box.bottom <= innerHeight + 1,
     in_main: element.closest("main") !== null,
   };
 }"""

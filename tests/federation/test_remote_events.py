@@ -216,7 +216,7 @@ def test_a_banner_and_attachments_are_shown_by_their_remote_urls(instance: TestC
     assert event["banner_url"] == "https://pictures.example/banner.png"
     assert event["online_url"] == "https://meet.example/room"
     assert {"label": "Route map", "url": "https://maps.example/route", "rel": "nofollow noopener noreferrer",
-            "media_type": "text/html"} in event["links"]
+            "media_type": "text/html", "group": ""} in event["links"]
     page = instance.get(f"/events/{event['uuid']}", headers={"Accept": "text/html"}).text
     assert '<img class="banner" src="https://pictures.example/banner.png"' in page and 'referrerpolicy="no-referrer"' in page
     assert 'href="https://maps.example/route" rel="nofollow noopener noreferrer"' in page and ">Route map</a>" in page
@@ -230,7 +230,8 @@ def test_a_banner_that_is_no_https_url_is_left_out_and_logged(
     create = activity(mallory, "Create", obj)
     send(instance, mallory, create)
     event = stored(instance, obj["id"])
-    assert event["title"] == "Bike repair café" and event["banner_url"] is None and event["links"] == []
+    attached = [link for link in event["links"] if link["group"] != "Add to calendar"]  # the calendar plugin's own
+    assert event["title"] == "Bike repair café" and event["banner_url"] is None and attached == []
     assert "left out: attachment[0].url is not an http(s) URL; image.url is not an http(s) URL" in outcome(
         instance, create["id"])
     assert any(obj["id"] in r.getMessage() and "image.url is not an http(s) URL" in r.getMessage() for r in caplog.records)
