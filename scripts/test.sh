@@ -77,13 +77,31 @@ echo "=== ruff and mypy ==="
 .venv/bin/ruff check . || status=$?
 .venv/bin/mypy || status=$?
 
-echo "=== test suite on SQLite ==="
-CONVENE_TEST_DATABASE_URL="" .venv/bin/python -m pytest -m "not postgres_only" "$@" || status=$?
-if [ -n "${CONVENE_TEST_DATABASE_URL_PG:-}" ]; then
-  echo "=== test suite on PostgreSQL ==="
-  CONVENE_TEST_DATABASE_URL="$CONVENE_TEST_DATABASE_URL_PG" .venv/bin/python -m pytest "$@" || status=$?
-else
-  echo "PostgreSQL is not installed: the PostgreSQL run did not happen" >&2
+# The two databases' runs go side by side: much of the suite waits (on servers, browsers, peers,
+# workers), so two runs on two cores take far less than one after the other. Each has its own Redis
+# database, so neither's workers take the other's messages; each writes its own log, shown in full
+# when both are done.
+if [ -z "${CONVENE_TEST_DATABASE_URL_PG:-}" ]; then
+  echo "PostgreSQL is not installed: the PostgreSQL run cannot happen" >&2
   status=1
+fi
+logs=$(mktemp -d)
+echo "=== test suites on SQLite and on PostgreSQL, side by side (logs: $logs) ==="
+redis_db() { [ -n "${CONVENE_TEST_REDIS_URL:-}" ] && echo "${CONVENE_TEST_REDIS_URL%/*}/$1" || echo ""; }
+CONVENE_TEST_DATABASE_URL="" CONVENE_TEST_REDIS_URL=$(redis_db 0) \
+  .venv/bin/python -m pytest -p no:cacheprovider -m "not postgres_only" "$@" > "$logs/sqlite.log" 2>&1 &
+sqlite_run=$!
+if [ -n "${CONVENE_TEST_DATABASE_URL_PG:-}" ]; then
+  CONVENE_TEST_DATABASE_URL="$CONVENE_TEST_DATABASE_URL_PG" CONVENE_TEST_REDIS_URL=$(redis_db 1) \
+    .venv/bin/python -m pytest -p no:cacheprovider "$@" > "$logs/postgresql.log" 2>&1 &
+  postgresql_run=$!
+fi
+wait "$sqlite_run" || status=$?
+echo "=== test suite on SQLite ==="
+cat "$logs/sqlite.log"
+if [ -n "${postgresql_run:-}" ]; then
+  wait "$postgresql_run" || status=$?
+  echo "=== test suite on PostgreSQL ==="
+  cat "$logs/postgresql.log"
 fi
 exit $status
