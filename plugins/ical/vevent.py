@@ -32,7 +32,7 @@ from core.identities.models import Identity
 from core.runtime import Runtime
 from core.web.structured_data import banner_image_url, event_page_url
 from plugins.ical.categories import category_label
-from plugins.ical.plaintext import description_text as description_text  # its home before plaintext.py
+from plugins.ical.plaintext import description_text
 from plugins.ical.vtimezone import span_dates, vtimezone
 
 PRODID = f"-//Convene//Convene {__version__}//EN"
